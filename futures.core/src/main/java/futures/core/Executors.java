@@ -1,0 +1,123 @@
+package futures.core;
+
+import futures.spi.ExecutorConfig;
+import futures.spi.ExecutorProvider;
+import futures.spi.WorkerPool;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+
+/**
+ * Makes executors from the providers found through {@link ServiceLoader}: the built-in
+ * {@code "thread"}, {@code "process"} and {@code "virtual"} (module {@code futures.providers}),
+ * and any of your own.
+ *
+ * <pre>{@code
+ * try (Executor ex = Executors.create("thread", ExecutorConfig.builder().maxWorkers(1).build())) {
+ *     Future<Double> f = ex.submit(Math::pow, 323.0, 1235.0);
+ *     System.out.println(f.result());
+ * }
+ * }</pre>
+ *
+ * <p>Discovery happens on every call, so providers added to a layer later are seen. A provider
+ * that fails to load is logged (logger {@code futures.core.Executors}, level WARNING) and named in
+ * the error for an unknown name; the others still load.
+ */
+public final class Executors {
+    private static final System.Logger LOG = System.getLogger(Executors.class.getName());
+
+    private Executors() {}
+
+    /** {@code create(name, ExecutorConfig.defaults())}. */
+    public static Executor create(String name) {
+        return create(name, ExecutorConfig.defaults());
+    }
+
+    /**
+     * Opens an executor of the provider called {@code name}.
+     *
+     * @param name a provider's name, such as {@code "thread"} or {@code "process"}
+     * @param config its settings; every key must be one the provider accepts
+     * @throws IllegalArgumentException if no provider has that name (the message lists the names
+     *     available), or the config sets a key the provider does not accept (the message names it
+     *     and lists the accepted ones), or a setting's value is not usable
+     * @throws IllegalStateException if two providers have that name (the message names both classes)
+     * @throws NullPointerException if an argument is null
+     */
+    public static Executor create(String name, ExecutorConfig config) {
+        Objects.requireNonNull(name, "provider name");
+        Objects.requireNonNull(config, "config");
+        Discovery found = discover();
+        List<ExecutorProvider> matches = found.byName.getOrDefault(name, List.of());
+        if (matches.isEmpty()) {
+            StringBuilder msg = new StringBuilder("unknown provider '").append(name).append("'; available: ")
+                    .append(found.byName.isEmpty() ? "(none)" : String.join(", ", new TreeSet<>(found.byName.keySet())));
+            if (!found.failures.isEmpty()) {
+                msg.append("; failed to load: ").append(String.join("; ", found.failures));
+            }
+            throw new IllegalArgumentException(msg.toString());
+        }
+        if (matches.size() > 1) {
+            throw new IllegalStateException("provider name '" + name + "' is claimed by more than one provider: "
+                    + String.join(", ", matches.stream().map(p -> p.getClass().getName()).toList()));
+        }
+        ExecutorProvider provider = matches.get(0);
+        config.requireKeysIn(name, provider.configKeys());
+        WorkerPool pool = Objects.requireNonNull(provider.open(config),
+                () -> provider.getClass().getName() + ".open returned null");
+        return new Executor(name, pool);
+    }
+
+    /** {@code create("thread", maxWorkers(n))}: Python's {@code ThreadPoolExecutor(max_workers=n)}. */
+    public static Executor threadPool(int maxWorkers) {
+        return create("thread", ExecutorConfig.builder().maxWorkers(maxWorkers).build());
+    }
+
+    /** {@code create("process", maxWorkers(n))}: Python's {@code ProcessPoolExecutor(max_workers=n)}. */
+    public static Executor processPool(int maxWorkers) {
+        return create("process", ExecutorConfig.builder().maxWorkers(maxWorkers).build());
+    }
+
+    /**
+     * The providers found, sorted by name; a name may appear twice if two providers claim it.
+     * Providers that fail to load are logged and left out.
+     */
+    public static List<ExecutorProvider> providers() {
+        List<ExecutorProvider> all = new ArrayList<>();
+        discover().byName.values().forEach(all::addAll);
+        all.sort(Comparator.comparing(ExecutorProvider::name));
+        return List.copyOf(all);
+    }
+
+    private record Discovery(Map<String, List<ExecutorProvider>> byName, List<String> failures) {}
+
+    /** Loads every provider, each in its own try, so one broken provider does not hide the others. */
+    private static Discovery discover() {
+        Map<String, List<ExecutorProvider>> byName = new LinkedHashMap<>();
+        List<String> failures = new ArrayList<>();
+        Iterator<ExecutorProvider> it = ServiceLoader.load(ExecutorProvider.class).iterator();
+        while (true) {
+            ExecutorProvider p;
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                p = it.next();
+            } catch (ServiceConfigurationError e) {
+                LOG.log(Level.WARNING, "an executor provider failed to load and is skipped: " + e.getMessage(), e);
+                failures.add(e.getMessage());
+                continue;
+            }
+            byName.computeIfAbsent(p.name(), k -> new ArrayList<>(1)).add(p);
+        }
+        return new Discovery(byName, failures);
+    }
+}

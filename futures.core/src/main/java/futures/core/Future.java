@@ -1,0 +1,678 @@
+package futures.core;
+
+import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The result of an asynchronous call, Python's {@code concurrent.futures.Future}.
+ *
+ * <p>A future is PENDING, then RUNNING, then FINISHED (with a value or an exception); or it goes
+ * from PENDING to CANCELLED. It is done once and only once. Futures are made by
+ * {@link Executor#submit}; create one directly only in tests or in an executor of your own, and
+ * drive it with {@link #setRunningOrNotifyCancel()}, {@link #setResult} and {@link #setException}.
+ *
+ * <p>It is also a {@link java.util.concurrent.Future}: {@link #get()}, {@link #isDone()},
+ * {@link #cancel(boolean)}, {@link #state()}, {@link #resultNow()} and {@link #exceptionNow()}
+ * behave as the JDK documents them. Python's names ({@link #result()}, {@link #exception()},
+ * {@link #cancel()}, {@link #done()}, ...) throw unchecked exceptions instead:
+ * {@link CancellationException} for a cancelled future, {@link WaitTimeoutException} for a timeout,
+ * {@link WaitInterruptedException} for an interrupt.
+ *
+ * <p>A difference from CPython: there a future that was only {@code cancel()}ed counts as not done
+ * in {@code wait} and {@code as_completed} until its executor notices. Here a cancelled future is
+ * done everywhere at once, as {@link #done()} says.
+ *
+ * <p>Thread-safe; waiting parks the thread (no polling) and no lock is held while user code runs.
+ *
+ * @param <T> the type of the call's value
+ */
+public class Future<T> implements java.util.concurrent.Future<T> {
+    /*
+     * Implementation notes.
+     *
+     * The whole state is the volatile field `state` (Guava's AbstractFuture shape):
+     *   PENDING  -> RUNNING   setRunningOrNotifyCancel
+     *   PENDING  -> CANCELLED cancel
+     *   PENDING | RUNNING -> outcome  setResult / setException
+     * PENDING is null, so a future seen through a data race before its constructor ends reads as
+     * pending. Outcome is NULL_VALUE (a null result), a Failure box, or the result itself. Results can
+     * never be mistaken for the sentinels: those are private objects no caller can get hold of.
+     * Every transition is one CAS, so exactly one completer wins.
+     *
+     * Listeners (waiting threads, internal waiters of Futures.wait/asCompleted, user callbacks) are a
+     * Treiber stack in `listeners`. The winning completer swaps TOMBSTONE in, which seals the stack:
+     * a push that sees TOMBSTONE knows the future is done and acts at once. The detached stack is
+     * reversed so callbacks run in the order added. A listener is removed by nulling its `action`
+     * and unlinking dead nodes (Guava's removeWaiter), so futures do not keep waiters they no longer
+     * need. A removal racing completion may still see its action run once; every internal action
+     * tolerates that (unpark is idempotent, waiters re-check state).
+     *
+     * Ordering argument: a waiter pushes its node, then reads `state`. A completer CASes `state`,
+     * then swaps `listeners`. Both are volatile, so either the waiter sees the outcome, or its push
+     * happened before the swap and the completer sees and wakes it.
+     */
+
+    private static final System.Logger LOG = System.getLogger(Future.class.getName());
+
+    /** Null, so that a future seen through a data race before construction ends reads as pending. */
+    private static final Object PENDING = null;
+    private static final Object RUNNING = new Sentinel("RUNNING");
+    private static final Object CANCELLED = new Sentinel("CANCELLED");
+    private static final Object NULL_VALUE = new Sentinel("NULL");
+
+    /** PENDING, RUNNING, CANCELLED, NULL_VALUE, a Failure, or the result. Changed only by CAS. */
+    private volatile Object state;
+
+    /** Top of the Treiber stack of listeners; TOMBSTONE once the future is done. */
+    private volatile Listener listeners;
+
+    /** Makes a pending future. */
+    public Future() {}
+
+    // ------------------------------------------------------------------ Python's surface
+
+    /**
+     * Attempts to cancel the call. A running or finished call cannot be cancelled.
+     *
+     * @return false if the call is running or finished; true otherwise (also when it was already
+     *     cancelled)
+     */
+    public boolean cancel() {
+        while (true) {
+            Object s = state;
+            if (s == CANCELLED) {
+                return true;
+            }
+            if (s != PENDING) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
+                fireListeners();
+                return true;
+            }
+        }
+    }
+
+    /** Whether the call was successfully cancelled. */
+    public boolean cancelled() {
+        return state == CANCELLED;
+    }
+
+    /** Whether the call is being executed now and cannot be cancelled. */
+    public boolean running() {
+        return state == RUNNING;
+    }
+
+    /** Whether the call was cancelled or finished running. */
+    public boolean done() {
+        return isDoneState(state);
+    }
+
+    /**
+     * The call's value, waiting for it as long as it takes.
+     *
+     * @return the value the call returned
+     * @throws CancellationException if the future was cancelled
+     * @throws RuntimeException the call's own exception, as is, if it was unchecked
+     * @throws Error the call's own error, as is
+     * @throws CompletionException wrapping the call's exception if it was checked
+     * @throws WaitInterruptedException if the thread is interrupted while waiting; its interrupt
+     *     flag stays set
+     */
+    public T result() {
+        return reportResult(awaitDone(-1));
+    }
+
+    /**
+     * The call's value, waiting at most {@code timeout}.
+     *
+     * @throws WaitTimeoutException if the call is not done within {@code timeout}
+     * @see #result()
+     */
+    public T result(Duration timeout) {
+        return reportResult(awaitDone(toNanos(timeout)));
+    }
+
+    /**
+     * The exception the call raised, or {@code null} if it returned normally, waiting as long as
+     * it takes.
+     *
+     * @throws CancellationException if the future was cancelled
+     * @throws WaitInterruptedException if the thread is interrupted while waiting
+     */
+    public Throwable exception() {
+        return reportException(awaitDone(-1));
+    }
+
+    /**
+     * The exception the call raised, or {@code null}, waiting at most {@code timeout}.
+     *
+     * @throws WaitTimeoutException if the call is not done within {@code timeout}
+     * @see #exception()
+     */
+    public Throwable exception(Duration timeout) {
+        return reportException(awaitDone(toNanos(timeout)));
+    }
+
+    /**
+     * Attaches {@code callback}, to be called with this future when it is cancelled or finishes.
+     * Callbacks run in the order added, in the thread that completes the future; if the future is
+     * already done, {@code callback} runs at once in the calling thread. A callback that throws is
+     * logged (logger {@code futures.core.Future}, level WARNING) and the others still run.
+     *
+     * @throws NullPointerException if {@code callback} is null
+     */
+    public void addDoneCallback(Consumer<? super Future<T>> callback) {
+        Objects.requireNonNull(callback, "callback");
+        if (!push(new Listener(callback))) {
+            runCallback(callback);
+        }
+    }
+
+    /**
+     * For executors and tests: called before running the call. Python's
+     * {@code set_running_or_notify_cancel}.
+     *
+     * @return false if the future was cancelled (and waiters were woken already); true if it is now
+     *     running
+     * @throws InvalidStateException if it is already running or finished
+     */
+    public boolean setRunningOrNotifyCancel() {
+        Object s = state;
+        if (s == PENDING && STATE.compareAndSet(this, PENDING, RUNNING)) {
+            return true;
+        }
+        s = state;
+        if (s == CANCELLED) {
+            return false;
+        }
+        throw new InvalidStateException("Future in unexpected state: " + describe(s));
+    }
+
+    /**
+     * For executors and tests: sets the call's value.
+     *
+     * @throws InvalidStateException if the future is already finished or cancelled
+     */
+    public void setResult(T value) {
+        if (!complete(value == null ? NULL_VALUE : value)) {
+            throw new InvalidStateException(describe(state) + ": " + this);
+        }
+    }
+
+    /**
+     * For executors and tests: sets the exception the call raised.
+     *
+     * @throws InvalidStateException if the future is already finished or cancelled
+     * @throws NullPointerException if {@code exception} is null
+     */
+    public void setException(Throwable exception) {
+        if (!complete(new Failure(Objects.requireNonNull(exception, "exception")))) {
+            throw new InvalidStateException(describe(state) + ": " + this);
+        }
+    }
+
+    // ------------------------------------------------------------------ java.util.concurrent.Future
+
+    /**
+     * As {@link #cancel()}: a running call is never interrupted, since Python's semantics say a
+     * running call cannot be cancelled, so {@code mayInterruptIfRunning} has no effect.
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        return cancel();
+    }
+
+    /** As {@link #cancelled()}. */
+    @Override
+    public boolean isCancelled() {
+        return cancelled();
+    }
+
+    /** As {@link #done()}. */
+    @Override
+    public boolean isDone() {
+        return done();
+    }
+
+    /**
+     * The JDK's {@code get}: waits, then returns the value.
+     *
+     * @throws ExecutionException wrapping whatever the call threw
+     * @throws CancellationException if the future was cancelled
+     * @throws InterruptedException if interrupted while waiting
+     */
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+        return reportGet(awaitInterruptibly(-1));
+    }
+
+    /**
+     * The JDK's timed {@code get}.
+     *
+     * @throws TimeoutException if not done in time (the JDK's checked one)
+     */
+    @Override
+    public T get(long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Object s = awaitInterruptibly(Math.max(0, unit.toNanos(timeout)));
+        if (!isDoneState(s)) {
+            throw new TimeoutException("future not done after " + timeout + " " + unit);
+        }
+        return reportGet(s);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T resultNow() {
+        Object s = state;
+        if (s == CANCELLED) {
+            throw new IllegalStateException("Task was cancelled");
+        }
+        if (s instanceof Failure) {
+            throw new IllegalStateException("Task completed with exception");
+        }
+        if (!isDoneState(s)) {
+            throw new IllegalStateException("Task has not completed");
+        }
+        return s == NULL_VALUE ? null : (T) s;
+    }
+
+    @Override
+    public Throwable exceptionNow() {
+        Object s = state;
+        if (s instanceof Failure f) {
+            return f.exception;
+        }
+        if (s == CANCELLED) {
+            throw new IllegalStateException("Task was cancelled");
+        }
+        if (!isDoneState(s)) {
+            throw new IllegalStateException("Task has not completed");
+        }
+        throw new IllegalStateException("Task completed with a result");
+    }
+
+    /** RUNNING while pending or running, then SUCCESS, FAILED or CANCELLED, as the JDK documents. */
+    @Override
+    public State state() {
+        Object s = state;
+        if (s == PENDING || s == RUNNING) {
+            return State.RUNNING;
+        }
+        if (s == CANCELLED) {
+            return State.CANCELLED;
+        }
+        return s instanceof Failure ? State.FAILED : State.SUCCESS;
+    }
+
+    /**
+     * Shows the state and, once finished, the result's or exception's type, as Python does:
+     * {@code Future@1b6d3586[state=FINISHED returned Integer]}.
+     */
+    @Override
+    public String toString() {
+        Object s = state;
+        String id = getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this));
+        if (s instanceof Failure f) {
+            return id + "[state=FINISHED raised " + f.exception.getClass().getSimpleName() + "]";
+        }
+        if (s == PENDING) {
+            return id + "[state=PENDING]";
+        }
+        if (s == RUNNING || s == CANCELLED) {
+            return id + "[state=" + s + "]";
+        }
+        return id + "[state=FINISHED returned " + (s == NULL_VALUE ? "null" : s.getClass().getSimpleName()) + "]";
+    }
+
+    // ------------------------------------------------------------------ package-private hooks
+
+    /**
+     * Completes a pending or running future with a value or failure without throwing, for the
+     * core's work items and mirrors.
+     *
+     * @return true if this call completed it
+     */
+    final boolean trySet(Object value) {
+        return complete(value == null ? NULL_VALUE : value);
+    }
+
+    final boolean tryFail(Throwable failure) {
+        return complete(new Failure(Objects.requireNonNull(failure, "failure")));
+    }
+
+    /** Whether the future finished with an exception (not cancelled). */
+    final boolean failed() {
+        return state instanceof Failure;
+    }
+
+    /**
+     * Registers an internal action to run when the future is done, before user callbacks.
+     *
+     * @return a handle for {@link #removeListener}, or null if the future is already done (the
+     *     action is then not run)
+     */
+    final Object addListener(Runnable action) {
+        Listener node = new Listener(action);
+        return push(node) ? node : null;
+    }
+
+    /** Forgets an action registered by {@link #addListener}; harmless if already run or removed. */
+    final void removeListener(Object handle) {
+        if (handle instanceof Listener node) {
+            node.action = null;
+            unlinkDead();
+        }
+    }
+
+    // ------------------------------------------------------------------ mechanics
+
+    private boolean complete(Object outcome) {
+        while (true) {
+            Object s = state;
+            if (s != PENDING && s != RUNNING) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, s, outcome)) {
+                fireListeners();
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Seals the listener stack and runs it: first wakes waiters (threads and internal actions),
+     * then runs user callbacks in the order they were added. Called once, by the winning completer.
+     */
+    private void fireListeners() {
+        Listener head = (Listener) LISTENERS.getAndSet(this, TOMBSTONE);
+        Listener reversed = null;
+        for (Listener n = head; n != null; ) {
+            Listener next = n.next;
+            n.next = reversed;
+            reversed = n;
+            n = next;
+        }
+        boolean hasCallbacks = false;
+        for (Listener n = reversed; n != null; n = n.next) {
+            Object a = n.action;
+            if (a instanceof Thread t) {
+                LockSupport.unpark(t);
+            } else if (a instanceof Runnable r) {
+                try {
+                    r.run();
+                } catch (Throwable e) {
+                    LOG.log(Level.ERROR, "internal future listener threw", e);
+                }
+            } else if (a != null) {
+                hasCallbacks = true;
+            }
+        }
+        if (hasCallbacks) {
+            for (Listener n = reversed; n != null; n = n.next) {
+                if (n.action instanceof Consumer<?> c) {
+                    @SuppressWarnings("unchecked")
+                    Consumer<? super Future<T>> callback = (Consumer<? super Future<T>>) c;
+                    runCallback(callback);
+                }
+            }
+        }
+    }
+
+    private void runCallback(Consumer<? super Future<T>> callback) {
+        try {
+            callback.accept(this);
+        } catch (Throwable e) {
+            LOG.log(Level.WARNING, () -> "exception calling callback for " + this, e);
+        }
+    }
+
+    /** Pushes a node; false if the stack is sealed (the future is done). */
+    private boolean push(Listener node) {
+        while (true) {
+            Listener head = listeners;
+            if (head == TOMBSTONE) {
+                return false;
+            }
+            node.next = head; // published by the CAS below
+            if (LISTENERS.compareAndSet(this, head, node)) {
+                return true;
+            }
+        }
+    }
+
+    /** Unlinks nodes whose action was nulled (Guava's removeWaiter). */
+    private void unlinkDead() {
+        restart:
+        while (true) {
+            Listener pred = null;
+            Listener curr = listeners;
+            if (curr == TOMBSTONE) {
+                return;
+            }
+            while (curr != null) {
+                Listener succ = curr.next;
+                if (curr.action != null) {
+                    pred = curr;
+                } else if (pred != null) {
+                    pred.next = succ;
+                    if (pred.action == null) { // pred was removed meanwhile: start again
+                        continue restart;
+                    }
+                } else if (!LISTENERS.compareAndSet(this, curr, succ)) {
+                    continue restart;
+                }
+                curr = succ;
+            }
+            return;
+        }
+    }
+
+    /**
+     * Waits until done or the timeout passes. Delicate: goals are no polling, no lost wake-up, the
+     * interrupt flag kept, and the waiter node removed on every early exit.
+     *
+     * @param nanos -1 for no limit, else the most to wait
+     * @return the final state
+     * @throws WaitTimeoutException if not done in time
+     * @throws WaitInterruptedException if interrupted (the flag stays set)
+     */
+    private Object awaitDone(long nanos) {
+        Object s = state;
+        if (isDoneState(s)) {
+            return s;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new WaitInterruptedException();
+        }
+        s = park(nanos);
+        if (!isDoneState(s)) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new WaitInterruptedException();
+            }
+            throw new WaitTimeoutException("future not done after " + Duration.ofNanos(nanos) + ": " + this);
+        }
+        return s;
+    }
+
+    /** As awaitDone, for the JDK's get: returns a not-done state on timeout, clears the interrupt. */
+    private Object awaitInterruptibly(long nanos) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        Object s = state;
+        if (isDoneState(s)) {
+            return s;
+        }
+        s = park(nanos);
+        if (!isDoneState(s) && Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return s;
+    }
+
+    /**
+     * Parks until done, timed out or interrupted; returns the state seen last.
+     *
+     * @param nanos -1 or Long.MAX_VALUE for no limit, else the most to wait
+     */
+    private Object park(long nanos) {
+        if (nanos == Long.MAX_VALUE) {
+            nanos = -1;
+        }
+        Object s = state;
+        if (isDoneState(s) || nanos == 0) {
+            return s;
+        }
+        Thread me = Thread.currentThread();
+        Listener node = new Listener(me);
+        if (!push(node)) {
+            return state;
+        }
+        long deadline = nanos < 0 ? 0 : System.nanoTime() + nanos;
+        try {
+            while (true) {
+                s = state;
+                if (isDoneState(s) || me.isInterrupted()) {
+                    return s;
+                }
+                if (nanos < 0) {
+                    LockSupport.park(this);
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return s;
+                    }
+                    LockSupport.parkNanos(this, left);
+                }
+            }
+        } finally {
+            if (!isDoneState(state)) {
+                removeListener(node);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private T reportResult(Object s) {
+        if (s instanceof Failure f) {
+            throw propagate(f.exception);
+        }
+        if (s == CANCELLED) {
+            throw new CancellationException("Future was cancelled: " + this);
+        }
+        return s == NULL_VALUE ? null : (T) s;
+    }
+
+    /**
+     * Throws a call's exception as {@link #result()} does: unchecked ones and errors as they are,
+     * checked ones wrapped in a {@link CompletionException}. Declared to return so callers can
+     * write {@code throw propagate(e)}.
+     */
+    static RuntimeException propagate(Throwable e) {
+        if (e instanceof RuntimeException re) {
+            throw re;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        throw new CompletionException(e);
+    }
+
+    private Throwable reportException(Object s) {
+        if (s == CANCELLED) {
+            throw new CancellationException("Future was cancelled: " + this);
+        }
+        return s instanceof Failure f ? f.exception : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private T reportGet(Object s) throws ExecutionException {
+        if (s instanceof Failure f) {
+            throw new ExecutionException(f.exception);
+        }
+        if (s == CANCELLED) {
+            throw new CancellationException("Future was cancelled: " + this);
+        }
+        return s == NULL_VALUE ? null : (T) s;
+    }
+
+    private static boolean isDoneState(Object s) {
+        return s != PENDING && s != RUNNING;
+    }
+
+    private static String describe(Object s) {
+        if (s == PENDING) {
+            return "future is PENDING";
+        }
+        if (s == RUNNING || s == CANCELLED) {
+            return "future is " + s;
+        }
+        return "future is FINISHED";
+    }
+
+    /** A timeout in nanoseconds: 0 for negative ones, Long.MAX_VALUE for no limit. */
+    static long toNanos(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout (use the overload without one to wait without limit)");
+        if (timeout.isNegative()) {
+            return 0;
+        }
+        try {
+            long n = timeout.toNanos();
+            return n >= Long.MAX_VALUE / 4 ? Long.MAX_VALUE : n; // about 73 years: no limit
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private record Sentinel(String name) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** The outcome of a call that threw. */
+    private record Failure(Throwable exception) {}
+
+    /**
+     * One entry of the listener stack. {@code action} is a waiting Thread, an internal Runnable, a
+     * user Consumer, or null once removed; {@code next} is written before the node is published by
+     * the push CAS, and afterwards only by unlinkDead and the single completer.
+     */
+    private static final class Listener {
+        volatile Object action;
+        volatile Listener next;
+
+        Listener(Object action) {
+            this.action = action;
+        }
+    }
+
+    private static final Listener TOMBSTONE = new Listener(null);
+
+    // ------------------------------------------------------------------ VarHandle mechanics
+    private static final VarHandle STATE;
+    private static final VarHandle LISTENERS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(Future.class, "state", Object.class);
+            LISTENERS = l.findVarHandle(Future.class, "listeners", Listener.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

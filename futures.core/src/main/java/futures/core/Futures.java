@@ -1,0 +1,334 @@
+package futures.core;
+
+import java.lang.ref.Cleaner;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Python's module functions {@code wait} and {@code as_completed}.
+ *
+ * <p>Both take futures from any executors, or from none; ignore duplicates (a future given twice
+ * is reported once); and leave no waiter behind on a future once they stop watching it.
+ */
+public final class Futures {
+
+    /** A timeout that never runs out, for the overloads that take one; Python's {@code None}. */
+    public static final Duration NO_TIMEOUT = ChronoUnit.FOREVER.getDuration();
+
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private Futures() {}
+
+    /** {@code wait(fs, NO_TIMEOUT, ALL_COMPLETED)}. */
+    public static <F extends Future<?>> DoneAndNotDone<F> wait(Collection<? extends F> fs) {
+        return wait(fs, NO_TIMEOUT, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /** {@code wait(fs, NO_TIMEOUT, returnWhen)}. */
+    public static <F extends Future<?>> DoneAndNotDone<F> wait(Collection<? extends F> fs, ReturnWhen returnWhen) {
+        return wait(fs, NO_TIMEOUT, returnWhen);
+    }
+
+    /** {@code wait(fs, timeout, ALL_COMPLETED)}. */
+    public static <F extends Future<?>> DoneAndNotDone<F> wait(Collection<? extends F> fs, Duration timeout) {
+        return wait(fs, timeout, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /**
+     * Waits for the futures to complete, as {@code returnWhen} says, for at most {@code timeout}.
+     * Returns on timeout too, without throwing: whatever had not completed is in
+     * {@link DoneAndNotDone#notDone()}.
+     *
+     * @param fs the futures; duplicates are ignored
+     * @param timeout the most to wait; {@link #NO_TIMEOUT} for no limit; zero or negative for none
+     * @param returnWhen when to return
+     * @return the futures that completed and those that had not, each set in the order given
+     * @throws WaitInterruptedException if the thread is interrupted while waiting (its flag stays set)
+     * @throws NullPointerException if an argument or a future is null
+     */
+    public static <F extends Future<?>> DoneAndNotDone<F> wait(
+            Collection<? extends F> fs, Duration timeout, ReturnWhen returnWhen) {
+        Objects.requireNonNull(returnWhen, "returnWhen");
+        long nanos = Future.toNanos(timeout);
+        List<F> unique = distinct(fs);
+        if (!satisfied(unique, returnWhen) && nanos > 0) {
+            new Waiter(unique, returnWhen).await(nanos);
+        }
+        Set<F> done = new LinkedHashSet<>();
+        Set<F> notDone = new LinkedHashSet<>();
+        for (F f : unique) {
+            (f.done() ? done : notDone).add(f);
+        }
+        return new DoneAndNotDone<>(done, notDone);
+    }
+
+    /** {@code asCompleted(fs, NO_TIMEOUT)}. */
+    public static <F extends Future<?>> Iterable<F> asCompleted(Collection<? extends F> fs) {
+        return asCompleted(fs, NO_TIMEOUT);
+    }
+
+    /**
+     * The futures, each once, as they complete (finish or are cancelled): first those already done
+     * when this is called, in the order given, then the others in the order they complete.
+     *
+     * <p>The result can be iterated once. Its iterator's {@code next()} throws
+     * {@link WaitTimeoutException} ("2 (of 4) futures unfinished") when the next future is not
+     * done {@code timeout} after this call; iteration then ends, as Python's generator does.
+     * {@code next()} throws {@link WaitInterruptedException} if the thread is interrupted while
+     * waiting. Waiters are removed from the futures when iteration ends, times out, or the iterator
+     * is garbage.
+     *
+     * @param fs the futures; duplicates are ignored
+     * @param timeout measured from this call; {@link #NO_TIMEOUT} for no limit
+     * @throws NullPointerException if an argument or a future is null
+     */
+    public static <F extends Future<?>> Iterable<F> asCompleted(Collection<? extends F> fs, Duration timeout) {
+        long nanos = Future.toNanos(timeout);
+        long start = System.nanoTime();
+        return new CompletionIterator<>(distinct(fs), start, nanos);
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private static <F extends Future<?>> List<F> distinct(Collection<? extends F> fs) {
+        Objects.requireNonNull(fs, "fs");
+        Set<Future<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>(fs.size() * 2));
+        List<F> out = new ArrayList<>(fs.size());
+        for (F f : fs) {
+            Objects.requireNonNull(f, "a future in fs is null");
+            if (seen.add(f)) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    private static boolean satisfied(List<? extends Future<?>> fs, ReturnWhen when) {
+        boolean all = true;
+        for (Future<?> f : fs) {
+            if (f.done()) {
+                if (when == ReturnWhen.FIRST_COMPLETED || (when == ReturnWhen.FIRST_EXCEPTION && f.failed())) {
+                    return true;
+                }
+            } else {
+                all = false;
+            }
+        }
+        return all;
+    }
+
+    static String unfinished(int left, int total) {
+        return left + " (of " + total + ") futures unfinished";
+    }
+
+    /**
+     * One call of wait: a listener on every future not yet done, counting completions.
+     * Invariant: {@code remaining} counts listeners not yet fired; {@code triggered} is set once,
+     * by the listener that makes the condition true, before it unparks the waiting thread.
+     */
+    private static final class Waiter {
+        private final List<? extends Future<?>> fs;
+        private final ReturnWhen when;
+        private final Thread thread = Thread.currentThread();
+        private final AtomicInteger remaining = new AtomicInteger();
+        private volatile boolean triggered;
+
+        Waiter(List<? extends Future<?>> fs, ReturnWhen when) {
+            this.fs = fs;
+            this.when = when;
+        }
+
+        void await(long nanos) {
+            Object[] handles = new Object[fs.size()];
+            remaining.set(fs.size() + 1); // +1 so no listener triggers ALL_COMPLETED before all are added
+            int added = 0;
+            for (int i = 0; i < handles.length; i++) {
+                Future<?> f = fs.get(i);
+                handles[i] = f.addListener(() -> fired(f));
+                if (handles[i] == null) { // already done: counts now
+                    fired(f);
+                } else {
+                    added++;
+                }
+            }
+            fired(null); // drop the +1
+            long deadline = System.nanoTime() + nanos;
+            try {
+                while (!triggered) {
+                    if (thread.isInterrupted()) {
+                        throw new WaitInterruptedException();
+                    }
+                    if (nanos == Long.MAX_VALUE) {
+                        LockSupport.park(this);
+                    } else {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            break;
+                        }
+                        LockSupport.parkNanos(this, left);
+                    }
+                }
+            } finally {
+                if (added > 0) {
+                    for (int i = 0; i < handles.length; i++) {
+                        if (handles[i] != null) {
+                            fs.get(i).removeListener(handles[i]);
+                        }
+                    }
+                }
+            }
+        }
+
+        private void fired(Future<?> f) {
+            boolean now = remaining.decrementAndGet() == 0
+                    || (f != null && when == ReturnWhen.FIRST_COMPLETED)
+                    || (f != null && when == ReturnWhen.FIRST_EXCEPTION && f.failed());
+            if (now && !triggered) {
+                triggered = true;
+                LockSupport.unpark(thread);
+            }
+        }
+    }
+
+    /**
+     * The state the listeners of one asCompleted call share: a queue of completed futures and the
+     * thread to wake. It holds no reference to the iterator, so an abandoned iterator can be
+     * collected and its cleaner remove the listeners.
+     */
+    private static final class Inbox {
+        final ConcurrentLinkedQueue<Future<?>> completed = new ConcurrentLinkedQueue<>();
+        volatile Thread consumer;
+
+        void deliver(Future<?> f) {
+            completed.add(f);
+            Thread t = consumer;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    /** Removes the listeners of an asCompleted call; run once, at the end or by the cleaner. */
+    private record Unhook(List<? extends Future<?>> fs, Object[] handles) implements Runnable {
+        @Override
+        public void run() {
+            for (int i = 0; i < handles.length; i++) {
+                if (handles[i] != null) {
+                    fs.get(i).removeListener(handles[i]);
+                    handles[i] = null;
+                }
+            }
+        }
+    }
+
+    /**
+     * Iterator of asCompleted. Not thread-safe (like any iterator); the listeners it installs are.
+     * Invariant: {@code left} counts the futures not yet returned; {@code ready} holds futures done
+     * at the call, in input order; the inbox holds the rest as they complete, each exactly once.
+     */
+    private static final class CompletionIterator<F extends Future<?>> implements Iterator<F>, Iterable<F> {
+        private final ArrayDeque<F> ready = new ArrayDeque<>();
+        private final Inbox inbox = new Inbox();
+        private final Cleaner.Cleanable cleanable;
+        private final int total;
+        private final long start;
+        private final long nanos;
+        private int left;
+        private boolean iterated;
+
+        CompletionIterator(List<F> fs, long start, long nanos) {
+            this.total = fs.size();
+            this.start = start;
+            this.nanos = nanos;
+            this.left = fs.size();
+            Object[] handles = new Object[fs.size()];
+            Inbox box = inbox;
+            for (int i = 0; i < handles.length; i++) {
+                F f = fs.get(i);
+                if (f.done()) {
+                    ready.add(f);
+                } else {
+                    handles[i] = f.addListener(() -> box.deliver(f));
+                    if (handles[i] == null) { // completed meanwhile: order as an already-done one
+                        ready.add(f);
+                    }
+                }
+            }
+            cleanable = CLEANER.register(this, new Unhook(fs, handles));
+        }
+
+        @Override
+        public Iterator<F> iterator() {
+            if (iterated) {
+                throw new IllegalStateException("the result of asCompleted can be iterated only once");
+            }
+            iterated = true;
+            return this;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return left > 0;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public F next() {
+            if (left == 0) {
+                throw new NoSuchElementException();
+            }
+            F f = ready.poll();
+            if (f == null) {
+                f = (F) take();
+            }
+            if (--left == 0) {
+                cleanable.clean();
+            }
+            return f;
+        }
+
+        private Future<?> take() {
+            Thread me = Thread.currentThread();
+            inbox.consumer = me;
+            try {
+                while (true) {
+                    Future<?> f = inbox.completed.poll();
+                    if (f != null) {
+                        return f;
+                    }
+                    if (me.isInterrupted()) {
+                        throw new WaitInterruptedException();
+                    }
+                    long wait = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : start + nanos - System.nanoTime();
+                    if (wait <= 0) {
+                        int unfinished = left;
+                        left = 0;
+                        cleanable.clean();
+                        throw new WaitTimeoutException(unfinished(unfinished, total));
+                    }
+                    if (wait == Long.MAX_VALUE) {
+                        LockSupport.park(this);
+                    } else {
+                        LockSupport.parkNanos(this, wait);
+                    }
+                }
+            } finally {
+                inbox.consumer = null;
+            }
+        }
+    }
+}

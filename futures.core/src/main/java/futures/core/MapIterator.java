@@ -1,0 +1,103 @@
+package futures.core;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * The results of {@link Executor#map}, in input order. It is an {@link Iterator}, an
+ * {@link Iterable} that can be iterated once (for for-each loops), and {@link AutoCloseable}:
+ * {@link #close()} cancels the calls that have not started, as Python does when the generator is
+ * closed.
+ *
+ * <p>{@code next()} waits for the next result and throws what {@link Future#result()} would for
+ * it: the call's own exception, {@link WaitTimeoutException} if the result is not ready by the
+ * map's deadline, or {@link WaitInterruptedException}. After it throws, iteration is over and the
+ * calls not yet started are cancelled. Results already returned are not kept.
+ *
+ * <p>Not thread-safe, like any iterator.
+ *
+ * @param <R> the type of the results
+ */
+public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoCloseable {
+    /** Futures not yet fully returned, in input order; each yields one result, or an array per chunk. */
+    private final ArrayDeque<Future<?>> futures;
+    private final boolean chunked;
+    private final long start;
+    private final long nanos;
+    /** Results of the head chunk not yet returned, and where the next one is. */
+    private Object[] chunk;
+    private int index;
+    private boolean iterated;
+
+    MapIterator(List<Future<?>> futures, boolean chunked, long start, long nanos) {
+        this.futures = new ArrayDeque<>(futures);
+        this.chunked = chunked;
+        this.start = start;
+        this.nanos = nanos;
+    }
+
+    /** This iterator; a second call throws {@link IllegalStateException}. */
+    @Override
+    public Iterator<R> iterator() {
+        if (iterated) {
+            throw new IllegalStateException("the result of map can be iterated only once");
+        }
+        iterated = true;
+        return this;
+    }
+
+    @Override
+    public boolean hasNext() {
+        return chunk != null || !futures.isEmpty();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public R next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        try {
+            if (!chunked) {
+                return (R) await(futures.poll());
+            }
+            if (chunk == null) {
+                chunk = (Object[]) await(futures.peek());
+                futures.poll();
+                index = 0;
+            }
+            Object item = chunk[index];
+            chunk[index++] = null;
+            if (index == chunk.length) {
+                chunk = null;
+            }
+            if (item instanceof Calls.ItemFailure failure) {
+                throw Future.propagate(failure.exception());
+            }
+            return (R) item;
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private Object await(Future<?> f) {
+        if (nanos == Long.MAX_VALUE) {
+            return f.result();
+        }
+        long left = start + nanos - System.nanoTime(); // a done future is returned even when late
+        return f.result(java.time.Duration.ofNanos(Math.max(0, left)));
+    }
+
+    /** Cancels the calls that have not started and ends the iteration. Harmless if called again. */
+    @Override
+    public void close() {
+        for (Future<?> f : futures) {
+            f.cancel();
+        }
+        futures.clear();
+        chunk = null;
+    }
+}

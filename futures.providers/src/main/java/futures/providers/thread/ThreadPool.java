@@ -1,0 +1,164 @@
+package futures.providers.thread;
+
+import futures.spi.BrokenExecutorException;
+import futures.spi.BrokenThreadPoolException;
+import futures.spi.Initializer;
+import futures.spi.WorkItem;
+import futures.spi.WorkerPool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A pool of daemon platform threads, shaped like CPython's {@code ThreadPoolExecutor}: an
+ * unbounded queue of items, at most {@code maxWorkers} threads, an idle worker reused before a new
+ * one starts, and threads that end after shutdown once the queue is empty.
+ *
+ * <p>Threads are daemons so an idle pool never keeps the JVM alive; the core's exit guard waits
+ * for pending work instead.
+ *
+ * <p>Invariants: {@code threads} and {@code shutdown} are guarded by {@code lock}; a thread is
+ * added to {@code threads} before it starts and never removed, so {@code threads.size()} never
+ * exceeds {@code maxWorkers}. {@code idle} holds one permit per worker waiting on the queue (or
+ * about to). {@code broken} is set once, before the queue is drained and failed. After shutdown,
+ * one {@link #STOP} marker per thread is queued behind the real items, so each thread leaves once
+ * the items before it are taken.
+ */
+final class ThreadPool implements WorkerPool {
+    private static final AtomicInteger POOLS = new AtomicInteger();
+    private static final WorkItem STOP = new WorkItem() {
+        @Override public futures.spi.Task<?> task() { throw new UnsupportedOperationException(); }
+        @Override public boolean markRunning() { return false; }
+        @Override public boolean complete(Object value) { return false; }
+        @Override public boolean fail(Throwable failure) { return false; }
+    };
+
+    private final int maxWorkers;
+    private final String prefix;
+    private final Initializer initializer;
+    private final LinkedBlockingQueue<WorkItem> queue = new LinkedBlockingQueue<>();
+    private final Semaphore idle = new Semaphore(0);
+    private final Object lock = new Object();
+    private final List<Thread> threads = new ArrayList<>();
+    private boolean shutdown;
+    private volatile String broken;
+
+    ThreadPool(int maxWorkers, String prefix, Initializer initializer) {
+        this.maxWorkers = maxWorkers;
+        this.prefix = prefix != null ? prefix : "futures-thread-" + POOLS.incrementAndGet();
+        this.initializer = initializer;
+    }
+
+    @Override
+    public void execute(WorkItem item) {
+        synchronized (lock) {
+            if (broken != null) {
+                throw broken();
+            }
+            if (shutdown) {
+                throw new RejectedExecutionException("cannot schedule new futures after shutdown");
+            }
+            queue.add(item);
+            if (idle.tryAcquire()) {
+                return; // an idle worker will take it
+            }
+            if (threads.size() < maxWorkers) {
+                Thread t = new Thread(this::work, prefix + "_" + threads.size());
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
+            }
+        }
+    }
+
+    private void work() {
+        if (initializer != null) {
+            try {
+                initializer.run();
+            } catch (Throwable e) {
+                breakPool(e);
+                return;
+            }
+        }
+        while (true) {
+            WorkItem item;
+            try {
+                item = queue.take();
+            } catch (InterruptedException e) {
+                continue; // an interrupt from outside the pool does not end a worker
+            }
+            if (item == STOP) {
+                return;
+            }
+            if (broken != null) {
+                item.fail(broken());
+                return;
+            }
+            item.run();
+            Thread.interrupted(); // a task's own interrupt must not leak into the next task
+            idle.release();
+        }
+    }
+
+    private void breakPool(Throwable cause) {
+        synchronized (lock) {
+            if (broken == null) {
+                broken = "A thread initializer failed, the thread pool is not usable anymore: " + cause;
+            }
+        }
+        for (WorkItem item; (item = queue.poll()) != null; ) {
+            if (item != STOP) {
+                item.fail(new BrokenThreadPoolException(broken, cause));
+            }
+        }
+    }
+
+    @Override
+    public void shutdown(boolean wait) {
+        List<Thread> toJoin;
+        synchronized (lock) {
+            if (!shutdown) {
+                shutdown = true;
+                for (int i = 0; i < threads.size(); i++) {
+                    queue.add(STOP);
+                }
+            }
+            toJoin = List.copyOf(threads);
+        }
+        if (!wait) {
+            return;
+        }
+        if (toJoin.contains(Thread.currentThread())) {
+            throw new IllegalStateException(
+                    "shutdown(wait=true) called from a task of this executor would wait for itself; use shutdown(false)");
+        }
+        boolean interrupted = false;
+        for (Thread t : toJoin) {
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public int maxWorkers() {
+        return maxWorkers;
+    }
+
+    @Override
+    public BrokenExecutorException broken() {
+        String why = broken;
+        return why == null ? null : new BrokenThreadPoolException(why);
+    }
+}

@@ -1,0 +1,22 @@
+package futures.spi;
+
+/**
+ * Python's {@code BrokenProcessPool}: a worker process terminated abruptly (killed, exited, crashed,
+ * ran out of memory) or its initializer failed. The message names the worker's pid and exit status.
+ */
+public class BrokenProcessPoolException extends BrokenExecutorException {
+    private static final long serialVersionUID = 1L;
+
+    /** @param message what broke, naming the worker's pid and exit status */
+    public BrokenProcessPoolException(String message) {
+        super(message);
+    }
+
+    /**
+     * @param message what broke, naming the worker's pid and exit status
+     * @param cause the failure that broke it
+     */
+    public BrokenProcessPoolException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,242 @@
+package futures.spi;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The settings of one executor: immutable, built from code with {@link #builder()}, from a
+ * {@link Map} with {@link #of(Map)} or from {@link Properties} with {@link #of(Properties)}.
+ *
+ * <p>Keys use Python's parameter names. The common ones have typed accessors:
+ * {@value #MAX_WORKERS}, {@value #THREAD_NAME_PREFIX}, {@value #INITIALIZER},
+ * {@value #MAX_TASKS_PER_CHILD}. Any other key is a provider-specific string property (such as the
+ * process provider's {@code java} and {@code jvm_options}). Which keys a provider accepts is its
+ * {@link ExecutorProvider#configKeys()}; the core rejects the others before the provider sees them.
+ *
+ * <p>Values are checked when set: {@code max_workers} and {@code max_tasks_per_child} must be
+ * positive integers ({@link IllegalArgumentException} otherwise, saying what was given), and no key
+ * or value may be {@code null} ({@link NullPointerException} naming the key).
+ */
+public final class ExecutorConfig {
+
+    /** How many workers run at once; a positive integer. Python's {@code max_workers}. */
+    public static final String MAX_WORKERS = "max_workers";
+    /** The prefix of worker thread names. Python's {@code thread_name_prefix}. */
+    public static final String THREAD_NAME_PREFIX = "thread_name_prefix";
+    /** An {@link Initializer} run in each worker before its first task; code only. */
+    public static final String INITIALIZER = "initializer";
+    /** Tasks a worker process runs before it is replaced; a positive integer. */
+    public static final String MAX_TASKS_PER_CHILD = "max_tasks_per_child";
+
+    private static final ExecutorConfig EMPTY = new ExecutorConfig(new TreeMap<>());
+
+    /** Every key that is set, with its value; sorted by key so messages are stable. */
+    private final Map<String, Object> values;
+
+    private ExecutorConfig(TreeMap<String, Object> values) {
+        this.values = Collections.unmodifiableMap(values);
+    }
+
+    /** A config with nothing set: each provider uses its defaults. */
+    public static ExecutorConfig defaults() {
+        return EMPTY;
+    }
+
+    /** A builder with nothing set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A config from a map of keys to values. Values of {@value #MAX_WORKERS} and
+     * {@value #MAX_TASKS_PER_CHILD} may be numbers or strings; {@value #INITIALIZER} must be an
+     * {@link Initializer}; other values are turned into strings.
+     *
+     * @throws IllegalArgumentException if a value is not valid for its key
+     * @throws NullPointerException if the map, a key or a value is null
+     */
+    public static ExecutorConfig of(Map<String, ?> settings) {
+        Objects.requireNonNull(settings, "settings");
+        Builder b = builder();
+        settings.forEach(b::set);
+        return b.build();
+    }
+
+    /**
+     * A config from properties, every value a string.
+     *
+     * @throws IllegalArgumentException if a value is not valid for its key
+     */
+    public static ExecutorConfig of(Properties settings) {
+        Objects.requireNonNull(settings, "settings");
+        Builder b = builder();
+        for (String key : settings.stringPropertyNames()) {
+            b.set(key, settings.getProperty(key));
+        }
+        return b.build();
+    }
+
+    /** {@value #MAX_WORKERS}, if set. */
+    public OptionalInt maxWorkers() {
+        Integer v = (Integer) values.get(MAX_WORKERS);
+        return v == null ? OptionalInt.empty() : OptionalInt.of(v);
+    }
+
+    /** {@value #MAX_TASKS_PER_CHILD}, if set. */
+    public OptionalInt maxTasksPerChild() {
+        Integer v = (Integer) values.get(MAX_TASKS_PER_CHILD);
+        return v == null ? OptionalInt.empty() : OptionalInt.of(v);
+    }
+
+    /** {@value #THREAD_NAME_PREFIX}, if set. */
+    public Optional<String> threadNamePrefix() {
+        return Optional.ofNullable((String) values.get(THREAD_NAME_PREFIX));
+    }
+
+    /** {@value #INITIALIZER}, if set. */
+    public Optional<Initializer> initializer() {
+        return Optional.ofNullable((Initializer) values.get(INITIALIZER));
+    }
+
+    /** A provider-specific string property, if set. */
+    public Optional<String> property(String key) {
+        Object v = values.get(Objects.requireNonNull(key, "key"));
+        return v == null ? Optional.empty() : Optional.of(String.valueOf(v));
+    }
+
+    /** Every key that is set, sorted. */
+    public Set<String> keys() {
+        return Collections.unmodifiableSet(new TreeSet<>(values.keySet()));
+    }
+
+    /**
+     * Checks that every key set here is one of {@code accepted}.
+     *
+     * @param provider the provider's name, for the message
+     * @param accepted the keys the provider accepts
+     * @throws IllegalArgumentException naming the first unknown key and listing the accepted ones
+     */
+    public void requireKeysIn(String provider, Set<String> accepted) {
+        for (String key : values.keySet()) {
+            if (!accepted.contains(key)) {
+                throw new IllegalArgumentException("unknown config key '" + key + "' for provider '"
+                        + provider + "'; accepted: " + String.join(", ", new TreeSet<>(accepted)));
+            }
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ExecutorConfig other && values.equals(other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ExecutorConfig" + values;
+    }
+
+    /** Builds an {@link ExecutorConfig}; each setter checks its value at once. Not thread-safe. */
+    public static final class Builder {
+        private final TreeMap<String, Object> values = new TreeMap<>();
+
+        private Builder() {}
+
+        /**
+         * Python's {@code max_workers}.
+         *
+         * @throws IllegalArgumentException if {@code n <= 0}
+         */
+        public Builder maxWorkers(int n) {
+            values.put(MAX_WORKERS, positive(MAX_WORKERS, n));
+            return this;
+        }
+
+        /** Python's {@code thread_name_prefix}. */
+        public Builder threadNamePrefix(String prefix) {
+            values.put(THREAD_NAME_PREFIX, Objects.requireNonNull(prefix, THREAD_NAME_PREFIX));
+            return this;
+        }
+
+        /** Python's {@code initializer}; capture its arguments in the lambda. */
+        public Builder initializer(Initializer initializer) {
+            values.put(INITIALIZER, Objects.requireNonNull(initializer, INITIALIZER));
+            return this;
+        }
+
+        /**
+         * Python's {@code max_tasks_per_child}.
+         *
+         * @throws IllegalArgumentException if {@code n <= 0}
+         */
+        public Builder maxTasksPerChild(int n) {
+            values.put(MAX_TASKS_PER_CHILD, positive(MAX_TASKS_PER_CHILD, n));
+            return this;
+        }
+
+        /** A provider-specific string property, such as the process provider's {@code jvm_options}. */
+        public Builder property(String key, String value) {
+            return set(key, value);
+        }
+
+        /**
+         * Sets any key from an untyped value, as {@link ExecutorConfig#of(Map)} does.
+         *
+         * @throws IllegalArgumentException if the value is not valid for the key
+         */
+        public Builder set(String key, Object value) {
+            Objects.requireNonNull(key, "config key");
+            Objects.requireNonNull(value, () -> "value of config key '" + key + "'");
+            switch (key) {
+                case MAX_WORKERS, MAX_TASKS_PER_CHILD -> values.put(key, positive(key, toInt(key, value)));
+                case INITIALIZER -> {
+                    if (!(value instanceof Initializer init)) {
+                        throw new IllegalArgumentException("config key '" + INITIALIZER + "' takes a "
+                                + Initializer.class.getName() + ", got " + value.getClass().getName());
+                    }
+                    values.put(key, init);
+                }
+                default -> values.put(key, String.valueOf(value));
+            }
+            return this;
+        }
+
+        /** The config; the builder can go on being used. */
+        public ExecutorConfig build() {
+            return values.isEmpty() ? EMPTY : new ExecutorConfig(new TreeMap<>(values));
+        }
+
+        private static int toInt(String key, Object value) {
+            if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+                return ((Number) value).intValue();
+            }
+            if (value instanceof Long l && l == l.intValue()) {
+                return l.intValue();
+            }
+            try {
+                return Integer.parseInt(String.valueOf(value).trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        key + " must be a positive integer, got '" + value + "'", e);
+            }
+        }
+
+        private static int positive(String key, int n) {
+            if (n <= 0) {
+                throw new IllegalArgumentException(key + " must be greater than 0, got " + n);
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package futures.spi;
+
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The running side of an executor: it takes {@link WorkItem}s and runs them on its workers.
+ * Opened by {@link ExecutorProvider#open(ExecutorConfig)}; the core owns every future semantic,
+ * so a pool only has to run items, in the order given as far as its workers allow, and report
+ * outcomes through the item.
+ *
+ * <p>Breaking: when a pool can no longer run work (Python's {@code BrokenExecutor}: a worker died,
+ * an initializer threw), it fails every item it holds, pending or running, with its own instance of
+ * a {@link BrokenExecutorException} subclass, and from then on {@link #execute} throws one.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface WorkerPool {
+
+    /**
+     * Queues an item to run on a worker, starting a worker if none is idle and fewer than
+     * {@link #maxWorkers()} exist.
+     *
+     * @param item the item; not {@code null}
+     * @throws BrokenExecutorException if the pool is broken (the item is not taken)
+     * @throws RejectedExecutionException if the pool is shut down (the item is not taken)
+     */
+    void execute(WorkItem item);
+
+    /**
+     * Stops taking new items. Items already taken still run (the core cancels the ones it wants
+     * dropped, and {@link WorkItem#markRunning()} tells the pool so). Calling it again is harmless.
+     *
+     * @param wait if true, return only when every taken item is done and every worker has stopped;
+     *     if false, return at once and free the workers when their items are done
+     * @throws IllegalStateException if {@code wait} is true and it is called from one of this
+     *     pool's own workers, which would wait for itself; the shutdown itself still happens
+     */
+    void shutdown(boolean wait);
+
+    /** The most workers this pool runs at once; {@link Integer#MAX_VALUE} for no bound. */
+    int maxWorkers();
+
+    /**
+     * Why the pool is broken, or {@code null} while it is not. A fresh exception each call is fine.
+     */
+    BrokenExecutorException broken();
+}
