@@ -4,6 +4,8 @@ import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -52,7 +54,8 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      * Listeners (waiting threads, internal waiters of Futures.wait/asCompleted, user callbacks) are a
      * Treiber stack in `listeners`. The winning completer swaps TOMBSTONE in, which seals the stack:
      * a push that sees TOMBSTONE knows the future is done and acts at once. The detached stack is
-     * reversed so callbacks run in the order added. A listener is removed by nulling its `action`
+     * copied oldest first (never reversed in place, see fireListeners) so callbacks run in the
+     * order added. A listener is removed by nulling its `action`
      * and unlinking dead nodes (Guava's removeWaiter), so futures do not keep waiters they no longer
      * need. A removal racing completion may still see its action run once; every internal action
      * tolerates that (unpark is idempotent, waiters re-check state).
@@ -174,7 +177,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      */
     public void addDoneCallback(Consumer<? super Future<T>> callback) {
         Objects.requireNonNull(callback, "callback");
-        if (!push(new Listener(callback))) {
+        if (!push(new Listener(new Callback<>(callback)))) {
             runCallback(callback);
         }
     }
@@ -364,7 +367,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      *     action is then not run)
      */
     final Object addListener(Runnable action) {
-        Listener node = new Listener(action);
+        Listener node = new Listener(new Internal(Objects.requireNonNull(action, "action")));
         return push(node) ? node : null;
     }
 
@@ -374,6 +377,18 @@ public class Future<T> implements java.util.concurrent.Future<T> {
             node.action = null;
             unlinkDead();
         }
+    }
+
+    /**
+     * For tests: how many nodes the listener stack holds (waiting threads, internal actions and
+     * callbacks, including removed ones not yet unlinked); 0 once the future is done.
+     */
+    final int listenerCount() {
+        int n = 0;
+        for (Listener l = listeners; l != null && l != TOMBSTONE; l = l.next) {
+            n++;
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------ mechanics
@@ -397,21 +412,26 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      */
     private void fireListeners() {
         Listener head = (Listener) LISTENERS.getAndSet(this, TOMBSTONE);
-        Listener reversed = null;
-        for (Listener n = head; n != null; ) {
-            Listener next = n.next;
-            n.next = reversed;
-            reversed = n;
-            n = next;
+        if (head == null) {
+            return;
         }
+        // Copy the detached stack, oldest first, instead of reversing it in place: an unlinkDead
+        // that read the stack before it was sealed may still write a stale `next` into it, which
+        // in a reversed list made a cycle (callbacks ran forever) or cut callbacks off. In the
+        // stack's own order a stale write only skips removed nodes, so this walk is safe.
+        ArrayList<Listener> newestFirst = new ArrayList<>();
+        for (Listener n = head; n != null; n = n.next) {
+            newestFirst.add(n);
+        }
+        List<Listener> inOrder = newestFirst.reversed();
         boolean hasCallbacks = false;
-        for (Listener n = reversed; n != null; n = n.next) {
+        for (Listener n : inOrder) {
             Object a = n.action;
             if (a instanceof Thread t) {
                 LockSupport.unpark(t);
-            } else if (a instanceof Runnable r) {
+            } else if (a instanceof Internal internal) {
                 try {
-                    r.run();
+                    internal.action().run();
                 } catch (Throwable e) {
                     LOG.log(Level.ERROR, "internal future listener threw", e);
                 }
@@ -420,10 +440,10 @@ public class Future<T> implements java.util.concurrent.Future<T> {
             }
         }
         if (hasCallbacks) {
-            for (Listener n = reversed; n != null; n = n.next) {
-                if (n.action instanceof Consumer<?> c) {
+            for (Listener n : inOrder) {
+                if (n.action instanceof Callback<?> c) {
                     @SuppressWarnings("unchecked")
-                    Consumer<? super Future<T>> callback = (Consumer<? super Future<T>>) c;
+                    Consumer<? super Future<T>> callback = ((Callback<T>) c).consumer();
                     runCallback(callback);
                 }
             }
@@ -508,12 +528,12 @@ public class Future<T> implements java.util.concurrent.Future<T> {
 
     /** As awaitDone, for the JDK's get: returns a not-done state on timeout, clears the interrupt. */
     private Object awaitInterruptibly(long nanos) throws InterruptedException {
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
         Object s = state;
         if (isDoneState(s)) {
-            return s;
+            return s; // nothing to wait for: the JDK's get() returns, as FutureTask's does
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
         }
         s = park(nanos);
         if (!isDoneState(s) && Thread.interrupted()) {
@@ -647,9 +667,18 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     private record Failure(Throwable exception) {}
 
     /**
-     * One entry of the listener stack. {@code action} is a waiting Thread, an internal Runnable, a
-     * user Consumer, or null once removed; {@code next} is written before the node is published by
-     * the push CAS, and afterwards only by unlinkDead and the single completer.
+     * An internal action (Futures.wait, asCompleted), boxed so that a user callback which happens
+     * to implement Runnable too is never mistaken for one.
+     */
+    private record Internal(Runnable action) {}
+
+    /** A user callback, boxed so that a Consumer which is also a Thread or Runnable stays a callback. */
+    private record Callback<T>(Consumer<? super Future<T>> consumer) {}
+
+    /**
+     * One entry of the listener stack. {@code action} is a waiting Thread, an Internal, a
+     * Callback, or null once removed; {@code next} is written before the node is published by
+     * the push CAS, and afterwards only by unlinkDead (the completer only reads it).
      */
     private static final class Listener {
         volatile Object action;
