@@ -61,7 +61,11 @@ public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoClose
         }
         try {
             if (!chunked) {
-                return (R) await(futures.poll());
+                // Peek, not poll: if the wait times out, close() must still cancel this call
+                // (Python's _result_or_cancel), not only the ones behind it.
+                Object value = await(futures.peek());
+                futures.poll();
+                return (R) value;
             }
             if (chunk == null) {
                 chunk = (Object[]) await(futures.peek());
