@@ -17,8 +17,9 @@ import java.util.function.Function;
  * one per line, so the failure reads as a tiny program. {@code -Dfutures.cases=N} overrides the
  * number of cases.
  *
- * <p>Steps must make sense in any sub-list: the check interprets each step against the current
- * state (Hypothesis's rule-based style), so dropping steps never makes a case invalid.
+ * <p>Steps should make sense in any sub-list: the check interprets each step against the current
+ * state (Hypothesis's rule-based style). A check that needs a step may throw {@link Invalid},
+ * which counts as passing, so shrinking keeps that step.
  */
 final class PropertyRunner {
     private PropertyRunner() {}
@@ -75,9 +76,21 @@ final class PropertyRunner {
         return n;
     }
 
+    /**
+     * Thrown by a check for a step list that is not a valid case (a shrink dropped a step the case
+     * needs): counts as passing, so shrinking never keeps such a list.
+     */
+    static final class Invalid extends RuntimeException {
+        Invalid(String why) {
+            super(why, null, false, false);
+        }
+    }
+
     private static <S> Throwable run(Consumer<List<S>> check, List<S> steps) {
         try {
             check.accept(steps);
+            return null;
+        } catch (Invalid invalid) {
             return null;
         } catch (Throwable t) {
             return t;
