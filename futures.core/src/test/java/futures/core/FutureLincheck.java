@@ -286,8 +286,8 @@ public class FutureLincheck {
     @DisplayName("Future's operations are linearizable against the reference's sequential model (model checking)")
     void modelChecking() {
         new ModelCheckingOptions()
-                .iterations(Integer.getInteger("futures.lincheck.iterations", 20))
-                .invocationsPerIteration(400)
+                .iterations(Integer.getInteger("futures.lincheck.iterations", 15))
+                .invocationsPerIteration(300)
                 .threads(3)
                 .actorsPerThread(3)
                 .actorsBefore(1)
