@@ -231,7 +231,7 @@ class ThreadPoolExecutorTest {
 
     @Test
     @DisplayName("If the initializer raises, calls queued behind the failing worker fail with BrokenThreadPool too")
-    void initializerFailureFailsQueued() {
+    void initializerFailureFailsQueued() throws InterruptedException {
         CountDownLatch initializing = new CountDownLatch(1);
         CountDownLatch fail = new CountDownLatch(1);
         Executor ex = Executors.create("thread", ExecutorConfig.builder().maxWorkers(1).initializer(() -> {
