@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * each step. Re-run a failure with {@code -Dfutures.seed=N}.
  */
 class FutureProperties {
-    private static final int CASES = 500;
+    private static final int CASES = 2_000;
     private static final int MAX_STEPS = 30;
 
     /** The operations; each is one rule. */

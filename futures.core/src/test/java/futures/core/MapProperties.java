@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class MapProperties {
-    private static final int CASES = 300;
+    private static final int CASES = 1_000;
     private static Executor[] executors;
 
     /** One input item: its value, and whether the call on it raises. */

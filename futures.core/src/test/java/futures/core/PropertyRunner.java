@@ -73,6 +73,7 @@ final class PropertyRunner {
                 throw e;
             }
         }
+        System.out.println("Property passed: " + name + ": " + n + " cases (seed " + seed + ")");
         return n;
     }
 

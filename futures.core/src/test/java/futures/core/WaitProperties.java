@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class WaitProperties {
-    private static final int CASES = 300;
+    private static final int CASES = 1_000;
+    /** How many cases had completions during the wait, and how many were asCompleted: printed, to show the mix. */
+    private static final java.util.concurrent.atomic.AtomicInteger withLate = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger ofAsCompleted = new java.util.concurrent.atomic.AtomicInteger();
 
     enum Kind { PENDING, RUNNING, FINISHED, FAILED, CANCELLED }
 
@@ -152,7 +155,11 @@ class WaitProperties {
         List<Spec> late = lateOrder(specs, when, asCompleted);
         Thread completer = null;
         List<Integer> completionOrder = new java.util.concurrent.CopyOnWriteArrayList<>();
+        if (asCompleted) {
+            ofAsCompleted.incrementAndGet();
+        }
         if (!late.isEmpty()) {
+            withLate.incrementAndGet();
             completer = new Thread(() -> {
                 for (Spec s : late) {
                     Future<Integer> f = futures.get(specs.indexOf(s));
@@ -265,6 +272,8 @@ class WaitProperties {
                             .orElseThrow(() -> new PropertyRunner.Invalid("a case needs its call"));
                     run(specs, new SplittableRandom(callSeed));
                 });
+        System.out.println("  of which with completions during the wait: " + withLate.get() + ", asCompleted: " + ofAsCompleted.get()
+                + " (counts include shrinking runs, if any)");
     }
 
     /** The last step of a case: the seed of its call (ReturnWhen, duplicates, order). */
