@@ -154,9 +154,19 @@ final class ExecutorServiceView implements ExecutorService {
         return fs;
     }
 
+    /**
+     * Cancels every future not done, with interrupts. In two passes: first all are cancelled
+     * without interrupt, so that a worker freed by an interrupted call cannot start a queued call
+     * of the same batch; then the running ones are interrupted.
+     */
     private static void cancelAll(List<? extends java.util.concurrent.Future<?>> fs) {
         for (java.util.concurrent.Future<?> f : fs) {
-            f.cancel(true);
+            f.cancel(false);
+        }
+        for (java.util.concurrent.Future<?> f : fs) {
+            if (f instanceof ViewFuture<?> vf && vf.cancelled()) {
+                vf.handle.interrupt();
+            }
         }
     }
 
@@ -482,8 +492,13 @@ final class ExecutorServiceView implements ExecutorService {
             if (source.copyOutcomeTo(this)) { // finished just now: the outcome stands
                 return false;
             }
+            // Running: this mirror is cancelled first, so whatever the call does next (finish, or
+            // fail because the handle stopped it) is a late copy that changes nothing.
+            if (!cancelIfPending()) {
+                return false; // the call finished between the checks; its outcome stands
+            }
             handle.cancel(mayInterruptIfRunning);
-            return cancelIfPending();
+            return true;
         }
     }
 }
