@@ -298,15 +298,19 @@ public abstract class ExecutorServiceViewContract {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
         List<Callable<String>> tasks = List.of(() -> "quick", blocker(started, interrupted), () -> "never reached");
-        List<Future<String>> fs = ex.invokeAll(tasks, 200, TimeUnit.MILLISECONDS);
+        List<Future<String>> fs = ex.invokeAll(tasks, 500, TimeUnit.MILLISECONDS);
         assertEquals(3, fs.size());
         for (Future<String> f : fs) {
             assertTrue(f.isDone(), f.toString());
         }
-        assertEquals("quick", fs.get(0).get());
-        assertTrue(fs.get(1).isCancelled(), "running at the deadline: cancelled");
+        // The quick one is done well before the deadline, except on a machine too loaded to start
+        // a thread in 500 ms: then it was cancelled, which the contract allows too.
+        assertTrue(fs.get(0).isCancelled() || "quick".equals(fs.get(0).get()));
+        assertTrue(fs.get(1).isCancelled(), "running (or not yet started) at the deadline: cancelled");
         assertTrue(fs.get(2).isCancelled(), "not started at the deadline: cancelled");
-        assertTrue(await(interrupted), "the running one was interrupted");
+        if (started.getCount() == 0) { // its body ran, so it was running at the deadline
+            assertTrue(await(interrupted), "the running one was interrupted");
+        }
     }
 
     @Test
@@ -395,7 +399,9 @@ public abstract class ExecutorServiceViewContract {
         CountDownLatch interrupted = new CountDownLatch(1);
         assertThrows(TimeoutException.class,
                 () -> ex.invokeAny(List.of(blocker(started, interrupted)), 100, TimeUnit.MILLISECONDS));
-        assertTrue(await(interrupted), "the unfinished task was cancelled");
+        if (started.getCount() == 0) { // it was running at the timeout (else it never runs)
+            assertTrue(await(interrupted), "the unfinished task was cancelled with an interrupt");
+        }
         assertEquals("ok", ex.invokeAny(List.of(() -> "ok"), 30, TimeUnit.SECONDS));
     }
 
