@@ -54,7 +54,7 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     private final AtomicLong seq = new AtomicLong();
     private final Future<Void> terminated = new Future<>();
     private volatile boolean shutdown;
-    private volatile ExecutorServiceView view;
+    private final ExecutorServiceView view = new ExecutorServiceView(this); // keeps only the reference
 
     Executor(String name, WorkerPool pool) {
         this.name = name;
@@ -309,16 +309,7 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * @return the view; the same object on every call
      */
     public java.util.concurrent.ExecutorService asExecutorService() {
-        ExecutorServiceView v = view;
-        if (v == null) {
-            synchronized (this) {
-                v = view;
-                if (v == null) {
-                    view = v = new ExecutorServiceView(this);
-                }
-            }
-        }
-        return v;
+        return view;
     }
 
     /** The most calls this executor runs at once; {@link Integer#MAX_VALUE} for no bound. */

@@ -79,6 +79,18 @@ class VirtualProviderTest {
     }
 
     @Test
+    @DisplayName("max_workers can come from properties as a string; zero or less is rejected")
+    void maxWorkersFromProperties() {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("max_workers", "4");
+        props.setProperty("thread_name_prefix", "io");
+        Executor e = virtual(ExecutorConfig.of(props));
+        assertEquals(4, e.maxWorkers());
+        assertTrue(e.toString().contains("max_workers=4"), e.toString());
+        assertThrows(IllegalArgumentException.class, () -> ExecutorConfig.builder().maxWorkers(0));
+    }
+
+    @Test
     @DisplayName("each call runs in its own new virtual thread")
     void eachCallInItsOwnVirtualThread() {
         Executor e = virtual(ExecutorConfig.defaults());
