@@ -1,8 +1,9 @@
 /**
  * Black-box tests: the library exactly as a user's module sees it, on the module path. It reads
  * only the exported API ({@code futures.core}, and {@code futures.spi} through it), never
- * {@code futures.providers}, which is found at run time; and it registers providers of its own: a
- * working one ({@code "inline"}), two that claim one name ({@code "dup"}) and one whose
+ * {@code futures.providers}, which is found at run time; and it registers providers of its own:
+ * two working ones ({@code "inline"}, and {@code "serializing"}, which copies every task through
+ * serialization as a process pool must), two that claim one name ({@code "dup"}) and one whose
  * constructor throws, so discovery is tested with every kind of provider a user can ship.
  *
  * <p>Open, because JUnit reaches the test classes reflectively; {@code futures.spi} is readable
@@ -16,6 +17,7 @@ open module futures.moduletests {
 
     provides futures.spi.ExecutorProvider with
             futures.moduletests.InlineProvider,
+            futures.moduletests.SerializingProvider,
             futures.moduletests.DupProviderOne,
             futures.moduletests.DupProviderTwo,
             futures.moduletests.FailingProvider;

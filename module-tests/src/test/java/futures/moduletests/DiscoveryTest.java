@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
  * Discovery as a user meets it: providers are found by name through {@link java.util.ServiceLoader}
  * on the module path, this module's own among them; bad names, bad keys, two providers with one
  * name and a provider that fails to load each give an error that says what was wrong and what is
- * available. This module registers {@code inline}, two {@code dup}s and a {@link FailingProvider}.
+ * available. This module registers {@code inline}, {@code serializing}, two {@code dup}s and a
+ * {@link FailingProvider}.
  */
 @Timeout(30)
 class DiscoveryTest {
@@ -62,7 +63,7 @@ class DiscoveryTest {
     void unknownNameListsTheAvailableOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Executors.create("thred"));
         String msg = e.getMessage();
-        assertTrue(msg.startsWith("unknown provider 'thred'; available: dup, inline, thread"), msg);
+        assertTrue(msg.startsWith("unknown provider 'thred'; available: dup, inline, serializing, thread"), msg);
     }
 
     @Test
