@@ -41,6 +41,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The behaviour every executor provider must have: what Python's documentation of
@@ -75,6 +77,7 @@ import org.junit.jupiter.api.Timeout;
  * guarded by {@link Timeout} against hangs; no timeout here is a speed assertion.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Execution(ExecutionMode.SAME_THREAD) // one test at a time, even where JUnit runs classes in parallel
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class ExecutorBehaviourSuite {
     /** Workers of the executor the independent tests share. */
@@ -82,8 +85,8 @@ public abstract class ExecutorBehaviourSuite {
 
     /*
      * Fields are touched only by the JUnit thread that runs this instance's tests one after the
-     * other (the suite is not meant for concurrent execution of its methods), except the lists,
-     * which are concurrent-safe so a stray callback cannot corrupt them.
+     * other (@Execution(SAME_THREAD) keeps it so under parallel execution); the lists are
+     * concurrent-safe anyway, so a stray callback cannot corrupt them.
      */
     private final List<Executor> opened = new CopyOnWriteArrayList<>();
     private final List<Gate> gates = new CopyOnWriteArrayList<>();
