@@ -63,7 +63,13 @@ class DiscoveryTest {
     void unknownNameListsTheAvailableOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Executors.create("thred"));
         String msg = e.getMessage();
-        assertTrue(msg.startsWith("unknown provider 'thred'; available: dup, inline, serializing, thread"), msg);
+        String head = "unknown provider 'thred'; available: ";
+        assertTrue(msg.startsWith(head), msg);
+        // the listed names are every name found, sorted, each once (dup is claimed twice)
+        String listed = msg.substring(head.length()).split(";", 2)[0];
+        assertEquals(String.join(", ", names().stream().distinct().sorted().toList()), listed, msg);
+        assertTrue(listed.startsWith("dup, inline, "), listed);
+        assertTrue(listed.contains(", serializing, ") && listed.contains(", thread"), listed);
     }
 
     @Test
