@@ -288,8 +288,8 @@ final class ExecutorServiceView implements ExecutorService {
             return true;
         } catch (TimeoutException e) {
             return false;
-        } catch (ExecutionException e) {
-            throw new AssertionError("termination never fails", e);
+        } catch (ExecutionException neverFails) {
+            throw new AssertionError(neverFails);
         }
     }
 
