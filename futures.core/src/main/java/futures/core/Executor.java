@@ -298,8 +298,10 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * <p>On a provider that runs calls in other processes ({@code "process"}), a call crosses by
      * Java serialization: a {@code Callable} or {@code Runnable} that is not
      * {@link java.io.Serializable} (write {@code (Callable<T> & Serializable) () -> ...}) cannot be
-     * sent, and its future fails with the {@link java.io.NotSerializableException}; for
-     * {@code execute} the failure is logged (logger {@code futures.core.Executor}, level WARNING).
+     * sent, and its future fails with the serialization error (the process provider reports an
+     * {@link java.io.UncheckedIOException} naming the class, caused by the
+     * {@link java.io.NotSerializableException}); for {@code execute} the failure is logged (logger
+     * {@code futures.core.Executor}, level WARNING). The pool keeps serving.
      * So the JDK's own wrappers, which are not serializable, cannot cross:
      * {@code CompletableFuture.supplyAsync(..., view)} and {@code ExecutorCompletionService} only
      * work with providers that run calls in this JVM ({@code "thread"}, {@code "virtual"}).
