@@ -8,5 +8,6 @@ module futures.providers {
     requires futures.spi;
 
     provides futures.spi.ExecutorProvider with
-            futures.providers.thread.ThreadProvider;
+            futures.providers.thread.ThreadProvider,
+            futures.providers.virtual.VirtualProvider;
 }
