@@ -31,6 +31,9 @@ import org.junit.jupiter.api.Test;
  * {@link #everyCallbackRanOnce()}: once every operation has returned, each callback added has run
  * exactly once if the future is done, and none has if it is not.
  *
+ * <p>It runs on the module path as the other tests do (Surefire patches it into futures.core; the
+ * Lincheck agent attaches dynamically), so no class-path Surefire execution is needed.
+ *
  * <p>{@code waitAndLeave} adds an internal waiter and removes it, as Futures.wait does when it
  * returns; racing a completion, it must neither lose nor repeat a callback (the bug of an in-place
  * reversal of the listener stack).

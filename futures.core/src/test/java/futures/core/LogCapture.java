@@ -9,6 +9,7 @@ import java.util.logging.Logger;
 /**
  * Captures what a logger of the library writes through {@link System.Logger}, which the JDK
  * backs with java.util.logging when that module is present (test runs add it: see the pom).
+ * Invariant: {@code records} is guarded by {@code this} (loggers may publish from any thread).
  */
 final class LogCapture extends Handler implements AutoCloseable {
     private final Logger logger;
