@@ -70,4 +70,12 @@ class ExitBehaviourTest {
         assertEquals(List.of("result 25.0"), c.lines());
         assertEquals(0, c.exitCode());
     }
+
+    @Test
+    @DisplayName("A task that calls System.exit ends the JVM with its status: an explicit exit does not wait for pending futures")
+    void systemExitFromTaskEndsJvm() throws Exception {
+        Child c = run(ExitFromTaskMain.class);
+        assertEquals(List.of("task calls System.exit(3)"), c.lines());
+        assertEquals(3, c.exitCode());
+    }
 }
