@@ -6,7 +6,9 @@
  */
 module futures.providers {
     requires futures.spi;
+    requires java.management;
 
     provides futures.spi.ExecutorProvider with
-            futures.providers.thread.ThreadProvider;
+            futures.providers.thread.ThreadProvider,
+            futures.providers.process.ProcessProvider;
 }
