@@ -32,14 +32,17 @@ public final class ProcessBench {
         if (!extra.isBlank()) {
             variants.addAll(List.of(extra.split("\\|")));
         }
-        for (String v : variants) {
-            startup(v);
+        if (only.equals("all") || only.equals("startup")) {
+            for (String v : variants) {
+                startup(v);
+            }
         }
-        if (only.equals("startup")) {
-            return;
+        if (only.equals("all") || only.equals("throughput")) {
+            throughput();
         }
-        throughput();
-        primes();
+        if (only.equals("all") || only.equals("primes")) {
+            primes();
+        }
     }
 
     /** Median time from create to the first result, 10 fresh pools, for one set of worker options. */
@@ -97,7 +100,7 @@ public final class ProcessBench {
 
     /** The reference's primes check over a longer list: one thread versus two warm workers. */
     static void primes() {
-        List<Long> list = LongStream.range(0, 12).flatMap(i -> Primes.PRIMES.stream().mapToLong(Long::longValue))
+        List<Long> list = LongStream.range(0, 30).flatMap(i -> Primes.PRIMES.stream().mapToLong(Long::longValue))
                 .boxed().toList();
         for (long n : Primes.PRIMES) {
             Primes.isPrime(n); // warm the JIT here as the workers are warmed below

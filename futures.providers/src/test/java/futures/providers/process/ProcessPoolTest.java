@@ -275,14 +275,35 @@ class ProcessPoolTest {
         Future<Boolean> blocker = ex.submit(pass::await);
         gate.awaitArrivals(1);
         List<Future<Long>> later = IntStream.range(0, 3).mapToObj(i -> ex.submit(ProcessPoolTest::pid)).toList();
-        Future<Long> last = later.get(2);
-        assertTrue(last.cancel(), "the third task behind a running one has not been handed over");
-        assertTrue(last.cancelled());
+        Future<Long> next = later.get(0);
+        assertTrue(next.cancel(), "the task right behind the running one has not been handed over: a worker holds one task");
+        assertTrue(next.cancelled());
         gate.release();
         assertTrue(blocker.result());
-        assertTrue(later.get(0).result() > 0);
         assertTrue(later.get(1).result() > 0);
-        assertThrows(CancellationException.class, last::result);
+        assertTrue(later.get(2).result() > 0);
+        assertThrows(CancellationException.class, next::result);
+    }
+
+    @Test
+    @DisplayName("while one worker runs a long task, short tasks keep completing on the other worker")
+    void noWaitingBehindLongTask() throws Exception {
+        Executor ex = pool(2);
+        RemoteGate gate = gate();
+        RemoteGate.Pass pass = gate.pass();
+        Future<Long> longTask = ex.submit(() -> {
+            pass.await();
+            return pid();
+        });
+        gate.awaitArrivals(1);
+        List<Future<Long>> shorts = IntStream.range(0, 10).mapToObj(i -> ex.submit(ProcessPoolTest::pid)).toList();
+        long other = shorts.get(0).result();
+        for (Future<Long> f : shorts) {
+            assertEquals(other, f.result(), "every short task ran on the free worker");
+        }
+        assertFalse(longTask.done());
+        gate.release();
+        assertNotEquals(other, longTask.result());
     }
 
     @Test
@@ -296,7 +317,7 @@ class ProcessPoolTest {
         List<Future<Long>> queued = IntStream.range(0, 4).mapToObj(i -> ex.submit(ProcessPoolTest::pid)).toList();
         ex.shutdown(false, true);
         assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> ex.submit(ProcessPoolTest::pid));
-        assertTrue(queued.get(3).cancelled() && queued.get(2).cancelled(), "tasks not handed over are cancelled");
+        assertTrue(queued.stream().allMatch(Future::cancelled), "tasks not handed over are cancelled");
         CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> ex.shutdown(true));
         assertFalse(running.done());
         gate.release();

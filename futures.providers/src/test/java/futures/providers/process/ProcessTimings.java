@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * {@code scripts/mvn -B -o verify -pl futures.providers -am -Dtest=ProcessTimings -Dsurefire.failIfNoSpecifiedTests=false}
  * and optionally {@code -Dtimings.options="-XX:TieredStopAtLevel=1|-XX:+UseSerialGC"} (variants
  * of worker JVM options, separated by {@code |}, for start-up times) or
- * {@code -Dtimings.only=startup}.
+ * {@code -Dtimings.only=startup} (or {@code throughput}, {@code primes}).
  */
 class ProcessTimings {
 
@@ -35,14 +35,17 @@ class ProcessTimings {
         if (!extra.isBlank()) {
             variants.addAll(List.of(extra.split("\\|")));
         }
-        for (String v : variants) {
-            startup(v);
+        if (only.equals("all") || only.equals("startup")) {
+            for (String v : variants) {
+                startup(v);
+            }
         }
-        if (only.equals("startup")) {
-            return;
+        if (only.equals("all") || only.equals("throughput")) {
+            throughput();
         }
-        throughput();
-        primes();
+        if (only.equals("all") || only.equals("primes")) {
+            primes();
+        }
     }
 
     /** Median time from create to the first result, 10 fresh pools, for one set of worker options. */
@@ -100,7 +103,7 @@ class ProcessTimings {
 
     /** The reference's primes check over a longer list: one thread versus two warm workers. */
     static void primes() {
-        List<Long> list = LongStream.range(0, 12).flatMap(i -> ProcessPoolTest.PRIMES.stream().mapToLong(Long::longValue))
+        List<Long> list = LongStream.range(0, 30).flatMap(i -> ProcessPoolTest.PRIMES.stream().mapToLong(Long::longValue))
                 .boxed().toList();
         for (long n : ProcessPoolTest.PRIMES) {
             ProcessPoolTest.isPrime(n); // warm the JIT here as the workers are warmed below
