@@ -68,7 +68,7 @@ final class ProcessPool implements WorkerPool {
         final Map<Long, WorkItem> inflight = new LinkedHashMap<>();
         State state = State.STARTING;
         int assigned;
-        Process process;
+        volatile Process process;
         /** Set once, under lock, before the worker is READY; read by senders after the lock. */
         volatile FrameChannel channel;
         /** What the initializer threw, if it did; written by this worker's thread only. */
