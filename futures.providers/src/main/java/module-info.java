@@ -10,5 +10,6 @@ module futures.providers {
 
     provides futures.spi.ExecutorProvider with
             futures.providers.thread.ThreadProvider,
+            futures.providers.virtual.VirtualProvider,
             futures.providers.process.ProcessProvider;
 }

@@ -6,6 +6,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +89,14 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      *     cancelled)
      */
     public boolean cancel() {
+        return cancelIfPending();
+    }
+
+    /**
+     * The state change behind {@link #cancel()}: PENDING to CANCELLED. Not overridable, so that a
+     * subclass with its own cancel policy (the JDK mirrors) can still cancel itself.
+     */
+    final boolean cancelIfPending() {
         while (true) {
             Object s = state;
             if (s == CANCELLED) {
@@ -334,6 +343,63 @@ public class Future<T> implements java.util.concurrent.Future<T> {
             return id + "[state=" + s + "]";
         }
         return id + "[state=FINISHED returned " + (s == NULL_VALUE ? "null" : s.getClass().getSimpleName()) + "]";
+    }
+
+    // ------------------------------------------------------------------ java.util.concurrent interop
+
+    /**
+     * A {@link CompletableFuture} that completes when this future does: with the same value, the
+     * same exception (so its {@code get()} throws an {@code ExecutionException} with that cause and
+     * its {@code join()} a {@code CompletionException}), or cancelled if this future was cancelled.
+     * If this future is already done, the result is already complete.
+     *
+     * <p>It behaves as a <em>dependent stage</em> of this future, as the JDK documents for
+     * {@code CompletableFuture}: each call returns a new object, and completing, cancelling or
+     * obtruding a value on it from outside changes only it, never this future. In particular
+     * <b>cancelling the returned object does not cancel this future's call</b>; cancel this future
+     * for that ({@link #cancel()}). Stages chained on it without an executor run in the thread that
+     * completes this future, in the order of this future's callbacks (it is implemented as one).
+     *
+     * @return a new {@code CompletableFuture} mirroring this future
+     */
+    public CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> cf = new CompletableFuture<>();
+        addDoneCallback(done -> copyTo(cf));
+        return cf;
+    }
+
+    /** Copies this done future's outcome to {@code cf}; does nothing to a {@code cf} already complete. */
+    @SuppressWarnings("unchecked")
+    private void copyTo(CompletableFuture<T> cf) {
+        Object s = state;
+        if (s == CANCELLED) {
+            cf.cancel(false);
+        } else if (s instanceof Failure f) {
+            cf.completeExceptionally(f.exception);
+        } else if (isDoneState(s)) {
+            cf.complete(s == NULL_VALUE ? null : (T) s);
+        }
+    }
+
+    /**
+     * Copies this future's outcome, if it is done, to {@code target} (a value, an exception or
+     * cancellation), without calling any method {@code target} may override.
+     *
+     * @return whether this future was done
+     */
+    @SuppressWarnings("unchecked")
+    final boolean copyOutcomeTo(Future<? super T> target) {
+        Object s = state;
+        if (s == CANCELLED) {
+            target.cancelIfPending();
+        } else if (s instanceof Failure f) {
+            target.tryFail(f.exception);
+        } else if (isDoneState(s)) {
+            ((Future<Object>) target).trySet(s == NULL_VALUE ? null : s);
+        } else {
+            return false;
+        }
+        return true;
     }
 
     // ------------------------------------------------------------------ package-private hooks
