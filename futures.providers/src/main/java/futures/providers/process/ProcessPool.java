@@ -405,7 +405,8 @@ final class ProcessPool implements WorkerPool {
                 process.destroyForcibly();
                 finish(w, process, "failed in the pool (" + e + ") and was killed", e);
             } else {
-                breakPool(w, "could not start a worker process with " + java + ": " + e, e);
+                breakPool(w, "could not start a worker process with " + java + ": " + e
+                        + "; the process pool is not usable anymore", e);
             }
         }
     }
