@@ -89,8 +89,8 @@ final class Codec {
         @Override
         protected Object replaceObject(Object obj) throws IOException {
             if (obj instanceof java.util.concurrent.Future || obj instanceof java.util.concurrent.Executor) {
-                String kind = obj instanceof java.util.concurrent.Future ? "future" : "executor";
-                throw new CapturedExecutorException("the task captures a " + kind + " of the parent ("
+                String kind = obj instanceof java.util.concurrent.Future ? "a future" : "an executor";
+                throw new CapturedExecutorException("the task captures " + kind + " of the parent ("
                         + obj.getClass().getName() + "); a task in a worker process cannot use the parent's"
                         + " executors or futures: the reference warns that calling Executor or Future methods"
                         + " from a callable submitted to a ProcessPoolExecutor results in deadlock."

@@ -62,6 +62,9 @@ final class ProcessPool implements WorkerPool {
 
     private record Entry(WorkItem item, long id, byte[] task) {}
 
+    /** An entry handed to a worker, to be written once the lock is released. */
+    private record Send(Worker worker, Entry entry) {}
+
     /** One worker process, as the parent sees it. Fields other than the finals are guarded by {@code lock}. */
     private final class Worker {
         final int index;
@@ -87,17 +90,15 @@ final class ProcessPool implements WorkerPool {
 
     /** What to do once the lock is released. */
     private final class Actions {
-        final List<Object[]> sends = new ArrayList<>();
+        final List<Send> sends = new ArrayList<>();
         final List<Worker> starts = new ArrayList<>();
         final List<Worker> closes = new ArrayList<>();
         final List<Worker> kills = new ArrayList<>();
 
         void run() {
-            for (Object[] s : sends) {
-                Worker w = (Worker) s[0];
-                Entry e = (Entry) s[1];
+            for (Send s : sends) {
                 try {
-                    w.channel.write(FrameChannel.TASK, e.id(), e.task());
+                    s.worker().channel.write(FrameChannel.TASK, s.entry().id(), s.entry().task());
                 } catch (IOException | RuntimeException ex) {
                     // the worker is going away; its thread sees the end of the channel and breaks the pool
                 }
@@ -253,13 +254,6 @@ final class ProcessPool implements WorkerPool {
         return why == null ? null : new BrokenProcessPoolException(why, brokenCause);
     }
 
-    /** The pids of the live worker processes; for tests and diagnostics. */
-    List<Long> workerPids() {
-        synchronized (lock) {
-            return workers.stream().filter(w -> w.process != null).map(Worker::pid).toList();
-        }
-    }
-
     @Override
     public String toString() {
         synchronized (lock) {
@@ -299,7 +293,7 @@ final class ProcessPool implements WorkerPool {
             }
             target.inflight.put(e.id(), e.item());
             target.assigned++;
-            a.sends.add(new Object[] {target, e});
+            a.sends.add(new Send(target, e));
         }
     }
 
