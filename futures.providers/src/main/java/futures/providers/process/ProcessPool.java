@@ -380,7 +380,14 @@ final class ProcessPool implements WorkerPool {
             a.run();
             try {
                 FrameChannel.Frame f;
-                while ((f = channel.read()) != null) {
+                while (true) {
+                    // handle() runs the user's done-callbacks in this thread; an interrupt status they
+                    // leave set must not reach read(), which would close the channel (an interruptible
+                    // channel) and so break the pool. Nothing interrupts this thread on purpose.
+                    Thread.interrupted();
+                    if ((f = channel.read()) == null) {
+                        break;
+                    }
                     handle(w, f);
                 }
             } catch (StreamCorruptedException e) {
