@@ -288,12 +288,26 @@ final class ProcessPool implements WorkerPool {
                 return; // every worker is busy or starting: the item waits for the first to be free
             }
             queue.pollFirst();
-            if (!e.item().markRunning()) {
-                continue; // cancelled before a worker took it: never sent
+            if (!markRunning(e.item())) {
+                continue; // cancelled (or settled by its user) before a worker took it: never sent
             }
             target.inflight.put(e.id(), e.item());
             target.assigned++;
             a.sends.add(new Send(target, e));
+        }
+    }
+
+    /**
+     * {@link WorkItem#markRunning()}, where an item already finished (its user called
+     * {@code setResult} on the future while it was queued, which Python allows) is simply not run:
+     * the exception must not escape into dispatch, where it would lose the item that freed the
+     * worker and break the pool.
+     */
+    private static boolean markRunning(WorkItem item) {
+        try {
+            return item.markRunning();
+        } catch (IllegalStateException settledElsewhere) {
+            return false;
         }
     }
 
@@ -471,19 +485,23 @@ final class ProcessPool implements WorkerPool {
 
     /** Reports one outcome and hands the freed worker its next item. */
     private void settle(Worker w, long id, Object value, Throwable failure) {
-        WorkItem item;
+        WorkItem item = null;
         Actions a = new Actions();
-        synchronized (lock) {
-            item = w.inflight.remove(id);
-            dispatchLocked(a);
-            retireIfDoneLocked(w, a);
-        }
-        a.run();
-        if (item != null) {
-            if (failure == null) {
-                item.complete(value);
-            } else {
-                item.fail(failure);
+        try {
+            synchronized (lock) {
+                item = w.inflight.remove(id);
+                dispatchLocked(a);
+                retireIfDoneLocked(w, a);
+            }
+            a.run();
+        } finally {
+            // once out of inflight, nobody else reports this item: report it even if dispatch threw
+            if (item != null) {
+                if (failure == null) {
+                    item.complete(value);
+                } else {
+                    item.fail(failure);
+                }
             }
         }
     }

@@ -98,7 +98,15 @@ final class ThreadPool implements WorkerPool {
                 item.fail(broken());
                 return;
             }
-            if (!item.markRunning()) {
+            boolean run;
+            try {
+                run = item.markRunning();
+            } catch (IllegalStateException settledElsewhere) {
+                // its user called setResult on the queued future (Python allows it): not ours to run,
+                // and the exception must not end this worker, which would strand the queue
+                run = false;
+            }
+            if (!run) {
                 idle.release(); // cancelled: never run
                 continue;
             }

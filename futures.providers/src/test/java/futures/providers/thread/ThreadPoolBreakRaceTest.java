@@ -18,7 +18,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Races between an initializer failure and shutdown in the thread provider. */
+/**
+ * Races in the thread provider: an initializer failure against shutdown, and a queued future that
+ * its user settles before a worker takes it.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ThreadPoolBreakRaceTest {
 
@@ -59,6 +62,36 @@ class ThreadPoolBreakRaceTest {
         } finally {
             failSecondInit.countDown();
             releaseFirstTask.countDown();
+        }
+    }
+
+    @Test
+    @DisplayName("a queued future that its user settles with setResult is skipped by the worker, which keeps serving")
+    void userSettledQueuedFuture() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Executor ex = Executors.create("thread", ExecutorConfig.builder().maxWorkers(1).build());
+        Future<Integer> after = null;
+        try {
+            Future<Boolean> blocker = ex.submit(() -> {
+                started.countDown();
+                return release.await(30, TimeUnit.SECONDS);
+            });
+            started.await();
+            Future<String> queued = ex.submit(() -> "ran");
+            queued.setResult("set by its user"); // Python allows it; the worker then finds it finished
+            after = ex.submit(() -> 3);
+            release.countDown();
+            assertTrue(blocker.result());
+            org.junit.jupiter.api.Assertions.assertEquals(3, after.result(Duration.ofSeconds(20)),
+                    "the only worker survived the settled item and ran the next one");
+            org.junit.jupiter.api.Assertions.assertEquals("set by its user", queued.result());
+        } finally {
+            release.countDown();
+            if (after != null) {
+                after.cancel(); // never leave a pending future behind for the exit guard
+            }
+            ex.shutdown(false);
         }
     }
 }

@@ -16,13 +16,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A thread's interrupt status is the user's business, never the pool's: a Unix-domain
+ * Failure paths of the process pool that broke it or lost an item.
+ *
+ * <p>A thread's interrupt status is the user's business, never the pool's: a Unix-domain
  * {@code SocketChannel} is an {@code InterruptibleChannel}, so a read or write made by a thread whose
  * interrupt status is set closes the channel, and a closed channel is a dead worker, which breaks
- * the pool. These tests set the status in each thread that touches a worker's channel.
+ * the pool. The first three tests set the status in each thread that touches a worker's channel.
+ * The last one settles a queued future by hand, which made dispatch throw with an item in hand.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class ProcessPoolInterruptTest {
+class ProcessPoolRaceTest {
     private final List<Executor> executors = new ArrayList<>();
     private final List<RemoteGate> gates = new ArrayList<>();
 
@@ -51,25 +54,25 @@ class ProcessPoolInterruptTest {
     @DisplayName("a submitter whose interrupt status is set hands its task to an idle worker, keeps its status, and the pool keeps serving")
     void interruptedSubmitter() {
         Executor ex = pool(1);
-        long worker = ex.submit(ProcessPoolInterruptTest::pid).result(); // the worker is now idle and READY
+        long worker = ex.submit(ProcessPoolRaceTest::pid).result(); // the worker is now idle and READY
         Thread.currentThread().interrupt();
-        Future<Long> f = ex.submit(ProcessPoolInterruptTest::pid); // written to the worker by this thread
+        Future<Long> f = ex.submit(ProcessPoolRaceTest::pid); // written to the worker by this thread
         assertTrue(Thread.interrupted(), "submit leaves the caller's interrupt status as it was");
         assertEquals(worker, f.result(), "the task ran on the same worker: the pool did not break");
-        assertEquals(worker, ex.submit(ProcessPoolInterruptTest::pid).result());
+        assertEquals(worker, ex.submit(ProcessPoolRaceTest::pid).result());
     }
 
     @Test
     @DisplayName("a task that leaves its thread's interrupt status set still reports its value, and its worker keeps serving")
     void taskLeavesInterruptSet() {
         Executor ex = pool(1);
-        long worker = ex.submit(ProcessPoolInterruptTest::pid).result();
+        long worker = ex.submit(ProcessPoolRaceTest::pid).result();
         Future<Integer> f = ex.submit(() -> {
             Thread.currentThread().interrupt(); // as a task does that restores the status after an InterruptedException
             return 42;
         });
         assertEquals(42, f.result());
-        assertEquals(worker, ex.submit(ProcessPoolInterruptTest::pid).result());
+        assertEquals(worker, ex.submit(ProcessPoolRaceTest::pid).result());
     }
 
     @Test
@@ -84,7 +87,25 @@ class ProcessPoolInterruptTest {
         blocker.addDoneCallback(d -> Thread.currentThread().interrupt());
         gate.release();
         assertTrue(blocker.result());
-        long worker = ex.submit(ProcessPoolInterruptTest::pid).result();
-        assertEquals(worker, ex.submit(ProcessPoolInterruptTest::pid).result());
+        long worker = ex.submit(ProcessPoolRaceTest::pid).result();
+        assertEquals(worker, ex.submit(ProcessPoolRaceTest::pid).result());
+    }
+
+    @Test
+    @DisplayName("a queued future that its user settles with setResult is skipped, and the pool keeps serving")
+    void userSettledQueuedFuture() throws Exception {
+        Executor ex = pool(1);
+        RemoteGate gate = new RemoteGate();
+        gates.add(gate);
+        RemoteGate.Pass pass = gate.pass();
+        Future<Boolean> blocker = ex.submit(pass::await);
+        gate.awaitArrivals(1);
+        Future<Long> queued = ex.submit(ProcessPoolRaceTest::pid);
+        queued.setResult(-1L); // Python allows it; the pool then finds it finished when it dispatches
+        Future<Long> after = ex.submit(ProcessPoolRaceTest::pid);
+        gate.release();
+        assertTrue(blocker.result());
+        assertTrue(after.result() > 0, "the pool did not break");
+        assertEquals(-1L, queued.result());
     }
 }
