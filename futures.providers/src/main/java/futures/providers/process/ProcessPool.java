@@ -50,7 +50,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the lock, since they run the user's callbacks). {@code broken} goes from null to a message once.
  * {@code shutdown} only goes from false to true. A worker's {@code state} goes STARTING -> READY ->
  * RETIRING; a RETIRING worker has nothing in flight and gets nothing more, and its channel is
- * closed, so it exits with code 0.
+ * closed, so it exits with code 0. {@code broken} and {@code brokenCause} are written under
+ * {@code lock} and read without it (volatile). An item removed from {@code queue} or an
+ * {@code inflight} map is reported by whoever removed it, and by no one else, so every item taken
+ * is settled exactly once: run and reported, dropped as cancelled, or failed.
  */
 final class ProcessPool implements WorkerPool {
     private static final System.Logger LOG = System.getLogger(ProcessPool.class.getName());
@@ -88,7 +91,7 @@ final class ProcessPool implements WorkerPool {
         }
     }
 
-    /** What to do once the lock is released. */
+    /** What to do once the lock is released. Confined to the thread that made it; filled under {@code lock}. */
     private final class Actions {
         final List<Send> sends = new ArrayList<>();
         final List<Worker> starts = new ArrayList<>();
