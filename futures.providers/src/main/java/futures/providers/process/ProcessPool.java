@@ -518,16 +518,24 @@ final class ProcessPool implements WorkerPool {
                     && w.initFailure == null;
             breaks = !clean && broken == null;
             if (!breaks) {
-                workers.remove(w);
                 left = new ArrayList<>(w.inflight.values()); // not empty only if the pool broke meanwhile
                 w.inflight.clear();
-                dispatchLocked(a); // a replacement, if items wait
-                cleanUpIfDoneLocked();
+                if (left.isEmpty()) {
+                    workers.remove(w);
+                    dispatchLocked(a); // a replacement, if items wait
+                    cleanUpIfDoneLocked();
+                }
             }
         }
         if (!breaks) {
             a.run();
-            failAll(left);
+            if (!left.isEmpty()) {
+                try {
+                    failAll(left);
+                } finally {
+                    removeWorker(w); // only now: shutdown(wait=true) must not return before these are done
+                }
+            }
             return;
         }
         String status = Launcher.describeExit(exitCode);
@@ -545,12 +553,15 @@ final class ProcessPool implements WorkerPool {
         breakPool(w, message + "; the process pool is not usable anymore", why);
     }
 
-    /** Breaks the pool once: fails everything queued and in flight, kills the other workers. */
+    /**
+     * Breaks the pool once: fails everything queued and in flight, kills the other workers. The
+     * cause stays in {@code workers} until its items are failed, so that shutdown(wait=true), which
+     * waits for {@code workers} to empty, returns only once every future the break fails is done.
+     */
     private void breakPool(Worker cause, String message, Throwable why) {
         List<WorkItem> failed = new ArrayList<>();
         Actions a = new Actions();
         synchronized (lock) {
-            workers.remove(cause);
             if (broken == null) {
                 brokenCause = why;
                 broken = message;
@@ -565,12 +576,24 @@ final class ProcessPool implements WorkerPool {
             for (Worker w : workers) {
                 failed.addAll(w.inflight.values());
                 w.inflight.clear();
-                a.kills.add(w);
+                if (w != cause) {
+                    a.kills.add(w);
+                }
             }
-            cleanUpIfDoneLocked();
         }
         a.run();
-        failAll(failed);
+        try {
+            failAll(failed);
+        } finally {
+            removeWorker(cause);
+        }
+    }
+
+    private void removeWorker(Worker w) {
+        synchronized (lock) {
+            workers.remove(w);
+            cleanUpIfDoneLocked();
+        }
     }
 
     private void failAll(List<WorkItem> items) {

@@ -9,6 +9,8 @@ import futures.core.Future;
 import futures.spi.ExecutorConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.Timeout;
  * {@code SocketChannel} is an {@code InterruptibleChannel}, so a read or write made by a thread whose
  * interrupt status is set closes the channel, and a closed channel is a dead worker, which breaks
  * the pool. The first three tests set the status in each thread that touches a worker's channel.
- * The last one settles a queued future by hand, which made dispatch throw with an item in hand.
+ * Then a queued future settled by hand, which made dispatch throw with an item in hand, and
+ * shutdown(wait=true) returning while a break was still failing futures.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ProcessPoolRaceTest {
@@ -107,5 +110,40 @@ class ProcessPoolRaceTest {
         assertTrue(blocker.result());
         assertTrue(after.result() > 0, "the pool did not break");
         assertEquals(-1L, queued.result());
+    }
+
+    @Test
+    @DisplayName("when a worker dies, shutdown(wait=true) returns only after every future the break fails is done")
+    void shutdownWaitsForTheBreakToFailEverything() throws Exception {
+        Executor ex = pool(1);
+        long worker = ex.submit(ProcessPoolRaceTest::pid).result();
+        RemoteGate gate = new RemoteGate();
+        gates.add(gate);
+        RemoteGate.Pass pass = gate.pass();
+        Future<Boolean> running = ex.submit(pass::await);
+        gate.awaitArrivals(1);
+        Future<Long> first = ex.submit(ProcessPoolRaceTest::pid);
+        Future<Long> second = ex.submit(ProcessPoolRaceTest::pid);
+        CountDownLatch callbackEntered = new CountDownLatch(1);
+        CountDownLatch shutdownReturned = new CountDownLatch(1);
+        // The break fails `first` before `second` and `running`; its callback holds the breaking
+        // thread. Bounded, so that a correct shutdown (which waits for this callback) goes on.
+        first.addDoneCallback(f -> {
+            callbackEntered.countDown();
+            try {
+                shutdownReturned.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ProcessHandle.of(worker).orElseThrow().destroyForcibly();
+        callbackEntered.await();
+        CompletableFuture<Boolean> allDoneAtReturn = CompletableFuture.supplyAsync(() -> {
+            ex.shutdown(true);
+            boolean allDone = second.done() && running.done();
+            shutdownReturned.countDown();
+            return allDone;
+        });
+        assertTrue(allDoneAtReturn.get(), "shutdown(wait=true) returned while the break was still failing futures");
     }
 }
