@@ -36,7 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Executors {
     private static final System.Logger LOG = System.getLogger(Executors.class.getName());
-    /** Load failures whose stack trace was logged already; grows only by distinct failures. */
+    /** Load failures whose stack trace was logged already; grows only by distinct failures (a concurrent set: add() decides who logs). */
     private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
 
     private Executors() {}

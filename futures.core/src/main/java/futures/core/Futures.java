@@ -288,7 +288,9 @@ public final class Futures {
     /**
      * The state the listeners of one asCompleted call share: a queue of completed futures and the
      * thread to wake. It holds no reference to the iterator, so an abandoned iterator can be
-     * collected and its cleaner remove the listeners.
+     * collected and its cleaner remove the listeners. Thread-safety: completers add to the
+     * concurrent queue, then read the volatile {@code consumer}; the consumer publishes itself,
+     * then polls; so one of them always sees the other and no wake-up is lost.
      */
     private static final class Inbox {
         final ConcurrentLinkedQueue<Future<?>> completed = new ConcurrentLinkedQueue<>();

@@ -50,7 +50,15 @@ final class FrameChannel implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** Sends one frame; whole, or not at all if the channel fails. */
+    /**
+     * Sends one frame; whole, or not at all if the channel fails.
+     *
+     * <p>Any thread may call it, with its interrupt status set or not: a {@code SocketChannel} is
+     * interruptible, and a write by a thread whose status is set would close the channel, which
+     * the other side takes for a dead peer (the pool breaks). So the status is cleared for the write
+     * and restored after it. An interrupt that arrives during the write itself still closes the
+     * channel; that window is the length of one non-blocking-sized write.
+     */
     void write(byte type, long id, byte[] payload) throws IOException {
         int bodyLength = BODY_PREFIX + payload.length;
         if (payload.length > MAX_BODY - BODY_PREFIX) {
@@ -58,6 +66,17 @@ final class FrameChannel implements AutoCloseable {
         }
         ByteBuffer head = ByteBuffer.allocate(HEADER + BODY_PREFIX);
         head.putInt(bodyLength).putInt(~bodyLength).putInt(0).put(type).putLong(id).flip();
+        boolean interrupted = Thread.interrupted();
+        try {
+            writeLocked(head, payload);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void writeLocked(ByteBuffer head, byte[] payload) throws IOException {
         ByteBuffer body = ByteBuffer.wrap(payload);
         synchronized (out) {
             writeCrc.reset();

@@ -50,7 +50,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the lock, since they run the user's callbacks). {@code broken} goes from null to a message once.
  * {@code shutdown} only goes from false to true. A worker's {@code state} goes STARTING -> READY ->
  * RETIRING; a RETIRING worker has nothing in flight and gets nothing more, and its channel is
- * closed, so it exits with code 0.
+ * closed, so it exits with code 0. {@code broken} and {@code brokenCause} are written under
+ * {@code lock} and read without it (volatile). An item removed from {@code queue} or an
+ * {@code inflight} map is reported by whoever removed it, and by no one else, so every item taken
+ * is settled exactly once: run and reported, dropped as cancelled, or failed.
  */
 final class ProcessPool implements WorkerPool {
     private static final System.Logger LOG = System.getLogger(ProcessPool.class.getName());
@@ -88,7 +91,7 @@ final class ProcessPool implements WorkerPool {
         }
     }
 
-    /** What to do once the lock is released. */
+    /** What to do once the lock is released. Confined to the thread that made it; filled under {@code lock}. */
     private final class Actions {
         final List<Send> sends = new ArrayList<>();
         final List<Worker> starts = new ArrayList<>();
@@ -288,12 +291,26 @@ final class ProcessPool implements WorkerPool {
                 return; // every worker is busy or starting: the item waits for the first to be free
             }
             queue.pollFirst();
-            if (!e.item().markRunning()) {
-                continue; // cancelled before a worker took it: never sent
+            if (!markRunning(e.item())) {
+                continue; // cancelled (or settled by its user) before a worker took it: never sent
             }
             target.inflight.put(e.id(), e.item());
             target.assigned++;
             a.sends.add(new Send(target, e));
+        }
+    }
+
+    /**
+     * {@link WorkItem#markRunning()}, where an item already finished (its user called
+     * {@code setResult} on the future while it was queued, which Python allows) is simply not run:
+     * the exception must not escape into dispatch, where it would lose the item that freed the
+     * worker and break the pool.
+     */
+    private static boolean markRunning(WorkItem item) {
+        try {
+            return item.markRunning();
+        } catch (IllegalStateException settledElsewhere) {
+            return false;
         }
     }
 
@@ -380,7 +397,14 @@ final class ProcessPool implements WorkerPool {
             a.run();
             try {
                 FrameChannel.Frame f;
-                while ((f = channel.read()) != null) {
+                while (true) {
+                    // handle() runs the user's done-callbacks in this thread; an interrupt status they
+                    // leave set must not reach read(), which would close the channel (an interruptible
+                    // channel) and so break the pool. Nothing interrupts this thread on purpose.
+                    Thread.interrupted();
+                    if ((f = channel.read()) == null) {
+                        break;
+                    }
                     handle(w, f);
                 }
             } catch (StreamCorruptedException e) {
@@ -464,19 +488,23 @@ final class ProcessPool implements WorkerPool {
 
     /** Reports one outcome and hands the freed worker its next item. */
     private void settle(Worker w, long id, Object value, Throwable failure) {
-        WorkItem item;
+        WorkItem item = null;
         Actions a = new Actions();
-        synchronized (lock) {
-            item = w.inflight.remove(id);
-            dispatchLocked(a);
-            retireIfDoneLocked(w, a);
-        }
-        a.run();
-        if (item != null) {
-            if (failure == null) {
-                item.complete(value);
-            } else {
-                item.fail(failure);
+        try {
+            synchronized (lock) {
+                item = w.inflight.remove(id);
+                dispatchLocked(a);
+                retireIfDoneLocked(w, a);
+            }
+            a.run();
+        } finally {
+            // once out of inflight, nobody else reports this item: report it even if dispatch threw
+            if (item != null) {
+                if (failure == null) {
+                    item.complete(value);
+                } else {
+                    item.fail(failure);
+                }
             }
         }
     }
@@ -490,16 +518,24 @@ final class ProcessPool implements WorkerPool {
                     && w.initFailure == null;
             breaks = !clean && broken == null;
             if (!breaks) {
-                workers.remove(w);
                 left = new ArrayList<>(w.inflight.values()); // not empty only if the pool broke meanwhile
                 w.inflight.clear();
-                dispatchLocked(a); // a replacement, if items wait
-                cleanUpIfDoneLocked();
+                if (left.isEmpty()) {
+                    workers.remove(w);
+                    dispatchLocked(a); // a replacement, if items wait
+                    cleanUpIfDoneLocked();
+                }
             }
         }
         if (!breaks) {
             a.run();
-            failAll(left);
+            if (!left.isEmpty()) {
+                try {
+                    failAll(left);
+                } finally {
+                    removeWorker(w); // only now: shutdown(wait=true) must not return before these are done
+                }
+            }
             return;
         }
         String status = Launcher.describeExit(exitCode);
@@ -517,12 +553,15 @@ final class ProcessPool implements WorkerPool {
         breakPool(w, message + "; the process pool is not usable anymore", why);
     }
 
-    /** Breaks the pool once: fails everything queued and in flight, kills the other workers. */
+    /**
+     * Breaks the pool once: fails everything queued and in flight, kills the other workers. The
+     * cause stays in {@code workers} until its items are failed, so that shutdown(wait=true), which
+     * waits for {@code workers} to empty, returns only once every future the break fails is done.
+     */
     private void breakPool(Worker cause, String message, Throwable why) {
         List<WorkItem> failed = new ArrayList<>();
         Actions a = new Actions();
         synchronized (lock) {
-            workers.remove(cause);
             if (broken == null) {
                 brokenCause = why;
                 broken = message;
@@ -537,12 +576,24 @@ final class ProcessPool implements WorkerPool {
             for (Worker w : workers) {
                 failed.addAll(w.inflight.values());
                 w.inflight.clear();
-                a.kills.add(w);
+                if (w != cause) {
+                    a.kills.add(w);
+                }
             }
-            cleanUpIfDoneLocked();
         }
         a.run();
-        failAll(failed);
+        try {
+            failAll(failed);
+        } finally {
+            removeWorker(cause);
+        }
+    }
+
+    private void removeWorker(Worker w) {
+        synchronized (lock) {
+            workers.remove(w);
+            cleanUpIfDoneLocked();
+        }
     }
 
     private void failAll(List<WorkItem> items) {

@@ -26,6 +26,9 @@ import java.util.concurrent.LinkedBlockingQueue;
  * A task's own {@code System.exit}, a signal or {@code -XX:+ExitOnOutOfMemoryError} (exit code 3)
  * end it too; the parent then breaks the pool. Printing to {@code System.out} is harmless: the
  * channel is the socket, not stdout.
+ *
+ * <p>Threads: only the reader thread reads the channel; only the main thread writes it; they share
+ * nothing but {@code inbox} (a {@code LinkedBlockingQueue}) and the channel's own write monitor.
  */
 public final class WorkerMain {
     private static final long PID = ProcessHandle.current().pid();

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * exceeds {@code maxWorkers}. {@code idle} holds one permit per worker waiting on the queue (or
  * about to). {@code broken} is set once, before the queue is drained and failed. After shutdown,
  * one {@link #STOP} marker per thread is queued behind the real items, so each thread leaves once
- * the items before it are taken.
+ * the items before it are taken; a break queues one marker per thread again after its drain (which
+ * may have taken shutdown's), so every worker leaves a broken pool.
  */
 final class ThreadPool implements WorkerPool {
     private static final AtomicInteger POOLS = new AtomicInteger();
@@ -97,7 +98,15 @@ final class ThreadPool implements WorkerPool {
                 item.fail(broken());
                 return;
             }
-            if (!item.markRunning()) {
+            boolean run;
+            try {
+                run = item.markRunning();
+            } catch (IllegalStateException settledElsewhere) {
+                // its user called setResult on the queued future (Python allows it): not ours to run,
+                // and the exception must not end this worker, which would strand the queue
+                run = false;
+            }
+            if (!run) {
                 idle.release(); // cancelled: never run
                 continue;
             }
@@ -129,6 +138,14 @@ final class ThreadPool implements WorkerPool {
         for (WorkItem item; (item = queue.poll()) != null; ) {
             if (item != STOP) {
                 item.fail(new BrokenThreadPoolException(broken, cause));
+            }
+        }
+        // The drain also took the stop markers a shutdown may have queued for the other workers;
+        // without new ones a worker blocked in take() would never leave, and shutdown(wait=true)
+        // would join it forever. execute() rejects from now on, so markers are all the queue gets.
+        synchronized (lock) {
+            for (int i = 0; i < threads.size(); i++) {
+                queue.add(STOP);
             }
         }
     }
