@@ -366,7 +366,8 @@ final class ProcessPool implements WorkerPool {
             // A child that dies or hangs before connecting must not leave this thread in accept().
             process.onExit().thenRun(() -> closeQuietly(s));
             CompletableFuture.runAsync(() -> closeQuietly(s),
-                    CompletableFuture.delayedExecutor(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                    // run on the JDK delayer thread itself: the common pool may be full of user tasks
+                    CompletableFuture.delayedExecutor(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS, Runnable::run));
             SocketChannel sc;
             try {
                 sc = server.accept();
