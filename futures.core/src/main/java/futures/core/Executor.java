@@ -108,6 +108,7 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * otherwise the failure to send it is logged the same way.
      *
      * @throws RejectedExecutionException after shutdown or when broken
+     * @throws NullPointerException if {@code command} is null
      */
     @Override
     public void execute(Runnable command) {
@@ -122,12 +123,24 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
     // ------------------------------------------------------------------ map
 
-    /** {@code map(fn, items, Futures.NO_TIMEOUT, 1)}. */
+    /**
+     * {@code map(fn, items, Futures.NO_TIMEOUT, 1)}: the results in input order, with no limit to
+     * the wait; {@code next()} throws a call's exception when its value is reached.
+     *
+     * @throws RejectedExecutionException after shutdown, or if the pool breaks while scheduling
+     * @throws NullPointerException if an argument is null
+     */
     public <A, R> MapIterator<R> map(Func<? super A, ? extends R> fn, Iterable<? extends A> items) {
         return map(fn, items, Futures.NO_TIMEOUT, 1);
     }
 
-    /** {@code map(fn, items, timeout, 1)}. */
+    /**
+     * {@code map(fn, items, timeout, 1)}: the results in input order; {@code next()} throws
+     * {@link WaitTimeoutException} if a result is not ready {@code timeout} after this call.
+     *
+     * @throws RejectedExecutionException after shutdown, or if the pool breaks while scheduling
+     * @throws NullPointerException if an argument is null
+     */
     public <A, R> MapIterator<R> map(Func<? super A, ? extends R> fn, Iterable<? extends A> items, Duration timeout) {
         return map(fn, items, timeout, 1);
     }
@@ -157,7 +170,13 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         return mapArgs(fn, items.iterator(), timeout, chunkSize);
     }
 
-    /** {@code map(fn, as, bs, Futures.NO_TIMEOUT, 1)}. */
+    /**
+     * {@code map(fn, as, bs, Futures.NO_TIMEOUT, 1)}: {@code fn(a, b)} over the two inputs taken in
+     * step, stopping at the shorter, results in input order.
+     *
+     * @throws RejectedExecutionException after shutdown, or if the pool breaks while scheduling
+     * @throws NullPointerException if an argument is null
+     */
     public <A, B, R> MapIterator<R> map(
             BiFunc<? super A, ? super B, ? extends R> fn, Iterable<? extends A> as, Iterable<? extends B> bs) {
         return map(fn, as, bs, Futures.NO_TIMEOUT, 1);
@@ -166,6 +185,10 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     /**
      * {@link #map(Func, Iterable, Duration, int)} over two inputs taken in step, as Python's
      * {@code map(fn, it1, it2)}: it stops at the shorter input.
+     *
+     * @throws IllegalArgumentException if {@code chunkSize < 1}
+     * @throws RejectedExecutionException after shutdown, or if the pool breaks while scheduling
+     * @throws NullPointerException if an argument is null
      */
     public <A, B, R> MapIterator<R> map(BiFunc<? super A, ? super B, ? extends R> fn,
             Iterable<? extends A> as, Iterable<? extends B> bs, Duration timeout, int chunkSize) {
@@ -218,12 +241,25 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
     // ------------------------------------------------------------------ shutdown
 
-    /** {@code shutdown(true, false)}. */
+    /**
+     * {@code shutdown(true, false)}: stops taking new calls and returns when every pending call is
+     * done and the workers have stopped.
+     *
+     * @throws IllegalStateException if called from a call running on this executor, which would
+     *     wait for itself (the shutdown still happens)
+     */
     public void shutdown() {
         shutdown(true, false);
     }
 
-    /** {@code shutdown(wait, false)}. */
+    /**
+     * {@code shutdown(wait, false)}: stops taking new calls; the pending calls still run.
+     *
+     * @param wait if true, return only when every pending call is done and the workers have
+     *     stopped; if false, return at once
+     * @throws IllegalStateException if {@code wait} is true and this is called from a call running
+     *     on this executor, which would wait for itself (the shutdown still happens)
+     */
     public void shutdown(boolean wait) {
         shutdown(wait, false);
     }
@@ -250,7 +286,12 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         pool.shutdown(wait);
     }
 
-    /** {@code shutdown(true)}: the end of a try-with-resources block, as Python's {@code with}. */
+    /**
+     * {@code shutdown(true)}: the end of a try-with-resources block, as Python's {@code with}.
+     *
+     * @throws IllegalStateException if called from a call running on this executor, which would
+     *     wait for itself (the shutdown still happens)
+     */
     @Override
     public void close() {
         shutdown(true, false);

@@ -20,6 +20,8 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -210,6 +212,25 @@ class ProcessPoolTest {
         e = assertThrows(IllegalArgumentException.class, () -> Executors.create("process",
                 ExecutorConfig.builder().property("java", "/no/such/java").build()));
         assertTrue(e.getMessage().contains("/no/such/java"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("config key java names the binary that starts the workers: a wrapper script given there is what runs them")
+    void configuredJavaBinaryIsUsed() throws IOException {
+        Path dir = Files.createTempDirectory("futures-java-wrapper");
+        Path wrapper = dir.resolve("java-wrapper");
+        try {
+            // The wrapper adds a system property that only a worker started through it can see.
+            Files.writeString(wrapper, "#!/bin/sh\nexec '" + Launcher.currentJava()
+                    + "' -Dfutures.test.startedBy=wrapper \"$@\"\n");
+            assertTrue(wrapper.toFile().setExecutable(true, true), "cannot make the wrapper executable");
+            Executor ex = pool(ExecutorConfig.builder().maxWorkers(1).property("java", wrapper.toString()));
+            assertEquals("wrapper", ex.submit(() -> System.getProperty("futures.test.startedBy")).result());
+            ex.shutdown();
+        } finally {
+            Files.deleteIfExists(wrapper);
+            Files.deleteIfExists(dir);
+        }
     }
 
     @Test
