@@ -33,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -204,6 +205,21 @@ public abstract class ExecutorBehaviourSuite {
         assertTrue(called.await(30, TimeUnit.SECONDS), "callback not called");
         assertSame(f, seen.get());
         assertEquals(25, seen.get().resultNow());
+    }
+
+    @Test
+    @DisplayName("added callables are always called in a thread belonging to the process that added them")
+    void callbackRunsInTheAddingProcess() throws InterruptedException {
+        Future<Integer> f = shared().submit(Tasks.square(), 6);
+        CountDownLatch called = new CountDownLatch(1);
+        AtomicLong calledInPid = new AtomicLong(-1);
+        f.addDoneCallback(done -> {
+            calledInPid.set(ProcessHandle.current().pid());
+            called.countDown();
+        });
+        assertTrue(called.await(30, TimeUnit.SECONDS), "callback not called");
+        assertEquals(ProcessHandle.current().pid(), calledInPid.get(), "the callback ran in another process");
+        assertEquals(36, f.resultNow());
     }
 
     @Test
