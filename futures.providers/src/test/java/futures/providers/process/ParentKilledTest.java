@@ -72,21 +72,27 @@ class ParentKilledTest {
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    @DisplayName("when the parent JVM exits normally with idle workers it never shut down, it exits and no worker is left")
+    @DisplayName("when the parent JVM exits normally with idle workers it never shut down, it exits and no worker is left; what the workers printed reached the parent's stdout and stderr")
     void workersDieWithParentExitingNormally() throws Exception {
         Path dir = Launcher.privateDirectory();
         Path argFile = Launcher.writeArgFile(dir, Launcher.javaArgs(KillParentMain.class, List.of(
                 "-Xlog:disable", "-Xlog:all=warning:stderr")));
         Process parent = new ProcessBuilder(Launcher.currentJava(), "@" + argFile, "exit-normally")
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectErrorStream(true) // the parent's stderr, which its workers inherit, is read here too
                 .start();
         List<Long> workers = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
             for (String line = out.readLine(); line != null; line = out.readLine()) {
+                lines.add(line);
                 if (line.startsWith("WORKER ")) {
                     workers.add(Long.parseLong(line.substring(7).trim()));
                 }
+            }
+            for (long pid : workers) {
+                assertTrue(lines.contains("STDOUT OF WORKER " + pid), "a worker's System.out reaches the parent's: " + lines);
+                assertTrue(lines.contains("STDERR OF WORKER " + pid), "a worker's System.err reaches the parent's: " + lines);
             }
             // end of its stdout: the parent is ending; the @Timeout guards a parent that never exits
             assertEquals(0, parent.waitFor(), "the parent's exit status");
