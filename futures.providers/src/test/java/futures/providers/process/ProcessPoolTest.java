@@ -24,8 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -520,10 +523,18 @@ class ProcessPoolTest {
     // ------------------------------------------------------------------ a worker dies: the pool breaks
 
     /** Submits work that stays pending behind {@code running} and asserts it all fails broken. */
+    /**
+     * Asserts every future failed with a BrokenProcessPoolException naming {@code pid} and
+     * {@code status}, each with its own instance (DESIGN 5: a shared one would collect every
+     * caller's suppressed exceptions and stack).
+     */
     private static void assertAllBroken(List<? extends Future<?>> fs, long pid, String status) {
+        Set<Throwable> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Future<?> f : fs) {
             assertBroken(f.exception(), pid, status);
+            distinct.add(f.exception());
         }
+        assertEquals(fs.size(), distinct.size(), "each future fails with its own BrokenProcessPoolException");
     }
 
     @Test
@@ -573,10 +584,9 @@ class ProcessPoolTest {
         long pid = victimWorker.pid();
         victimWorker.destroyForcibly();
         String status = "killed by signal 9 (SIGKILL), exit code 137";
-        for (Future<?> f : List.of(victim, bystander)) {
-            assertBroken(f.exception(), pid, status);
-        }
-        assertAllBroken(pending, pid, status);
+        List<Future<?>> all = new ArrayList<>(List.of(victim, bystander));
+        all.addAll(pending);
+        assertAllBroken(all, pid, status);
         assertStaysBroken(ex, pid, status);
     }
 
