@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,6 +54,12 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     private final Map<Future<?>, Item> pending = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
     private final Future<Void> terminated = new Future<>();
+    /**
+     * Notified by {@link #settled} once the JVM is exiting, for {@link #awaitPendingAtExit()}: a
+     * settlement removes from {@code pending} before it reads {@code ExitGuard.exiting()}, and the
+     * hook sets that before it reads {@code pending}, so no settlement is missed.
+     */
+    private final Object settledAtExit = new Object();
     private volatile boolean shutdown;
     private final ExecutorServiceView view = new ExecutorServiceView(this); // keeps only the reference
 
@@ -395,10 +402,19 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         return f;
     }
 
-    /** Forgets a future that left the pool, and completes termination if it was the last one. */
+    /**
+     * Forgets a future that left the pool, and completes termination if it was the last one. A
+     * completed future is settled only after {@code trySet}/{@code tryFail} returned, so after its
+     * done callbacks ran: the exit hook waits for that ({@link #awaitPendingAtExit()}).
+     */
     private void settled(Future<?> f) {
         pending.remove(f);
         checkTerminated();
+        if (ExitGuard.exiting()) {
+            synchronized (settledAtExit) {
+                settledAtExit.notifyAll();
+            }
+        }
     }
 
     private void checkTerminated() {
@@ -436,13 +452,30 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         return dropped;
     }
 
-    /** Waits for every pending future, from the exit hook. */
+    /**
+     * Waits for every pending future, from the exit hook, and for a finished one also for its done
+     * callbacks: in Python they run in the worker, inside {@code set_result}, before the exit joins
+     * the worker, so a callback is never cut off by the end of the program. A cancelled future is
+     * not waited for beyond being done (its item may sit in a pool queue that nobody drains).
+     */
     void awaitPendingAtExit() {
         for (Future<?> f : List.copyOf(pending.keySet())) {
             try {
                 f.exception();
-            } catch (RuntimeException cancelledOrInterrupted) {
-                // done either way, or the hook thread was interrupted: nothing more to wait for
+            } catch (CancellationException cancelled) {
+                continue;
+            } catch (RuntimeException interrupted) {
+                return; // the hook thread was interrupted: stop waiting
+            }
+            synchronized (settledAtExit) {
+                while (pending.containsKey(f)) {
+                    try {
+                        settledAtExit.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
             }
         }
     }
