@@ -391,6 +391,49 @@ public abstract class ExecutorBehaviourSuite {
     }
 
     @Test
+    @DisplayName("shutdown(wait=true) returns only after the done callbacks of the pending calls have returned, as Python's, which joins the threads that run them")
+    void shutdownWaitsForDoneCallbacks() throws InterruptedException {
+        requireAsync();
+        Gate gate = gate();
+        Executor ex = open(workers(1));
+        Future<String> f = ex.submit(Tasks.passThen(gate.key(), "done"));
+        gate.awaitArrivals(1); // running, so the callback below runs in the completing thread, not here
+        CountDownLatch inCallback = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Boolean> callbackEnded = new AtomicReference<>(false);
+        f.addDoneCallback(done -> {
+            inCallback.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            callbackEnded.set(true);
+        });
+        gate.release();
+        AtomicReference<Boolean> endedWhenShutdownReturned = new AtomicReference<>();
+        Thread shutter = new Thread(() -> {
+            ex.shutdown(true);
+            endedWhenShutdownReturned.set(callbackEnded.get());
+        }, "suite-shutter");
+        try {
+            inCallback.await();
+            shutter.start();
+            // Let the callback go once shutdown either blocks or has returned: a condition, not a clock.
+            Set<Thread.State> settled = Set.of(Thread.State.WAITING, Thread.State.TIMED_WAITING, Thread.State.TERMINATED);
+            while (!settled.contains(shutter.getState())) {
+                Thread.onSpinWait();
+            }
+        } finally {
+            release.countDown();
+        }
+        shutter.join();
+        assertEquals(true, endedWhenShutdownReturned.get(),
+                "shutdown(wait=true) returned while a done callback of a pending call was still running");
+        assertEquals("done", f.result());
+    }
+
+    @Test
     @DisplayName("shutdown(wait=false) returns at once, and the pending futures still run to completion")
     void shutdownWithoutWaitReturnsAtOnce() {
         requireAsync();
