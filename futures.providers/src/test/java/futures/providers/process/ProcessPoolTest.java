@@ -28,6 +28,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -328,6 +329,31 @@ class ProcessPoolTest {
         assertFalse(longTask.done());
         gate.release();
         assertNotEquals(other, longTask.result());
+    }
+
+    @Test
+    @DisplayName("shutdown(wait=false) returns at once, and the worker process exits when all pending futures are done executing")
+    void shutdownNoWaitFreesWorkersLater() throws Exception {
+        Executor ex = pool(1);
+        RemoteGate gate = gate();
+        RemoteGate.Pass pass = gate.pass();
+        Future<Long> running = ex.submit(() -> {
+            pass.await();
+            return pid();
+        });
+        Future<Long> queued = ex.submit(ProcessPoolTest::pid);
+        gate.awaitArrivals(1);
+        ex.shutdown(false); // returns although a call is running and one is queued
+        assertFalse(running.done());
+        assertFalse(queued.done());
+        gate.release();
+        long worker = running.result();
+        assertEquals(worker, queued.result(), "the queued call still ran, on the same worker");
+        Optional<ProcessHandle> h = ProcessHandle.of(worker);
+        if (h.isPresent()) {
+            h.get().onExit().get(30, TimeUnit.SECONDS); // a hang guard: the worker must end on its own
+        }
+        assertFalse(ProcessHandle.of(worker).map(ProcessHandle::isAlive).orElse(false), "worker " + worker + " outlived its pool");
     }
 
     @Test
