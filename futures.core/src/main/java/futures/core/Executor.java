@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,6 +54,12 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     private final Map<Future<?>, Item> pending = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
     private final Future<Void> terminated = new Future<>();
+    /**
+     * Notified by {@link #settled} once the JVM is exiting, for {@link #awaitPendingAtExit()}: a
+     * settlement removes from {@code pending} before it reads {@code ExitGuard.exiting()}, and the
+     * hook sets that before it reads {@code pending}, so no settlement is missed.
+     */
+    private final Object settledAtExit = new Object();
     private volatile boolean shutdown;
     private final ExecutorServiceView view = new ExecutorServiceView(this); // keeps only the reference
 
@@ -108,6 +115,7 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * otherwise the failure to send it is logged the same way.
      *
      * @throws RejectedExecutionException after shutdown or when broken
+     * @throws NullPointerException if {@code command} is null
      */
     @Override
     public void execute(Runnable command) {
@@ -122,12 +130,24 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
     // ------------------------------------------------------------------ map
 
-    /** {@code map(fn, items, Futures.NO_TIMEOUT, 1)}. */
+    /**
+     * {@code map(fn, items, Futures.NO_TIMEOUT, 1)}: the results in input order, with no limit to
+     * the wait; {@code next()} throws a call's exception when its value is reached.
+     *
+     * @throws RejectedExecutionException after shutdown, or if the pool breaks while scheduling
+     * @throws NullPointerException if an argument is null
+     */
     public <A, R> MapIterator<R> map(Func<? super A, ? extends R> fn, Iterable<? extends A> items) {
         return map(fn, items, Futures.NO_TIMEOUT, 1);
     }
 
-    /** {@code map(fn, items, timeout, 1)}. */
+    /**
+     * {@code map(fn, items, timeout, 1)}: the results in input order; {@code next()} throws
+     * {@link WaitTimeoutException} if a result is not ready {@code timeout} after this call.
+     *
+     * @throws RejectedExecutionException after shutdown, or if the pool breaks while scheduling
+     * @throws NullPointerException if an argument is null
+     */
     public <A, R> MapIterator<R> map(Func<? super A, ? extends R> fn, Iterable<? extends A> items, Duration timeout) {
         return map(fn, items, timeout, 1);
     }
@@ -157,7 +177,13 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         return mapArgs(fn, items.iterator(), timeout, chunkSize);
     }
 
-    /** {@code map(fn, as, bs, Futures.NO_TIMEOUT, 1)}. */
+    /**
+     * {@code map(fn, as, bs, Futures.NO_TIMEOUT, 1)}: {@code fn(a, b)} over the two inputs taken in
+     * step, stopping at the shorter, results in input order.
+     *
+     * @throws RejectedExecutionException after shutdown, or if the pool breaks while scheduling
+     * @throws NullPointerException if an argument is null
+     */
     public <A, B, R> MapIterator<R> map(
             BiFunc<? super A, ? super B, ? extends R> fn, Iterable<? extends A> as, Iterable<? extends B> bs) {
         return map(fn, as, bs, Futures.NO_TIMEOUT, 1);
@@ -166,6 +192,10 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     /**
      * {@link #map(Func, Iterable, Duration, int)} over two inputs taken in step, as Python's
      * {@code map(fn, it1, it2)}: it stops at the shorter input.
+     *
+     * @throws IllegalArgumentException if {@code chunkSize < 1}
+     * @throws RejectedExecutionException after shutdown, or if the pool breaks while scheduling
+     * @throws NullPointerException if an argument is null
      */
     public <A, B, R> MapIterator<R> map(BiFunc<? super A, ? super B, ? extends R> fn,
             Iterable<? extends A> as, Iterable<? extends B> bs, Duration timeout, int chunkSize) {
@@ -218,12 +248,25 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
     // ------------------------------------------------------------------ shutdown
 
-    /** {@code shutdown(true, false)}. */
+    /**
+     * {@code shutdown(true, false)}: stops taking new calls and returns when every pending call is
+     * done and the workers have stopped.
+     *
+     * @throws IllegalStateException if called from a call running on this executor, which would
+     *     wait for itself (the shutdown still happens)
+     */
     public void shutdown() {
         shutdown(true, false);
     }
 
-    /** {@code shutdown(wait, false)}. */
+    /**
+     * {@code shutdown(wait, false)}: stops taking new calls; the pending calls still run.
+     *
+     * @param wait if true, return only when every pending call is done and the workers have
+     *     stopped; if false, return at once
+     * @throws IllegalStateException if {@code wait} is true and this is called from a call running
+     *     on this executor, which would wait for itself (the shutdown still happens)
+     */
     public void shutdown(boolean wait) {
         shutdown(wait, false);
     }
@@ -250,7 +293,12 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         pool.shutdown(wait);
     }
 
-    /** {@code shutdown(true)}: the end of a try-with-resources block, as Python's {@code with}. */
+    /**
+     * {@code shutdown(true)}: the end of a try-with-resources block, as Python's {@code with}.
+     *
+     * @throws IllegalStateException if called from a call running on this executor, which would
+     *     wait for itself (the shutdown still happens)
+     */
     @Override
     public void close() {
         shutdown(true, false);
@@ -354,10 +402,19 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         return f;
     }
 
-    /** Forgets a future that left the pool, and completes termination if it was the last one. */
+    /**
+     * Forgets a future that left the pool, and completes termination if it was the last one. A
+     * completed future is settled only after {@code trySet}/{@code tryFail} returned, so after its
+     * done callbacks ran: the exit hook waits for that ({@link #awaitPendingAtExit()}).
+     */
     private void settled(Future<?> f) {
         pending.remove(f);
         checkTerminated();
+        if (ExitGuard.exiting()) {
+            synchronized (settledAtExit) {
+                settledAtExit.notifyAll();
+            }
+        }
     }
 
     private void checkTerminated() {
@@ -395,13 +452,30 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         return dropped;
     }
 
-    /** Waits for every pending future, from the exit hook. */
+    /**
+     * Waits for every pending future, from the exit hook, and for a finished one also for its done
+     * callbacks: in Python they run in the worker, inside {@code set_result}, before the exit joins
+     * the worker, so a callback is never cut off by the end of the program. A cancelled future is
+     * not waited for beyond being done (its item may sit in a pool queue that nobody drains).
+     */
     void awaitPendingAtExit() {
         for (Future<?> f : List.copyOf(pending.keySet())) {
             try {
                 f.exception();
-            } catch (RuntimeException cancelledOrInterrupted) {
-                // done either way, or the hook thread was interrupted: nothing more to wait for
+            } catch (CancellationException cancelled) {
+                continue;
+            } catch (RuntimeException interrupted) {
+                return; // the hook thread was interrupted: stop waiting
+            }
+            synchronized (settledAtExit) {
+                while (pending.containsKey(f)) {
+                    try {
+                        settledAtExit.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
             }
         }
     }

@@ -41,7 +41,15 @@ public final class Executors {
 
     private Executors() {}
 
-    /** {@code create(name, ExecutorConfig.defaults())}. */
+    /**
+     * {@code create(name, ExecutorConfig.defaults())}: an executor of the provider called
+     * {@code name} with its default settings.
+     *
+     * @throws IllegalArgumentException if no provider has that name (the message lists the names
+     *     available)
+     * @throws IllegalStateException if two providers have that name (the message names both classes)
+     * @throws NullPointerException if {@code name} is null
+     */
     public static Executor create(String name) {
         return create(name, ExecutorConfig.defaults());
     }
@@ -81,12 +89,23 @@ public final class Executors {
         return new Executor(name, pool);
     }
 
-    /** {@code create("thread", maxWorkers(n))}: Python's {@code ThreadPoolExecutor(max_workers=n)}. */
+    /**
+     * {@code create("thread", maxWorkers(n))}: Python's {@code ThreadPoolExecutor(max_workers=n)}.
+     *
+     * @throws IllegalArgumentException if {@code maxWorkers <= 0} (Python's {@code ValueError}), or
+     *     no {@code "thread"} provider is on the module path or class path
+     */
     public static Executor threadPool(int maxWorkers) {
         return create("thread", ExecutorConfig.builder().maxWorkers(maxWorkers).build());
     }
 
-    /** {@code create("process", maxWorkers(n))}: Python's {@code ProcessPoolExecutor(max_workers=n)}. */
+    /**
+     * {@code create("process", maxWorkers(n))}: Python's {@code ProcessPoolExecutor(max_workers=n)}.
+     * Workers start when calls need them, not here.
+     *
+     * @throws IllegalArgumentException if {@code maxWorkers <= 0} (Python's {@code ValueError}), or
+     *     no {@code "process"} provider is on the module path or class path
+     */
     public static Executor processPool(int maxWorkers) {
         return create("process", ExecutorConfig.builder().maxWorkers(maxWorkers).build());
     }

@@ -148,7 +148,11 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     /**
      * The call's value, waiting at most {@code timeout}.
      *
+     * @param timeout how long to wait; zero or negative means do not wait, and
+     *     {@link Futures#NO_TIMEOUT} means no limit
      * @throws WaitTimeoutException if the call is not done within {@code timeout}
+     * @throws NullPointerException if {@code timeout} is null (use {@link #result()} to wait without
+     *     limit)
      * @see #result()
      */
     public T result(Duration timeout) {
@@ -169,7 +173,11 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     /**
      * The exception the call raised, or {@code null}, waiting at most {@code timeout}.
      *
+     * @param timeout how long to wait; zero or negative means do not wait, and
+     *     {@link Futures#NO_TIMEOUT} means no limit
      * @throws WaitTimeoutException if the call is not done within {@code timeout}
+     * @throws NullPointerException if {@code timeout} is null (use {@link #exception()} to wait without
+     *     limit)
      * @see #exception()
      */
     public Throwable exception(Duration timeout) {

@@ -36,17 +36,34 @@ public final class Futures {
 
     private Futures() {}
 
-    /** {@code wait(fs, NO_TIMEOUT, ALL_COMPLETED)}. */
+    /**
+     * {@code wait(fs, NO_TIMEOUT, ALL_COMPLETED)}: waits, with no limit, until every future is done.
+     *
+     * <p>As {@link #wait(Collection, Duration, ReturnWhen)}, it throws {@link WaitInterruptedException} on an interrupt,
+     * {@link NullPointerException} for a null argument or future.
+     */
     public static <F extends Future<?>> DoneAndNotDone<F> wait(Collection<? extends F> fs) {
         return wait(fs, NO_TIMEOUT, ReturnWhen.ALL_COMPLETED);
     }
 
-    /** {@code wait(fs, NO_TIMEOUT, returnWhen)}. */
+    /**
+     * {@code wait(fs, NO_TIMEOUT, returnWhen)}: waits, with no limit, for the {@code returnWhen}
+     * condition.
+     *
+     * <p>As {@link #wait(Collection, Duration, ReturnWhen)}, it throws {@link WaitInterruptedException} on an interrupt,
+     * {@link NullPointerException} for a null argument or future.
+     */
     public static <F extends Future<?>> DoneAndNotDone<F> wait(Collection<? extends F> fs, ReturnWhen returnWhen) {
         return wait(fs, NO_TIMEOUT, returnWhen);
     }
 
-    /** {@code wait(fs, timeout, ALL_COMPLETED)}. */
+    /**
+     * {@code wait(fs, timeout, ALL_COMPLETED)}: waits until every future is done or the timeout
+     * passes; a timeout is not an error, the unfinished futures are in {@code notDone()}.
+     *
+     * <p>As {@link #wait(Collection, Duration, ReturnWhen)}, it throws {@link WaitInterruptedException} on an interrupt,
+     * {@link NullPointerException} for a null argument or future.
+     */
     public static <F extends Future<?>> DoneAndNotDone<F> wait(Collection<? extends F> fs, Duration timeout) {
         return wait(fs, timeout, ReturnWhen.ALL_COMPLETED);
     }
@@ -79,7 +96,12 @@ public final class Futures {
         return new DoneAndNotDone<>(done, notDone);
     }
 
-    /** {@code asCompleted(fs, NO_TIMEOUT)}. */
+    /**
+     * {@code asCompleted(fs, NO_TIMEOUT)}: the futures as they complete, with no limit to the wait.
+     * The iterator's {@code next()} throws {@link WaitInterruptedException} on an interrupt.
+     *
+     * @throws NullPointerException if {@code fs} or one of its futures is null
+     */
     public static <F extends Future<?>> Iterable<F> asCompleted(Collection<? extends F> fs) {
         return asCompleted(fs, NO_TIMEOUT);
     }

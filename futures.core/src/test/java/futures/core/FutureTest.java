@@ -312,6 +312,47 @@ class FutureTest {
     }
 
     @Test
+    @DisplayName("No lock is held while a callback runs: meanwhile another thread reads the outcome, adds a callback and waits on the future")
+    void noLockHeldWhileCallbackRuns() throws Exception {
+        Future<String> f = new Future<>();
+        CountDownLatch otherThreadDone = new CountDownLatch(1);
+        AtomicReference<Throwable> otherFailed = new AtomicReference<>();
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        Thread other = new Thread(() -> {
+            try {
+                seen.add("done=" + f.done());
+                seen.add("result=" + f.result(Duration.ofSeconds(20)));
+                seen.add("exception=" + f.exception());
+                f.addDoneCallback(x -> seen.add("late callback"));
+                Future<String> viaWait = Futures.wait(List.of(f), Duration.ofSeconds(20)).done().iterator().next();
+                seen.add("wait=" + (viaWait == f));
+            } catch (Throwable t) {
+                otherFailed.set(t);
+            } finally {
+                otherThreadDone.countDown();
+            }
+        }, "other");
+        AtomicBoolean otherFinishedInsideCallback = new AtomicBoolean();
+        f.addDoneCallback(x -> {
+            other.start();
+            try {
+                // a lock held around this callback would block every call above: the await times out
+                otherFinishedInsideCallback.set(otherThreadDone.await(20, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            f.setResult("v");
+        } finally {
+            otherThreadDone.await(20, TimeUnit.SECONDS);
+        }
+        assertTrue(otherFinishedInsideCallback.get(), "the other thread was blocked while the callback ran: " + seen);
+        assertEquals(null, otherFailed.get());
+        assertEquals(List.of("done=true", "result=v", "exception=null", "late callback", "wait=true"), seen);
+    }
+
+    @Test
     @DisplayName("A callback added from inside a callback runs at once, since the future is done")
     void callbackAddedFromCallback() {
         Future<String> f = new Future<>();

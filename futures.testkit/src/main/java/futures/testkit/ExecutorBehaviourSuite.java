@@ -33,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -207,6 +208,21 @@ public abstract class ExecutorBehaviourSuite {
     }
 
     @Test
+    @DisplayName("added callables are always called in a thread belonging to the process that added them")
+    void callbackRunsInTheAddingProcess() throws InterruptedException {
+        Future<Integer> f = shared().submit(Tasks.square(), 6);
+        CountDownLatch called = new CountDownLatch(1);
+        AtomicLong calledInPid = new AtomicLong(-1);
+        f.addDoneCallback(done -> {
+            calledInPid.set(ProcessHandle.current().pid());
+            called.countDown();
+        });
+        assertTrue(called.await(30, TimeUnit.SECONDS), "callback not called");
+        assertEquals(ProcessHandle.current().pid(), calledInPid.get(), "the callback ran in another process");
+        assertEquals(36, f.resultNow());
+    }
+
+    @Test
     @DisplayName("many small calls all complete, each with its own result, also when submitted from several threads")
     void manySmallTasksAllComplete() throws InterruptedException {
         Executor ex = shared();
@@ -372,6 +388,49 @@ public abstract class ExecutorBehaviourSuite {
         }
         assertEquals(List.of("a", "b", "c"), fs.stream().map(Future::result).toList());
         releaser.join();
+    }
+
+    @Test
+    @DisplayName("shutdown(wait=true) returns only after the done callbacks of the pending calls have returned, as Python's, which joins the threads that run them")
+    void shutdownWaitsForDoneCallbacks() throws InterruptedException {
+        requireAsync();
+        Gate gate = gate();
+        Executor ex = open(workers(1));
+        Future<String> f = ex.submit(Tasks.passThen(gate.key(), "done"));
+        gate.awaitArrivals(1); // running, so the callback below runs in the completing thread, not here
+        CountDownLatch inCallback = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Boolean> callbackEnded = new AtomicReference<>(false);
+        f.addDoneCallback(done -> {
+            inCallback.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            callbackEnded.set(true);
+        });
+        gate.release();
+        AtomicReference<Boolean> endedWhenShutdownReturned = new AtomicReference<>();
+        Thread shutter = new Thread(() -> {
+            ex.shutdown(true);
+            endedWhenShutdownReturned.set(callbackEnded.get());
+        }, "suite-shutter");
+        try {
+            inCallback.await();
+            shutter.start();
+            // Let the callback go once shutdown either blocks or has returned: a condition, not a clock.
+            Set<Thread.State> settled = Set.of(Thread.State.WAITING, Thread.State.TIMED_WAITING, Thread.State.TERMINATED);
+            while (!settled.contains(shutter.getState())) {
+                Thread.onSpinWait();
+            }
+        } finally {
+            release.countDown();
+        }
+        shutter.join();
+        assertEquals(true, endedWhenShutdownReturned.get(),
+                "shutdown(wait=true) returned while a done callback of a pending call was still running");
+        assertEquals("done", f.result());
     }
 
     @Test

@@ -2,13 +2,18 @@ package futures.moduletests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleDescriptor.Exports;
 import java.lang.module.ModuleDescriptor.Opens;
 import java.lang.module.ModuleDescriptor.Provides;
 import java.lang.module.ModuleDescriptor.Requires;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -22,6 +27,12 @@ import org.junit.jupiter.api.Test;
  * here instead of silently becoming part of the unnamed module.
  */
 class ModuleTest {
+
+    /** The built-in providers, in the order futures.providers declares them. */
+    private static final List<String> BUILT_IN_PROVIDERS = List.of(
+            "futures.providers.thread.ThreadProvider",
+            "futures.providers.virtual.VirtualProvider",
+            "futures.providers.process.ProcessProvider");
 
     private static ModuleDescriptor descriptor(String name) {
         Module m = ModuleLayer.boot().findModule(name).orElseThrow(() -> new AssertionError(
@@ -84,7 +95,7 @@ class ModuleTest {
     }
 
     @Test
-    @DisplayName("futures.providers exports nothing and provides ExecutorProvider, including the thread provider")
+    @DisplayName("futures.providers exports nothing and provides ExecutorProvider with exactly the thread, virtual and process providers")
     void providersModule() {
         ModuleDescriptor d = descriptor("futures.providers");
         assertEquals(Set.of(), exported(d));
@@ -92,13 +103,23 @@ class ModuleTest {
         assertFalse(d.isOpen());
         Provides p = d.provides().stream().filter(x -> x.service().equals("futures.spi.ExecutorProvider")).findFirst()
                 .orElseThrow(() -> new AssertionError("futures.providers provides no ExecutorProvider"));
-        assertTrue(p.providers().contains("futures.providers.thread.ThreadProvider"), p.providers().toString());
-        for (String impl : p.providers()) {
-            assertTrue(impl.startsWith("futures.providers."), impl);
-        }
+        assertEquals(BUILT_IN_PROVIDERS, p.providers(), "the provides ... with list of futures.providers");
         assertEquals(Set.of("futures.spi.ExecutorProvider"),
                 d.provides().stream().map(Provides::service).collect(Collectors.toSet()));
         assertPackagesUnderModuleName(d);
+    }
+
+    @Test
+    @DisplayName("futures.providers lists the same providers, in the same order, in META-INF/services for the class path")
+    void providersServiceFileMatchesModuleInfo() throws IOException {
+        Module providers = ModuleLayer.boot().findModule("futures.providers").orElseThrow();
+        // META-INF/services is not a package, so the module does not encapsulate it.
+        try (InputStream in = providers.getResourceAsStream("META-INF/services/futures.spi.ExecutorProvider")) {
+            assertNotNull(in, "futures.providers has no META-INF/services/futures.spi.ExecutorProvider");
+            List<String> listed = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .map(l -> l.replaceFirst("#.*", "").strip()).filter(l -> !l.isEmpty()).toList();
+            assertEquals(BUILT_IN_PROVIDERS, listed);
+        }
     }
 
     @Test

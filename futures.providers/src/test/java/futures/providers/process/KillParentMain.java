@@ -15,9 +15,31 @@ import java.util.List;
 public final class KillParentMain {
     private KillParentMain() {}
 
-    /** Starts the pool and waits. */
+    /**
+     * Starts the pool and waits. With the argument {@code exit-normally} it instead runs two short
+     * tasks (each also prints {@code STDOUT OF WORKER <pid>} and {@code STDERR OF WORKER <pid>} in its
+     * worker), prints {@code WORKER <pid>} for each worker that ran one, and returns from {@code main}
+     * without shutting the executor down, so the JVM ends normally with idle workers.
+     */
     public static void main(String[] args) {
         Executor ex = Executors.create("process", ExecutorConfig.builder().maxWorkers(2).build());
+        if (args.length > 0 && args[0].equals("exit-normally")) {
+            List<Future<Long>> pids = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                pids.add(ex.submit(() -> {
+                    long pid = ProcessHandle.current().pid();
+                    System.out.println("STDOUT OF WORKER " + pid);
+                    System.err.println("STDERR OF WORKER " + pid);
+                    System.out.flush();
+                    System.err.flush();
+                    return pid;
+                }));
+            }
+            pids.stream().map(Future::result).distinct().forEach(pid -> System.out.println("WORKER " + pid));
+            System.out.println("PARENT " + ProcessHandle.current().pid());
+            System.out.flush();
+            return; // the executor is idle and never shut down: the JVM must still exit, and its workers with it
+        }
         List<Future<Object>> fs = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             fs.add(ex.submit(() -> {

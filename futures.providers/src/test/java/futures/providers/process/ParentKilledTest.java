@@ -18,7 +18,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Workers never outlive their parent, even one killed with SIGKILL. */
+/** Workers never outlive their parent, whether it exits normally or is killed with SIGKILL. */
 class ParentKilledTest {
 
     @Test
@@ -60,6 +60,51 @@ class ParentKilledTest {
             }
             System.out.printf("workers %s gone %d ms after the parent's SIGKILL was reaped%n", workers,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+        } finally {
+            parent.destroyForcibly();
+            for (long pid : workers) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            Files.deleteIfExists(argFile);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    @DisplayName("when the parent JVM exits normally with idle workers it never shut down, it exits and no worker is left; what the workers printed reached the parent's stdout and stderr")
+    void workersDieWithParentExitingNormally() throws Exception {
+        Path dir = Launcher.privateDirectory();
+        Path argFile = Launcher.writeArgFile(dir, Launcher.javaArgs(KillParentMain.class, List.of(
+                "-Xlog:disable", "-Xlog:all=warning:stderr")));
+        Process parent = new ProcessBuilder(Launcher.currentJava(), "@" + argFile, "exit-normally")
+                .redirectErrorStream(true) // the parent's stderr, which its workers inherit, is read here too
+                .start();
+        List<Long> workers = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                lines.add(line);
+                if (line.startsWith("WORKER ")) {
+                    workers.add(Long.parseLong(line.substring(7).trim()));
+                }
+            }
+            for (long pid : workers) {
+                assertTrue(lines.contains("STDOUT OF WORKER " + pid), "a worker's System.out reaches the parent's: " + lines);
+                assertTrue(lines.contains("STDERR OF WORKER " + pid), "a worker's System.err reaches the parent's: " + lines);
+            }
+            // end of its stdout: the parent is ending; the @Timeout guards a parent that never exits
+            assertEquals(0, parent.waitFor(), "the parent's exit status");
+            assertFalse(workers.isEmpty(), "the parent reported no worker");
+            long exited = System.nanoTime();
+            long deadline = exited + TimeUnit.SECONDS.toNanos(30); // a hang guard, not a speed check
+            for (long pid : workers) {
+                while (alive(pid) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertFalse(alive(pid), "worker " + pid + " outlived its parent, which exited normally");
+            }
         } finally {
             parent.destroyForcibly();
             for (long pid : workers) {

@@ -20,10 +20,16 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -213,6 +219,25 @@ class ProcessPoolTest {
     }
 
     @Test
+    @DisplayName("config key java names the binary that starts the workers: a wrapper script given there is what runs them")
+    void configuredJavaBinaryIsUsed() throws IOException {
+        Path dir = Files.createTempDirectory("futures-java-wrapper");
+        Path wrapper = dir.resolve("java-wrapper");
+        try {
+            // The wrapper adds a system property that only a worker started through it can see.
+            Files.writeString(wrapper, "#!/bin/sh\nexec '" + Launcher.currentJava()
+                    + "' -Dfutures.test.startedBy=wrapper \"$@\"\n");
+            assertTrue(wrapper.toFile().setExecutable(true, true), "cannot make the wrapper executable");
+            Executor ex = pool(ExecutorConfig.builder().maxWorkers(1).property("java", wrapper.toString()));
+            assertEquals("wrapper", ex.submit(() -> System.getProperty("futures.test.startedBy")).result());
+            ex.shutdown();
+        } finally {
+            Files.deleteIfExists(wrapper);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
     @DisplayName("the initializer runs in each worker before its first task")
     void initializerRuns() {
         Executor ex = pool(ExecutorConfig.builder().maxWorkers(2)
@@ -304,6 +329,31 @@ class ProcessPoolTest {
         assertFalse(longTask.done());
         gate.release();
         assertNotEquals(other, longTask.result());
+    }
+
+    @Test
+    @DisplayName("shutdown(wait=false) returns at once, and the worker process exits when all pending futures are done executing")
+    void shutdownNoWaitFreesWorkersLater() throws Exception {
+        Executor ex = pool(1);
+        RemoteGate gate = gate();
+        RemoteGate.Pass pass = gate.pass();
+        Future<Long> running = ex.submit(() -> {
+            pass.await();
+            return pid();
+        });
+        Future<Long> queued = ex.submit(ProcessPoolTest::pid);
+        gate.awaitArrivals(1);
+        ex.shutdown(false); // returns although a call is running and one is queued
+        assertFalse(running.done());
+        assertFalse(queued.done());
+        gate.release();
+        long worker = running.result();
+        assertEquals(worker, queued.result(), "the queued call still ran, on the same worker");
+        Optional<ProcessHandle> h = ProcessHandle.of(worker);
+        if (h.isPresent()) {
+            h.get().onExit().get(30, TimeUnit.SECONDS); // a hang guard: the worker must end on its own
+        }
+        assertFalse(ProcessHandle.of(worker).map(ProcessHandle::isAlive).orElse(false), "worker " + worker + " outlived its pool");
     }
 
     @Test
@@ -499,10 +549,18 @@ class ProcessPoolTest {
     // ------------------------------------------------------------------ a worker dies: the pool breaks
 
     /** Submits work that stays pending behind {@code running} and asserts it all fails broken. */
+    /**
+     * Asserts every future failed with a BrokenProcessPoolException naming {@code pid} and
+     * {@code status}, each with its own instance (DESIGN 5: a shared one would collect every
+     * caller's suppressed exceptions and stack).
+     */
     private static void assertAllBroken(List<? extends Future<?>> fs, long pid, String status) {
+        Set<Throwable> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Future<?> f : fs) {
             assertBroken(f.exception(), pid, status);
+            distinct.add(f.exception());
         }
+        assertEquals(fs.size(), distinct.size(), "each future fails with its own BrokenProcessPoolException");
     }
 
     @Test
@@ -552,10 +610,9 @@ class ProcessPoolTest {
         long pid = victimWorker.pid();
         victimWorker.destroyForcibly();
         String status = "killed by signal 9 (SIGKILL), exit code 137";
-        for (Future<?> f : List.of(victim, bystander)) {
-            assertBroken(f.exception(), pid, status);
-        }
-        assertAllBroken(pending, pid, status);
+        List<Future<?>> all = new ArrayList<>(List.of(victim, bystander));
+        all.addAll(pending);
+        assertAllBroken(all, pid, status);
         assertStaysBroken(ex, pid, status);
     }
 

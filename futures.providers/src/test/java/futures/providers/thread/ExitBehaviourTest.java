@@ -28,7 +28,7 @@ class ExitBehaviourTest {
 
     record Child(int exitCode, List<String> lines) {}
 
-    private static Child run(Class<?> main) throws IOException, InterruptedException {
+    private static Child run(Class<?> main, String... args) throws IOException, InterruptedException {
         Set<String> path = new LinkedHashSet<>();
         for (String prop : List.of("jdk.module.path", "java.class.path")) {
             String v = System.getProperty(prop);
@@ -41,7 +41,9 @@ class ExitBehaviourTest {
             }
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", String.join(File.pathSeparator, path), main.getName());
+        List<String> command = new ArrayList<>(List.of(java, "-cp", String.join(File.pathSeparator, path), main.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(true);
         Process p = pb.start();
         try {
@@ -64,11 +66,37 @@ class ExitBehaviourTest {
     }
 
     @Test
+    @DisplayName("Regardless of the value of wait, the program will not exit until all pending futures are done: on the virtual provider, whose threads are daemons")
+    void pendingFuturesFinishBeforeExitVirtual() throws Exception {
+        Child c = run(ExitWithPendingMain.class, "virtual");
+        assertEquals(List.of("main returns", "task finished after the JVM began to exit"), c.lines());
+        assertEquals(0, c.exitCode());
+    }
+
+    @Test
+    @DisplayName("Regardless of the value of wait, the program will not exit until all pending futures are done: on the process provider, the call running in a worker")
+    void pendingFuturesFinishBeforeExitProcess() throws Exception {
+        Child c = run(ExitWithPendingMain.class, "process");
+        assertEquals(List.of("main returns", "task finished after the JVM began to exit"), c.lines());
+        assertEquals(0, c.exitCode());
+    }
+
+    @Test
     @DisplayName("An idle executor that was never shut down does not keep the JVM alive")
     void idleExecutorLetsJvmExit() throws Exception {
         Child c = run(ExitIdleMain.class);
         assertEquals(List.of("result 25.0"), c.lines());
         assertEquals(0, c.exitCode());
+    }
+
+    @Test
+    @DisplayName("An idle executor that was never shut down does not keep the JVM alive: virtual and process providers too")
+    void idleExecutorLetsJvmExitVirtualAndProcess() throws Exception {
+        for (String provider : List.of("virtual", "process")) {
+            Child c = run(ExitIdleMain.class, provider);
+            assertEquals(List.of("result 25.0"), c.lines(), provider);
+            assertEquals(0, c.exitCode(), provider);
+        }
     }
 
     @Test

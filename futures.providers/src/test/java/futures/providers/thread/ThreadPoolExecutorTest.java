@@ -310,6 +310,42 @@ class ThreadPoolExecutorTest {
     }
 
     @Test
+    @DisplayName("shutdown(wait=False) returns at once, and the resources are freed when all pending futures are done executing")
+    void shutdownNoWaitFreesThreadsLater() throws InterruptedException {
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch allStarted = new CountDownLatch(2);
+        Set<Thread> workers = ConcurrentHashMap.newKeySet();
+        Executor ex = pool(2, "freed-later");
+        List<Future<Integer>> fs = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                int k = i;
+                fs.add(ex.submit(() -> {
+                    workers.add(Thread.currentThread());
+                    allStarted.countDown();
+                    go.await();
+                    return k;
+                }));
+            }
+            allStarted.await();
+            ex.shutdown(false); // returns although every call is still pending or running
+            assertEquals(2, threadsNamed("freed-later").size(), "the workers live while calls are pending");
+            assertFalse(fs.get(5).done());
+        } finally {
+            go.countDown();
+        }
+        for (int i = 0; i < 6; i++) {
+            assertEquals(i, fs.get(i).result());
+        }
+        for (Thread t : workers) {
+            t.join(); // the class's @Timeout guards a worker that never ends
+            assertFalse(t.isAlive());
+        }
+        assertEquals(2, workers.size());
+        assertTrue(threadsNamed("freed-later").isEmpty(), "no worker outlives the pending futures");
+    }
+
+    @Test
     @DisplayName("shutdown(cancel_futures=True) cancels the calls that have not started; the running ones finish")
     void shutdownCancelFutures() {
         CountDownLatch started = new CountDownLatch(1);
