@@ -1,19 +1,49 @@
 package futures.core;
 
+import java.util.Collections;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * What {@link Futures#wait} returns: Python's named 2-tuple of sets. Each set is unmodifiable, has
- * no duplicates, and keeps the order in which the futures were given.
+ * What {@link Futures#wait} returns: Python's named 2-tuple of sets {@code (done, not_done)}.
+ * Each set is unmodifiable, has no duplicates, and keeps the order in which the futures were given.
+ * Immutable.
  *
- * @param done the futures that completed (finished or were cancelled) before the wait returned
- * @param notDone the futures that had not completed
  * @param <F> the type of the futures
  */
-public record DoneAndNotDone<F>(Set<F> done, Set<F> notDone) {
-    /** Copies both sets into unmodifiable ones. */
-    public DoneAndNotDone {
-        done = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(done));
-        notDone = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(notDone));
+public final class DoneAndNotDone<F> {
+    private final Set<F> done;
+    private final Set<F> notDone;
+
+    /** Takes ownership of two sets nobody else holds; the caller must not change them afterwards. */
+    DoneAndNotDone(Set<F> done, Set<F> notDone) {
+        this.done = Collections.unmodifiableSet(done);
+        this.notDone = Collections.unmodifiableSet(notDone);
+    }
+
+    /** The futures that completed (finished or were cancelled) before the wait returned. */
+    public Set<F> done() {
+        return done;
+    }
+
+    /** The futures that had not completed when the wait returned. */
+    public Set<F> notDone() {
+        return notDone;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DoneAndNotDone<?> other && done.equals(other.done) && notDone.equals(other.notDone);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(done, notDone);
+    }
+
+    /** {@code DoneAndNotDone[done=[...], notDone=[...]]}. */
+    @Override
+    public String toString() {
+        return "DoneAndNotDone[done=" + done + ", notDone=" + notDone + "]";
     }
 }
