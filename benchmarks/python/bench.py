@@ -65,11 +65,11 @@ class Settings:
     def __init__(self, smoke):
         self.smoke = smoke
         # seconds of measured repetitions per figure, and bounds on their count
-        self.budget = 0.3 if smoke else 2.5
+        self.budget = 0.3 if smoke else 2.0
         self.min_reps = 1 if smoke else 5
         self.max_reps = 1 if smoke else 50
         self.warmups = 0 if smoke else 1
-        self.cold_reps = 1 if smoke else 10
+        self.cold_reps = 1 if smoke else 8
         self.cold_warmups = 0 if smoke else 2
 
 

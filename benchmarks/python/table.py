@@ -349,6 +349,7 @@ def header(env, providers, py_doc, elapsed):
     lines.append("- Machine: %s" % env.get("machine", "?"))
     lines.append("- JDK: %s" % env.get("jdk", "?"))
     lines.append("- CPython: %s" % py_doc.get("python", "?"))
+    lines.append("- Commit measured: %s" % env.get("commit", "?"))
     lines.append("- Load average (1 min) at start / end: %s / %s (2 cores; other work was running if it is above 2)" % (
         env.get("load_start", "?"), env.get("load_end", "?")))
     if elapsed:

@@ -55,7 +55,7 @@ public class ProcessPoolBench {
     @Benchmark
     @OperationsPerInvocation(TASKS)
     public long submitResult(Pool p) {
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         Future<Integer>[] fs = new Future[TASKS];
         for (int i = 0; i < TASKS; i++) {
             fs[i] = p.ex.submit(Tasks::identity, i);

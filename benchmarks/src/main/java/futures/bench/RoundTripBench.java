@@ -74,7 +74,7 @@ public class RoundTripBench {
     @Benchmark
     @OperationsPerInvocation(TASKS)
     public long futures(Pool p) {
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         Future<Integer>[] fs = new Future[TASKS];
         for (int i = 0; i < TASKS; i++) {
             fs[i] = p.ex.submit(Tasks::identity, i);
@@ -89,7 +89,7 @@ public class RoundTripBench {
     @Benchmark
     @OperationsPerInvocation(TASKS)
     public long jdkThreadPool(Jdk j) throws Exception {
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         java.util.concurrent.Future<Integer>[] fs = new java.util.concurrent.Future[TASKS];
         for (int i = 0; i < TASKS; i++) {
             Integer x = i;
