@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Makes executors from the providers found through {@link ServiceLoader}: the built-in
@@ -28,11 +30,14 @@ import java.util.TreeSet;
  * }</pre>
  *
  * <p>Discovery happens on every call, so providers added to a layer later are seen. A provider
- * that fails to load is logged (logger {@code futures.core.Executors}, level WARNING) and named in
- * the error for an unknown name; the others still load.
+ * that fails to load is logged (logger {@code futures.core.Executors}, level WARNING, with its
+ * stack trace the first time in this JVM) and named, with the cause, in the error for an unknown
+ * name; the others still load.
  */
 public final class Executors {
     private static final System.Logger LOG = System.getLogger(Executors.class.getName());
+    /** Load failures whose stack trace was logged already; grows only by distinct failures. */
+    private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
 
     private Executors() {}
 
@@ -112,8 +117,15 @@ public final class Executors {
                 }
                 p = it.next();
             } catch (ServiceConfigurationError e) {
-                LOG.log(Level.WARNING, "an executor provider failed to load and is skipped: " + e.getMessage(), e);
-                failures.add(e.getMessage());
+                String what = e.getMessage() + (e.getCause() != null ? " (" + e.getCause() + ")" : "");
+                // Discovery runs on every create: the stack trace is logged once per failure, a line after.
+                if (REPORTED.add(what)) {
+                    LOG.log(Level.WARNING, "an executor provider failed to load and is skipped: " + what, e);
+                } else {
+                    LOG.log(Level.WARNING, "an executor provider failed to load and is skipped: " + what
+                            + " (stack trace logged before)");
+                }
+                failures.add(what);
                 continue;
             }
             byName.computeIfAbsent(p.name(), k -> new ArrayList<>(1)).add(p);

@@ -17,6 +17,11 @@ import java.util.WeakHashMap;
  * held weakly: one that is unreachable has no pending work, since a pool's workers reach the
  * executor through every item they hold.
  *
+ * <p>It waits only when the program ends normally (the last non-daemon thread ended). An explicit
+ * {@code System.exit} or a signal (Ctrl-C, SIGTERM) asks the JVM to stop now: then it rejects new
+ * work but does not wait, since a task that called {@code System.exit} would otherwise wait for
+ * itself forever, and a stuck task would make the JVM unkillable but by SIGKILL.
+ *
  * <p>Invariant: {@code executors} is guarded by its own monitor; {@code exiting} only goes from
  * false to true.
  */
@@ -37,12 +42,31 @@ final class ExitGuard {
         }
     }
 
+    /**
+     * Whether some thread is inside {@code Shutdown.exit}: {@code System.exit}, {@code Runtime.exit}
+     * and the signal handlers go through it, while a normal end goes through
+     * {@code Shutdown.shutdown} from the DestroyJavaVM thread.
+     */
+    private static boolean explicitExit() {
+        for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+            for (StackTraceElement frame : stack) {
+                if (frame.getClassName().equals("java.lang.Shutdown") && frame.getMethodName().equals("exit")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     static boolean exiting() {
         return exiting;
     }
 
     private static void awaitAll() {
         exiting = true;
+        if (explicitExit()) {
+            return;
+        }
         List<Executor> live;
         synchronized (executors) {
             live = new ArrayList<>(executors.keySet());

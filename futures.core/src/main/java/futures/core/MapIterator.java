@@ -1,5 +1,7 @@
 package futures.core;
 
+import java.lang.ref.Cleaner;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
@@ -16,13 +18,21 @@ import java.util.NoSuchElementException;
  * map's deadline, or {@link WaitInterruptedException}. After it throws, iteration is over and the
  * calls not yet started are cancelled. Results already returned are not kept.
  *
+ * <p>An iterator dropped before its end is like a closed one: once it is garbage, the calls not
+ * yet started are cancelled.
+ *
  * <p>Not thread-safe, like any iterator.
  *
  * @param <R> the type of the results
  */
 public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoCloseable {
-    /** Futures not yet fully returned, in input order; each yields one result, or an array per chunk. */
+    /**
+     * Futures not yet fully returned, in input order; each yields one result, or an array per
+     * chunk. Guarded by its own monitor, because the cleaner reads it from another thread.
+     */
     private final ArrayDeque<Future<?>> futures;
+    private final Cleaner.Cleanable cleanable;
+    private final int total;
     private final boolean chunked;
     private final long start;
     private final long nanos;
@@ -33,6 +43,8 @@ public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoClose
 
     MapIterator(List<Future<?>> futures, boolean chunked, long start, long nanos) {
         this.futures = new ArrayDeque<>(futures);
+        this.total = futures.size();
+        this.cleanable = Futures.CLEANER.register(this, new CancelRest(this.futures));
         this.chunked = chunked;
         this.start = start;
         this.nanos = nanos;
@@ -50,7 +62,25 @@ public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoClose
 
     @Override
     public boolean hasNext() {
-        return chunk != null || !futures.isEmpty();
+        return chunk != null || !isEmpty();
+    }
+
+    private boolean isEmpty() {
+        synchronized (futures) {
+            return futures.isEmpty();
+        }
+    }
+
+    private Future<?> peek() {
+        synchronized (futures) {
+            return futures.peek();
+        }
+    }
+
+    private void poll() {
+        synchronized (futures) {
+            futures.poll();
+        }
     }
 
     @Override
@@ -61,11 +91,13 @@ public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoClose
         }
         try {
             if (!chunked) {
-                return (R) await(futures.poll());
+                Object value = await(peek());
+                poll();
+                return (R) value;
             }
             if (chunk == null) {
-                chunk = (Object[]) await(futures.peek());
-                futures.poll();
+                chunk = (Object[]) await(peek());
+                poll();
                 index = 0;
             }
             Object item = chunk[index];
@@ -88,16 +120,31 @@ public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoClose
             return f.result();
         }
         long left = start + nanos - System.nanoTime(); // a done future is returned even when late
-        return f.result(java.time.Duration.ofNanos(Math.max(0, left)));
+        try {
+            return f.result(Duration.ofNanos(Math.max(0, left)));
+        } catch (WaitTimeoutException late) {
+            throw new WaitTimeoutException("map result not ready within " + Duration.ofNanos(nanos)
+                    + " of the call to map; " + Futures.unfinished(futures.size(), total) + " (calls not started are cancelled)");
+        }
     }
 
     /** Cancels the calls that have not started and ends the iteration. Harmless if called again. */
     @Override
     public void close() {
-        for (Future<?> f : futures) {
-            f.cancel();
-        }
-        futures.clear();
         chunk = null;
+        cleanable.clean();
+    }
+
+    /** Cancels and forgets the futures left; run once, by close() or when the iterator is garbage. */
+    private record CancelRest(ArrayDeque<Future<?>> futures) implements Runnable {
+        @Override
+        public void run() {
+            synchronized (futures) {
+                for (Future<?> f : futures) {
+                    f.cancel();
+                }
+                futures.clear();
+            }
+        }
     }
 }

@@ -1,0 +1,17 @@
+package futures.moduletests;
+
+import futures.core.Executor;
+import futures.core.Executors;
+import futures.spi.ExecutorConfig;
+import futures.testkit.ExecutorBehaviourSuite;
+
+/**
+ * The shared behaviour suite against {@link SerializingProvider}: every test passes although no
+ * task or outcome is shared with the test's memory, so the suite suits process pools.
+ */
+class SerializingBehaviourTest extends ExecutorBehaviourSuite {
+    @Override
+    protected Executor newExecutor(ExecutorConfig config) {
+        return Executors.create("serializing", config);
+    }
+}
