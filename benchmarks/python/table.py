@@ -137,10 +137,10 @@ class Table:
         elif key.endswith("_virtual"):
             name = "virtual"
         else:
-            return "not run"
+            return "no result (not selected, or it failed: see the run's log)"
         if name not in self.providers.get("found", [name]):
             return "NOT RUN (%s provider not found)" % name
-        return "not run"
+        return "no result (not selected, or it failed: see the run's log)"
 
     def target(self, name, ratio, goal, at_least, measured, key_for_reason, unit="x"):
         if ratio is None:
