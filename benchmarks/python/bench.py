@@ -65,7 +65,7 @@ class Settings:
     def __init__(self, smoke):
         self.smoke = smoke
         # seconds of measured repetitions per figure, and bounds on their count
-        self.budget = 0.3 if smoke else 2.0
+        self.budget = 0.3 if smoke else 1.5
         self.min_reps = 1 if smoke else 5
         self.max_reps = 1 if smoke else 50
         self.warmups = 0 if smoke else 1
