@@ -6,7 +6,10 @@
  */
 module futures.providers {
     requires futures.spi;
+    requires java.management;
 
     provides futures.spi.ExecutorProvider with
-            futures.providers.thread.ThreadProvider;
+            futures.providers.thread.ThreadProvider,
+            futures.providers.virtual.VirtualProvider,
+            futures.providers.process.ProcessProvider;
 }

@@ -32,6 +32,7 @@ public final class Main {
         Map<String, Example> all = new LinkedHashMap<>();
         all.put("PowExample", PowExample::run);
         all.put("CopyExample", CopyExample::run);
+        all.put("UrlExample", UrlExample::run);
         all.put("PrimesExample", PrimesExample::run);
         all.put("WaitExample", WaitExample::run);
         return all;

@@ -72,6 +72,24 @@ class ExamplesTest {
     }
 
     @Test
+    @DisplayName("the URL example on the virtual provider prints one line per URL, as the reference does, one of them failed")
+    void urlExample() throws Exception {
+        List<String> out = lines(UrlExample::run);
+        assertEquals(5, out.size(), out.toString());
+        String url = "'http://127\\.0\\.0\\.1:\\d+/";
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("foxnews", url + "foxnews' page is 52734 bytes");
+        expected.put("cnn", url + "cnn' page is 127480 bytes");
+        expected.put("wsj", url + "wsj' page is 8911 bytes");
+        expected.put("bbc", url + "bbc' page is 301207 bytes");
+        expected.put("missing", url + "some-made-up-page' generated an exception: HTTP Error 404: Not Found");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            assertEquals(1, out.stream().filter(line -> line.matches(e.getValue())).count(),
+                    "exactly one line for " + e.getKey() + " in " + out);
+        }
+    }
+
+    @Test
     @DisplayName("the primes example on the thread provider prints the reference's output")
     void primesOnThreads() throws Exception {
         assertEquals(REFERENCE_PRIMES_OUTPUT, lines(out -> PrimesExample.run(out, "thread")));

@@ -7,12 +7,14 @@ import futures.spi.WorkerPool;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Python's {@code Executor}: runs calls asynchronously on the workers of a pool, and returns a
@@ -36,13 +38,23 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * every item it took. `shutdown` only goes false -> true. A submit adds to `pending` before it
      * reads `shutdown`, and shutdown writes `shutdown` before it sweeps `pending`, so a submit that
      * gets past the check is always seen by shutdown(cancelFutures=true) (both are volatile-ordered).
+     * Each pending future maps to its Item, numbered in submission order (`seq`), so shutdownNow can
+     * hand back the tasks that never started in the order they were given.
+     *
+     * Termination (for the ExecutorService view): `terminated` completes, once, when `shutdown` is
+     * set and `pending` is empty; both shutdown and every removal from `pending` check for it. No
+     * future can enter `pending` for good after that, since a submit that adds one then reads
+     * `shutdown` and backs out.
      */
     private static final System.Logger LOG = System.getLogger(Executor.class.getName());
 
     private final String name;
     private final WorkerPool pool;
-    private final Set<Future<?>> pending = ConcurrentHashMap.newKeySet();
+    private final Map<Future<?>, Item> pending = new ConcurrentHashMap<>();
+    private final AtomicLong seq = new AtomicLong();
+    private final Future<Void> terminated = new Future<>();
     private volatile boolean shutdown;
+    private final ExecutorServiceView view = new ExecutorServiceView(this); // keeps only the reference
 
     Executor(String name, WorkerPool pool) {
         this.name = name;
@@ -230,10 +242,11 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     public void shutdown(boolean wait, boolean cancelFutures) {
         shutdown = true;
         if (cancelFutures) {
-            for (Future<?> f : pending) {
+            for (Future<?> f : pending.keySet()) {
                 f.cancel();
             }
         }
+        checkTerminated();
         pool.shutdown(wait);
     }
 
@@ -246,6 +259,59 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     /** Whether {@link #shutdown} was called. */
     public boolean isShutdown() {
         return shutdown;
+    }
+
+    /**
+     * A {@link java.util.concurrent.ExecutorService} view of this executor, with the JDK's
+     * documented contract, for code written against {@code java.util.concurrent} (such as
+     * {@code CompletableFuture.supplyAsync(supplier, view)} or an
+     * {@code ExecutorCompletionService}). It shares this executor's workers and state: shutting
+     * down either shuts down both. Every call returns the same view.
+     *
+     * <ul>
+     *   <li>{@code submit}, {@code invokeAll} and {@code invokeAny} return futures with the JDK's
+     *       semantics (they are also this library's {@link Future}s, so {@link Futures#wait}
+     *       accepts them): {@code cancel} on a running call succeeds, discards its outcome, and with
+     *       {@code mayInterruptIfRunning} interrupts the thread running it; afterwards
+     *       {@code isDone()} is true. {@code cancel} on a call that has not started means it never
+     *       runs.
+     *   <li>{@code invokeAll} with a timeout cancels, at the deadline, every call not yet done;
+     *       {@code invokeAny} returns the first successful result and cancels the rest, throws
+     *       {@link java.util.concurrent.ExecutionException} (the last failure as its cause, the
+     *       others suppressed) when all fail, and {@link java.util.concurrent.TimeoutException}
+     *       when its timeout passes first.
+     *   <li>{@code shutdown()} is {@code shutdown(wait=false)}: it never blocks. {@code shutdownNow()}
+     *       also cancels every call that has not started and returns those calls, in submission
+     *       order, as {@link Runnable}s: the very {@code Runnable} given to {@code execute} or
+     *       {@code submit}, or one that runs the {@code Callable} or task (its future stays
+     *       cancelled). A command given to {@code execute} that is itself a JDK {@code Future} (as
+     *       an {@code ExecutorCompletionService} task is) is cancelled when its call is dropped this
+     *       way or fails to run at all, so no one waits for it forever. {@code shutdownNow()} then
+     *       interrupts the calls this view started that are running in this JVM.
+     *   <li>{@code isTerminated()} is true once shut down and every call is done;
+     *       {@code awaitTermination} waits for that; {@code close()} is the JDK's: shut down, wait,
+     *       and on interrupt {@code shutdownNow()} then wait on; called from one of this view's own
+     *       calls it throws {@link IllegalStateException} (after shutting down) instead of waiting
+     *       for itself forever.
+     * </ul>
+     *
+     * <p>On a provider that runs calls in other processes ({@code "process"}), a call crosses by
+     * Java serialization: a {@code Callable} or {@code Runnable} that is not
+     * {@link java.io.Serializable} (write {@code (Callable<T> & Serializable) () -> ...}) cannot be
+     * sent, and its future fails with the serialization error (the process provider reports an
+     * {@link java.io.UncheckedIOException} naming the class, caused by the
+     * {@link java.io.NotSerializableException}); for {@code execute} the failure is logged (logger
+     * {@code futures.core.Executor}, level WARNING). The pool keeps serving.
+     * So the JDK's own wrappers, which are not serializable, cannot cross:
+     * {@code CompletableFuture.supplyAsync(..., view)} and {@code ExecutorCompletionService} only
+     * work with providers that run calls in this JVM ({@code "thread"}, {@code "virtual"}).
+     * Interrupting a running call ({@code cancel(true)}, {@code shutdownNow()}) only reaches calls
+     * running in this JVM.
+     *
+     * @return the view; the same object on every call
+     */
+    public java.util.concurrent.ExecutorService asExecutorService() {
+        return view;
     }
 
     /** The most calls this executor runs at once; {@link Integer#MAX_VALUE} for no bound. */
@@ -268,9 +334,11 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
     // ------------------------------------------------------------------ internals
 
-    private <T> Future<T> schedule(Task<?> task) {
+    /** Hands {@code task} to the pool and returns its future; the one way work enters the pool. */
+    <T> Future<T> schedule(Task<?> task) {
         Future<T> f = new Future<>();
-        pending.add(f);
+        Item item = new Item(f, task, seq.getAndIncrement());
+        pending.put(f, item);
         try {
             if (shutdown) {
                 throw new RejectedExecutionException("cannot schedule new futures after shutdown: " + this);
@@ -278,17 +346,58 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
             if (ExitGuard.exiting()) {
                 throw new RejectedExecutionException("cannot schedule new futures after the JVM began to exit");
             }
-            pool.execute(new Item(f, task));
+            pool.execute(item);
         } catch (RuntimeException | Error e) {
-            pending.remove(f);
+            settled(f);
             throw e;
         }
         return f;
     }
 
+    /** Forgets a future that left the pool, and completes termination if it was the last one. */
+    private void settled(Future<?> f) {
+        pending.remove(f);
+        checkTerminated();
+    }
+
+    private void checkTerminated() {
+        if (shutdown && pending.isEmpty()) {
+            terminated.trySet(null);
+        }
+    }
+
+    /** Whether this executor is shut down and every call it took is done. */
+    boolean isTerminated() {
+        return terminated.done();
+    }
+
+    /** Completes when {@link #isTerminated()} becomes true. */
+    Future<Void> termination() {
+        return terminated;
+    }
+
+    /**
+     * The JDK's {@code shutdownNow}, minus the interrupts: shuts down, cancels every call that has
+     * not started, and returns their tasks in submission order.
+     */
+    List<Task<?>> shutdownNow() {
+        shutdown = true;
+        List<Item> notStarted = new ArrayList<>(pending.values());
+        notStarted.sort(Comparator.comparingLong(i -> i.seq));
+        List<Task<?>> dropped = new ArrayList<>();
+        for (Item i : notStarted) {
+            if (!i.future.done() && !i.future.running() && i.future.cancel()) {
+                dropped.add(i.task);
+            }
+        }
+        checkTerminated();
+        pool.shutdown(false);
+        return dropped;
+    }
+
     /** Waits for every pending future, from the exit hook. */
     void awaitPendingAtExit() {
-        for (Future<?> f : List.copyOf(pending)) {
+        for (Future<?> f : List.copyOf(pending.keySet())) {
             try {
                 f.exception();
             } catch (RuntimeException cancelledOrInterrupted) {
@@ -301,10 +410,12 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     private final class Item implements WorkItem {
         private final Future<?> future;
         private final Task<?> task;
+        private final long seq;
 
-        Item(Future<?> future, Task<?> task) {
+        Item(Future<?> future, Task<?> task, long seq) {
             this.future = future;
             this.task = task;
+            this.seq = seq;
         }
 
         @Override
@@ -316,7 +427,7 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         public boolean markRunning() {
             boolean run = future.setRunningOrNotifyCancel();
             if (!run) {
-                pending.remove(future);
+                settled(future);
             }
             return run;
         }
@@ -324,14 +435,14 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         @Override
         public boolean complete(Object value) {
             boolean set = future.trySet(value);
-            pending.remove(future);
+            settled(future);
             return set;
         }
 
         @Override
         public boolean fail(Throwable failure) {
             boolean set = future.tryFail(failure);
-            pending.remove(future);
+            settled(future);
             return set;
         }
 

@@ -4,8 +4,11 @@ import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +55,8 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      * Listeners (waiting threads, internal waiters of Futures.wait/asCompleted, user callbacks) are a
      * Treiber stack in `listeners`. The winning completer swaps TOMBSTONE in, which seals the stack:
      * a push that sees TOMBSTONE knows the future is done and acts at once. The detached stack is
-     * reversed so callbacks run in the order added. A listener is removed by nulling its `action`
+     * copied oldest first (never reversed in place, see fireListeners) so callbacks run in the
+     * order added. A listener is removed by nulling its `action`
      * and unlinking dead nodes (Guava's removeWaiter), so futures do not keep waiters they no longer
      * need. A removal racing completion may still see its action run once; every internal action
      * tolerates that (unpark is idempotent, waiters re-check state).
@@ -88,6 +92,14 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      *     cancelled)
      */
     public boolean cancel() {
+        return cancelIfPending();
+    }
+
+    /**
+     * The state change behind {@link #cancel()}: PENDING to CANCELLED. Not overridable, so that a
+     * subclass with its own cancel policy (the JDK mirrors) can still cancel itself.
+     */
+    final boolean cancelIfPending() {
         while (true) {
             Object s = state;
             if (s == CANCELLED) {
@@ -174,7 +186,11 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      */
     public void addDoneCallback(Consumer<? super Future<T>> callback) {
         Objects.requireNonNull(callback, "callback");
-        if (!push(new Listener(callback))) {
+        // Read state first: between the completer's state CAS and its sealing of the stack, a
+        // push would still succeed and the callback would run later in the completer's thread,
+        // although done() already said true. CPython runs it at once then; so do we. (Found by
+        // FutureLincheck: "state(): SUCCESS" then "addDoneCallback(): not run at once".)
+        if (isDoneState(state) || !push(new Listener(new Callback<>(callback)))) {
             runCallback(callback);
         }
     }
@@ -336,6 +352,63 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         return id + "[state=FINISHED returned " + (s == NULL_VALUE ? "null" : s.getClass().getSimpleName()) + "]";
     }
 
+    // ------------------------------------------------------------------ java.util.concurrent interop
+
+    /**
+     * A {@link CompletableFuture} that completes when this future does: with the same value, the
+     * same exception (so its {@code get()} throws an {@code ExecutionException} with that cause and
+     * its {@code join()} a {@code CompletionException}), or cancelled if this future was cancelled.
+     * If this future is already done, the result is already complete.
+     *
+     * <p>It behaves as a <em>dependent stage</em> of this future, as the JDK documents for
+     * {@code CompletableFuture}: each call returns a new object, and completing, cancelling or
+     * obtruding a value on it from outside changes only it, never this future. In particular
+     * <b>cancelling the returned object does not cancel this future's call</b>; cancel this future
+     * for that ({@link #cancel()}). Stages chained on it without an executor run in the thread that
+     * completes this future, in the order of this future's callbacks (it is implemented as one).
+     *
+     * @return a new {@code CompletableFuture} mirroring this future
+     */
+    public CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> cf = new CompletableFuture<>();
+        addDoneCallback(done -> copyTo(cf));
+        return cf;
+    }
+
+    /** Copies this done future's outcome to {@code cf}; does nothing to a {@code cf} already complete. */
+    @SuppressWarnings("unchecked")
+    private void copyTo(CompletableFuture<T> cf) {
+        Object s = state;
+        if (s == CANCELLED) {
+            cf.cancel(false);
+        } else if (s instanceof Failure f) {
+            cf.completeExceptionally(f.exception);
+        } else if (isDoneState(s)) {
+            cf.complete(s == NULL_VALUE ? null : (T) s);
+        }
+    }
+
+    /**
+     * Copies this future's outcome, if it is done, to {@code target} (a value, an exception or
+     * cancellation), without calling any method {@code target} may override.
+     *
+     * @return whether this future was done
+     */
+    @SuppressWarnings("unchecked")
+    final boolean copyOutcomeTo(Future<? super T> target) {
+        Object s = state;
+        if (s == CANCELLED) {
+            target.cancelIfPending();
+        } else if (s instanceof Failure f) {
+            target.tryFail(f.exception);
+        } else if (isDoneState(s)) {
+            ((Future<Object>) target).trySet(s == NULL_VALUE ? null : s);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
     // ------------------------------------------------------------------ package-private hooks
 
     /**
@@ -364,7 +437,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      *     action is then not run)
      */
     final Object addListener(Runnable action) {
-        Listener node = new Listener(action);
+        Listener node = new Listener(new Internal(Objects.requireNonNull(action, "action")));
         return push(node) ? node : null;
     }
 
@@ -374,6 +447,18 @@ public class Future<T> implements java.util.concurrent.Future<T> {
             node.action = null;
             unlinkDead();
         }
+    }
+
+    /**
+     * For tests: how many nodes the listener stack holds (waiting threads, internal actions and
+     * callbacks, including removed ones not yet unlinked); 0 once the future is done.
+     */
+    final int listenerCount() {
+        int n = 0;
+        for (Listener l = listeners; l != null && l != TOMBSTONE; l = l.next) {
+            n++;
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------ mechanics
@@ -397,21 +482,26 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      */
     private void fireListeners() {
         Listener head = (Listener) LISTENERS.getAndSet(this, TOMBSTONE);
-        Listener reversed = null;
-        for (Listener n = head; n != null; ) {
-            Listener next = n.next;
-            n.next = reversed;
-            reversed = n;
-            n = next;
+        if (head == null) {
+            return;
         }
+        // Copy the detached stack, oldest first, instead of reversing it in place: an unlinkDead
+        // that read the stack before it was sealed may still write a stale `next` into it, which
+        // in a reversed list made a cycle (callbacks ran forever) or cut callbacks off. In the
+        // stack's own order a stale write only skips removed nodes, so this walk is safe.
+        ArrayList<Listener> newestFirst = new ArrayList<>();
+        for (Listener n = head; n != null; n = n.next) {
+            newestFirst.add(n);
+        }
+        List<Listener> inOrder = newestFirst.reversed();
         boolean hasCallbacks = false;
-        for (Listener n = reversed; n != null; n = n.next) {
+        for (Listener n : inOrder) {
             Object a = n.action;
             if (a instanceof Thread t) {
                 LockSupport.unpark(t);
-            } else if (a instanceof Runnable r) {
+            } else if (a instanceof Internal internal) {
                 try {
-                    r.run();
+                    internal.action().run();
                 } catch (Throwable e) {
                     LOG.log(Level.ERROR, "internal future listener threw", e);
                 }
@@ -420,10 +510,10 @@ public class Future<T> implements java.util.concurrent.Future<T> {
             }
         }
         if (hasCallbacks) {
-            for (Listener n = reversed; n != null; n = n.next) {
-                if (n.action instanceof Consumer<?> c) {
+            for (Listener n : inOrder) {
+                if (n.action instanceof Callback<?> c) {
                     @SuppressWarnings("unchecked")
-                    Consumer<? super Future<T>> callback = (Consumer<? super Future<T>>) c;
+                    Consumer<? super Future<T>> callback = ((Callback<T>) c).consumer();
                     runCallback(callback);
                 }
             }
@@ -508,12 +598,12 @@ public class Future<T> implements java.util.concurrent.Future<T> {
 
     /** As awaitDone, for the JDK's get: returns a not-done state on timeout, clears the interrupt. */
     private Object awaitInterruptibly(long nanos) throws InterruptedException {
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
         Object s = state;
         if (isDoneState(s)) {
-            return s;
+            return s; // nothing to wait for: the JDK's get() returns, as FutureTask's does
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
         }
         s = park(nanos);
         if (!isDoneState(s) && Thread.interrupted()) {
@@ -647,9 +737,18 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     private record Failure(Throwable exception) {}
 
     /**
-     * One entry of the listener stack. {@code action} is a waiting Thread, an internal Runnable, a
-     * user Consumer, or null once removed; {@code next} is written before the node is published by
-     * the push CAS, and afterwards only by unlinkDead and the single completer.
+     * An internal action (Futures.wait, asCompleted), boxed so that a user callback which happens
+     * to implement Runnable too is never mistaken for one.
+     */
+    private record Internal(Runnable action) {}
+
+    /** A user callback, boxed so that a Consumer which is also a Thread or Runnable stays a callback. */
+    private record Callback<T>(Consumer<? super Future<T>> consumer) {}
+
+    /**
+     * One entry of the listener stack. {@code action} is a waiting Thread, an Internal, a
+     * Callback, or null once removed; {@code next} is written before the node is published by
+     * the push CAS, and afterwards only by unlinkDead (the completer only reads it).
      */
     private static final class Listener {
         volatile Object action;

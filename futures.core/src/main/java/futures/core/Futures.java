@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -124,6 +126,84 @@ public final class Futures {
         long nanos = Future.toNanos(timeout);
         long start = System.nanoTime();
         return new CompletionIterator<>(distinct(fs), start, nanos);
+    }
+
+    // ------------------------------------------------------------------ JDK futures
+
+    /**
+     * A library future that mirrors a JDK {@link CompletionStage}, so it can be passed to
+     * {@link #wait} and {@link #asCompleted} beside this library's futures. The mirror completes
+     * when the stage does, in the stage's completing thread, with the same value, the same
+     * exception (a {@link java.util.concurrent.CompletionException} carried from an earlier stage
+     * is unwrapped, as {@code CompletableFuture.get()} does), or cancelled if the stage was
+     * cancelled.
+     *
+     * <p>Cancelling the mirror ({@link Future#cancel()}) cancels the stage too when the stage is
+     * also a {@link java.util.concurrent.Future} (as a {@code CompletableFuture} is) and accepts it;
+     * a bare {@code CompletionStage} cannot be cancelled, so then {@code cancel()} returns false and
+     * the mirror goes on following the stage, as for a running call. The mirror never claims an
+     * outcome its source did not have: it cannot be completed by hand ({@link Future#setResult}
+     * and friends throw {@link InvalidStateException}). Each call makes a new mirror: call it once
+     * per stage and keep the mirror, or {@code wait} and {@code asCompleted} will see two futures.
+     *
+     * @param stage the stage; not null
+     * @return a pending future that completes with the stage
+     * @throws NullPointerException if {@code stage} is null
+     */
+    public static <T> Future<T> from(CompletionStage<T> stage) {
+        Objects.requireNonNull(stage, "stage");
+        if (stage instanceof Future<?> own) {
+            @SuppressWarnings("unchecked")
+            Future<T> f = (Future<T>) own;
+            return f;
+        }
+        return Mirror.OfJdk.ofStage(stage);
+    }
+
+    /**
+     * {@link #from(CompletionStage)} for a {@link CompletableFuture}, which is both a stage and a
+     * JDK future (this overload only settles which of the other two applies).
+     */
+    public static <T> Future<T> from(CompletableFuture<T> future) {
+        return from((CompletionStage<T>) future);
+    }
+
+    /**
+     * A library future that mirrors any JDK {@link java.util.concurrent.Future}, so it can be
+     * passed to {@link #wait} and {@link #asCompleted} beside this library's futures. A future of
+     * this library is returned as it is; a {@link CompletionStage} is mirrored through its
+     * completion hook, as {@link #from(CompletionStage)} does.
+     *
+     * <p>A plain JDK future (a {@code FutureTask}, a {@code ForkJoinTask}, ...) has no completion
+     * hook, so one shared daemon thread polls every such future with {@code isDone()}, first after
+     * 1 ms, then at intervals that double up to 50 ms: no thread per future, at the price of a
+     * mirror completing up to 50 ms (about its source's age, for younger ones) after its source.
+     * A source already done is mirrored at once. The poller holds the mirror until its source is
+     * done, so callbacks added to a mirror of a source that never completes never run, and the
+     * source is checked every 50 ms for as long as the program runs: cancel it, or the mirror,
+     * when it is no longer wanted.
+     *
+     * <p>Cancelling the mirror ({@link Future#cancel()}, or {@code cancel(mayInterruptIfRunning)}
+     * which passes the flag on) calls the source's {@code cancel}; if the source accepts, the mirror
+     * is cancelled too and returns true; if the source is done or refuses, it returns false and the
+     * mirror reports the source's outcome. A source whose {@code isDone()} or {@code get} throws an
+     * unchecked exception fails its mirror with it.
+     *
+     * @param future the JDK future; not null
+     * @return {@code future} itself if it is a library future, else a new mirror of it
+     * @throws NullPointerException if {@code future} is null
+     */
+    public static <T> Future<T> from(java.util.concurrent.Future<T> future) {
+        Objects.requireNonNull(future, "future");
+        if (future instanceof Future<T> own) {
+            return own;
+        }
+        if (future instanceof CompletionStage<?> stage) {
+            @SuppressWarnings("unchecked")
+            CompletionStage<T> s = (CompletionStage<T>) stage;
+            return Mirror.OfJdk.ofStage(s);
+        }
+        return Mirror.OfJdk.ofPlain(future);
     }
 
     // ------------------------------------------------------------------ internals

@@ -91,6 +91,8 @@ public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoClose
         }
         try {
             if (!chunked) {
+                // Peek, then poll after the wait: if it times out, close() must still cancel this
+                // call (Python's _result_or_cancel), not only the ones behind it.
                 Object value = await(peek());
                 poll();
                 return (R) value;

@@ -97,9 +97,26 @@ final class ThreadPool implements WorkerPool {
                 item.fail(broken());
                 return;
             }
-            item.run();
+            if (!item.markRunning()) {
+                idle.release(); // cancelled: never run
+                continue;
+            }
+            Object value = null;
+            Throwable failure = null;
+            try {
+                value = item.task().call();
+            } catch (Throwable t) {
+                failure = t;
+            }
             Thread.interrupted(); // a task's own interrupt must not leak into the next task
+            // Idle before the outcome is published: a caller woken by it that submits again must
+            // find this worker idle, not start a new thread (the idle-reuse rule).
             idle.release();
+            if (failure != null) {
+                item.fail(failure);
+            } else {
+                item.complete(value);
+            }
         }
     }
 

@@ -1,0 +1,200 @@
+package futures.providers.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds the command line of a child JVM that can load the same classes as this one: the same
+ * java binary (unless configured), the module path, patches, reads, exports and opens this JVM
+ * was started with (read from {@code RuntimeMXBean.getInputArguments()}, which is where Maven
+ * Surefire's {@code --patch-module} shows up), its system properties given with {@code -D},
+ * {@code -cp} from {@code java.class.path}, and {@code --add-modules ALL-MODULE-PATH} so that the
+ * user's modules are in the child's boot layer even though the worker's module does not require
+ * them. The options go to an {@code @argfile}, since a test class path easily exceeds the limits
+ * of a command line.
+ *
+ * <p>Not copied: {@code -X}/{@code -XX} options, agents and debugger options of the parent (they
+ * name ports, files or heap sizes meant for one JVM); set what workers need with
+ * {@code jvm_options}.
+ *
+ * <p>Immutable once made.
+ */
+final class Launcher {
+    /** Module-system options copied from the parent, in the {@code --name=value} form the JVM reports. */
+    private static final List<String> COPIED_PREFIXES = List.of(
+            "--module-path=", "--upgrade-module-path=", "--patch-module=", "--add-reads=",
+            "--add-exports=", "--add-opens=", "--add-modules=", "--limit-modules=",
+            "--enable-native-access=", "--illegal-native-access=", "--enable-preview", "-D");
+
+    /**
+     * Options every worker gets. JVM log output goes to stderr, never stdout (notes: the JVM logs to
+     * stdout by default, which would mix into the user's output); a worker that runs out of memory
+     * exits at once with exit code 3 instead of going on in an unknown state; {@code -UsePerfData}
+     * skips the hsperfdata file, which only tools like jps read.
+     */
+    static final List<String> WORKER_OPTIONS = List.of(
+            "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData");
+
+    private Launcher() {}
+
+    /** The java binary of this JVM. */
+    static String currentJava() {
+        return Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java").toString();
+    }
+
+    private static boolean isWindows() {
+        return System.getProperty("os.name", "").startsWith("Windows");
+    }
+
+    /**
+     * The JVM options and main-class arguments that start {@code main} in a child JVM with this
+     * JVM's classes: everything that goes into the argfile.
+     *
+     * @param main the class whose {@code main} the child runs
+     * @param extraOptions options placed after the copied ones, so they win
+     */
+    static List<String> javaArgs(Class<?> main, List<String> extraOptions) {
+        List<String> args = new ArrayList<>();
+        boolean modulePath = false;
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("-Djdk.module.") || a.startsWith("-Djava.class.path=")) {
+                continue; // set by the launcher from -m and -cp; ours are given below
+            }
+            for (String p : COPIED_PREFIXES) {
+                if (a.startsWith(p)) {
+                    args.add(a);
+                    modulePath |= a.startsWith("--module-path=");
+                    break;
+                }
+            }
+        }
+        String jdkModulePath = System.getProperty("jdk.module.path");
+        if (!modulePath && jdkModulePath != null && !jdkModulePath.isEmpty()) {
+            args.add("--module-path=" + jdkModulePath);
+            modulePath = true;
+        }
+        Module module = main.getModule();
+        boolean asModule = module.isNamed() && module.getLayer() == ModuleLayer.boot() && modulePath;
+
+        Set<String> classPath = new LinkedHashSet<>();
+        for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (!e.isBlank()) {
+                classPath.add(e);
+            }
+        }
+        if (!asModule) {
+            String own = location(main);
+            if (own != null) {
+                classPath.add(own);
+            }
+        }
+        if (!classPath.isEmpty()) {
+            args.add("-cp");
+            args.add(String.join(File.pathSeparator, classPath));
+        }
+        if (modulePath) {
+            args.add("--add-modules=ALL-MODULE-PATH");
+        }
+        args.addAll(extraOptions);
+        if (asModule) {
+            args.add("-m");
+            args.add(module.getName() + "/" + main.getName());
+        } else {
+            args.add(main.getName());
+        }
+        return args;
+    }
+
+    private static String location(Class<?> c) {
+        CodeSource cs = c.getProtectionDomain().getCodeSource();
+        if (cs == null || cs.getLocation() == null) {
+            return null;
+        }
+        try {
+            return Path.of(cs.getLocation().toURI()).toString();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Splits {@code jvm_options} on whitespace. */
+    static List<String> splitOptions(String options) {
+        List<String> out = new ArrayList<>();
+        for (String s : options.trim().split("\\s+")) {
+            if (!s.isEmpty()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Makes a directory only this user can enter ({@code rwx------}), for the argfile and the
+     * workers' sockets. It is short, since a Unix-domain socket path must stay under 108 bytes.
+     */
+    static Path privateDirectory() throws IOException {
+        Path base = Path.of(System.getProperty("java.io.tmpdir"));
+        if (base.toAbsolutePath().toString().length() > 60) {
+            base = Path.of("/tmp");
+        }
+        if (isWindows()) {
+            return Files.createTempDirectory(base, "futures-");
+        }
+        return Files.createTempDirectory(base, "futures-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
+    /**
+     * Writes {@code args} to an argfile the java launcher reads with {@code @file}: each argument
+     * quoted, with backslashes and quotes escaped.
+     */
+    static Path writeArgFile(Path dir, List<String> args) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (String a : args) {
+            sb.append('"');
+            for (int i = 0; i < a.length(); i++) {
+                char c = a.charAt(i);
+                if (c == '\\' || c == '"') {
+                    sb.append('\\');
+                }
+                sb.append(c);
+            }
+            sb.append("\"\n");
+        }
+        Path file = dir.resolve("worker.args");
+        Files.writeString(file, sb, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /**
+     * Describes a process's exit status as a shell would: {@code "exit code 1"}, or for a code
+     * above 128 on POSIX, the signal that killed it: {@code "killed by signal 9 (SIGKILL), exit code 137"}.
+     */
+    static String describeExit(int code) {
+        if (!isWindows() && code > 128 && code < 128 + SIGNALS.length) {
+            int sig = code - 128;
+            return "killed by signal " + sig + " (" + SIGNALS[sig] + "), exit code " + code;
+        }
+        if (code == 3) {
+            return "exit code 3 (the code a worker exits with under -XX:+ExitOnOutOfMemoryError:"
+                    + " it probably ran out of memory)";
+        }
+        return "exit code " + code;
+    }
+
+    private static final String[] SIGNALS = {
+        "", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL",
+        "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"
+    };
+}

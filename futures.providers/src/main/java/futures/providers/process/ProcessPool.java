@@ -1,0 +1,561 @@
+package futures.providers.process;
+
+import futures.spi.BrokenExecutorException;
+import futures.spi.BrokenProcessPoolException;
+import futures.spi.WorkItem;
+import futures.spi.WorkerPool;
+import java.io.IOException;
+import java.io.StreamCorruptedException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A pool of worker JVMs, shaped like CPython's {@code ProcessPoolExecutor}.
+ *
+ * <p>Flow of one item: {@link #execute} serializes the task in the caller's thread (so a task that
+ * cannot be serialized fails its own future at once) and queues it. {@link #dispatchLocked} hands
+ * queued items to workers: to an idle worker; else it starts a worker if fewer than
+ * {@code maxWorkers} exist (counting those still starting); else the item waits. A worker holds one
+ * item at a time, so a short task never waits behind a long one while another worker is idle
+ * (queueing one more behind the running task was measured and did not raise throughput). An item
+ * is marked running when it is handed to a worker, and only then; a cancelled one is dropped there.
+ * Writes happen after the lock is released. Each worker has one thread here that starts its process, accepts its
+ * connection and reads its replies.
+ *
+ * <p>Breaking: a worker that exits while the pool did not ask it to, or with work outstanding, or
+ * after its initializer threw, or that sends a corrupted frame, breaks the pool: every queued and
+ * outstanding item fails with its own {@link BrokenProcessPoolException} naming the worker's pid
+ * and exit status, the other workers are killed (as Python terminates them), and
+ * {@link #execute} throws from then on.
+ *
+ * <p>Invariants, all guarded by {@code lock}: {@code queue} holds items taken and not yet handed
+ * to a worker; {@code workers} holds every worker whose process has not been seen to exit, so its
+ * size never exceeds {@code maxWorkers}; an item is in at most one of {@code queue} and one worker's
+ * {@code inflight}, and leaves them before its outcome is reported (outcomes are reported outside
+ * the lock, since they run the user's callbacks). {@code broken} goes from null to a message once.
+ * {@code shutdown} only goes from false to true. A worker's {@code state} goes STARTING -> READY ->
+ * RETIRING; a RETIRING worker has nothing in flight and gets nothing more, and its channel is
+ * closed, so it exits with code 0.
+ */
+final class ProcessPool implements WorkerPool {
+    private static final System.Logger LOG = System.getLogger(ProcessPool.class.getName());
+    private static final AtomicInteger POOLS = new AtomicInteger();
+    /** A worker that has not connected this long after its start is killed and breaks the pool. */
+    static final long CONNECT_TIMEOUT_SECONDS = 120;
+
+    private enum State { STARTING, READY, RETIRING }
+
+    private record Entry(WorkItem item, long id, byte[] task) {}
+
+    /** An entry handed to a worker, to be written once the lock is released. */
+    private record Send(Worker worker, Entry entry) {}
+
+    /** One worker process, as the parent sees it. Fields other than the finals are guarded by {@code lock}. */
+    private final class Worker {
+        final int index;
+        final Map<Long, WorkItem> inflight = new LinkedHashMap<>();
+        State state = State.STARTING;
+        int assigned;
+        volatile Process process;
+        /** Set once, under lock, before the worker is READY; read by senders after the lock. */
+        volatile FrameChannel channel;
+        /** What the initializer threw, if it did; written by this worker's thread only. */
+        volatile Throwable initFailure;
+        Thread thread;
+
+        Worker(int index) {
+            this.index = index;
+        }
+
+        long pid() {
+            Process p = process;
+            return p == null ? -1 : p.pid();
+        }
+    }
+
+    /** What to do once the lock is released. */
+    private final class Actions {
+        final List<Send> sends = new ArrayList<>();
+        final List<Worker> starts = new ArrayList<>();
+        final List<Worker> closes = new ArrayList<>();
+        final List<Worker> kills = new ArrayList<>();
+
+        void run() {
+            for (Send s : sends) {
+                try {
+                    s.worker().channel.write(FrameChannel.TASK, s.entry().id(), s.entry().task());
+                } catch (IOException | RuntimeException ex) {
+                    // the worker is going away; its thread sees the end of the channel and breaks the pool
+                }
+            }
+            for (Worker w : starts) {
+                Thread t = new Thread(() -> runWorker(w), name + "-worker-" + w.index);
+                t.setDaemon(true);
+                synchronized (lock) {
+                    w.thread = t;
+                }
+                t.start();
+            }
+            for (Worker w : closes) {
+                FrameChannel c = w.channel;
+                if (c != null) {
+                    c.close();
+                }
+            }
+            for (Worker w : kills) {
+                FrameChannel c = w.channel;
+                if (c != null) {
+                    c.close();
+                }
+                Process p;
+                synchronized (lock) {
+                    p = w.process;
+                }
+                if (p != null) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private final String name;
+    private final int maxWorkers;
+    private final int maxTasksPerChild;
+    private final byte[] initializer;
+    private final String java;
+    private final Path dir;
+    private final Path argFile;
+
+    private final Object lock = new Object();
+    private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+    private final List<Worker> workers = new ArrayList<>();
+    private boolean shutdown;
+    private long nextId;
+    private int nextWorker;
+    private volatile String broken;
+    private volatile Throwable brokenCause;
+
+    /**
+     * @param maxTasksPerChild 0 for no limit
+     * @param initializer the serialized initializer, or null
+     * @throws UncheckedIOException if the private directory or argfile cannot be made
+     */
+    ProcessPool(int maxWorkers, int maxTasksPerChild, byte[] initializer, String java, List<String> jvmOptions) {
+        this.name = "futures-process-" + POOLS.incrementAndGet();
+        this.maxWorkers = maxWorkers;
+        this.maxTasksPerChild = maxTasksPerChild;
+        this.initializer = initializer;
+        this.java = java;
+        List<String> options = new ArrayList<>(Launcher.WORKER_OPTIONS);
+        options.addAll(jvmOptions);
+        try {
+            this.dir = Launcher.privateDirectory();
+            dir.toFile().deleteOnExit();
+            this.argFile = Launcher.writeArgFile(dir, Launcher.javaArgs(WorkerMain.class, options));
+            argFile.toFile().deleteOnExit();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the process pool's private directory: " + e, e);
+        }
+    }
+
+    // ------------------------------------------------------------------ WorkerPool
+
+    @Override
+    public void execute(WorkItem item) {
+        Objects.requireNonNull(item, "item");
+        synchronized (lock) {
+            checkOpenLocked();
+        }
+        byte[] bytes;
+        try {
+            bytes = Codec.serializeTask(item.task());
+        } catch (Throwable e) {
+            item.fail(Codec.transferFailure("the task could not be serialized to send it to a worker process", e));
+            return;
+        }
+        Actions a = new Actions();
+        synchronized (lock) {
+            checkOpenLocked();
+            queue.addLast(new Entry(item, nextId++, bytes));
+            dispatchLocked(a);
+        }
+        a.run();
+    }
+
+    private void checkOpenLocked() {
+        if (broken != null) {
+            throw broken();
+        }
+        if (shutdown) {
+            throw new RejectedExecutionException("cannot schedule new futures after shutdown");
+        }
+    }
+
+    @Override
+    public void shutdown(boolean wait) {
+        Actions a = new Actions();
+        boolean own;
+        synchronized (lock) {
+            if (!shutdown) {
+                shutdown = true;
+                for (Worker w : workers) {
+                    retireIfDoneLocked(w, a);
+                }
+                cleanUpIfDoneLocked();
+            }
+            own = workers.stream().anyMatch(w -> w.thread == Thread.currentThread());
+        }
+        a.run();
+        if (!wait) {
+            return;
+        }
+        if (own) {
+            throw new IllegalStateException("shutdown(wait=true) called from a callback run by this process pool's"
+                    + " own thread would wait for itself; use shutdown(false)");
+        }
+        boolean interrupted = false;
+        synchronized (lock) {
+            while (!workers.isEmpty() || !queue.isEmpty()) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public int maxWorkers() {
+        return maxWorkers;
+    }
+
+    @Override
+    public BrokenExecutorException broken() {
+        String why = broken;
+        return why == null ? null : new BrokenProcessPoolException(why, brokenCause);
+    }
+
+    @Override
+    public String toString() {
+        synchronized (lock) {
+            return "ProcessPool[" + name + ", workers=" + workers.size() + "/" + maxWorkers + ", queued=" + queue.size()
+                    + (broken != null ? ", broken" : shutdown ? ", shut down" : "") + "]";
+        }
+    }
+
+    // ------------------------------------------------------------------ dispatch
+
+    /** Hands queued items to workers and starts workers as needed; see the class comment. */
+    private void dispatchLocked(Actions a) {
+        while (!queue.isEmpty() && broken == null) {
+            Entry e = queue.peekFirst();
+            Worker target = null;
+            int starting = 0;
+            for (Worker w : workers) {
+                if (w.state == State.STARTING) {
+                    starting++;
+                } else if (w.state == State.READY && w.inflight.isEmpty() && hasBudget(w)) {
+                    target = w;
+                    break;
+                }
+            }
+            if (target == null) {
+                if (workers.size() < maxWorkers && starting < queue.size()) {
+                    Worker w = new Worker(nextWorker++);
+                    workers.add(w);
+                    a.starts.add(w);
+                    continue;
+                }
+                return; // every worker is busy or starting: the item waits for the first to be free
+            }
+            queue.pollFirst();
+            if (!e.item().markRunning()) {
+                continue; // cancelled before a worker took it: never sent
+            }
+            target.inflight.put(e.id(), e.item());
+            target.assigned++;
+            a.sends.add(new Send(target, e));
+        }
+    }
+
+    private boolean hasBudget(Worker w) {
+        return maxTasksPerChild == 0 || w.assigned < maxTasksPerChild;
+    }
+
+    /** Retires a ready worker with nothing in flight that will get nothing more. */
+    private void retireIfDoneLocked(Worker w, Actions a) {
+        if (w.state == State.READY && w.inflight.isEmpty() && (!hasBudget(w) || (shutdown && queue.isEmpty()))) {
+            w.state = State.RETIRING;
+            a.closes.add(w);
+        }
+    }
+
+    private void cleanUpIfDoneLocked() {
+        if (workers.isEmpty() && (shutdown || broken != null)) {
+            lock.notifyAll();
+            try {
+                Files.deleteIfExists(argFile);
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "could not delete " + dir, e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ a worker's thread
+
+    private void runWorker(Worker w) {
+        Path socket = dir.resolve("w" + w.index + ".sock");
+        ServerSocketChannel server = null;
+        Process process = null;
+        String problem = null;
+        Throwable cause = null;
+        try {
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
+            ProcessBuilder pb = new ProcessBuilder(java, "@" + argFile, socket.toString(),
+                    Long.toString(ProcessHandle.current().pid()));
+            pb.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
+            process = pb.start();
+            process.getOutputStream().close(); // a task reading System.in sees end of input
+            boolean kill;
+            synchronized (lock) {
+                w.process = process;
+                kill = broken != null;
+            }
+            if (kill) {
+                process.destroyForcibly();
+            }
+            ServerSocketChannel s = server;
+            // A child that dies or hangs before connecting must not leave this thread in accept().
+            process.onExit().thenRun(() -> closeQuietly(s));
+            CompletableFuture.runAsync(() -> closeQuietly(s),
+                    CompletableFuture.delayedExecutor(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            SocketChannel sc;
+            try {
+                sc = server.accept();
+            } catch (IOException e) {
+                if (process.isAlive()) {
+                    problem = "did not connect within " + CONNECT_TIMEOUT_SECONDS + " s and was killed";
+                    process.destroyForcibly();
+                } else {
+                    problem = "exited before connecting to the pool";
+                }
+                finish(w, process, problem, null);
+                return;
+            } finally {
+                closeQuietly(server);
+                Files.deleteIfExists(socket);
+            }
+            FrameChannel channel = new FrameChannel(sc);
+            if (initializer != null) {
+                channel.write(FrameChannel.INIT, 0, initializer);
+            }
+            Actions a = new Actions();
+            synchronized (lock) {
+                w.channel = channel;
+                w.state = State.READY;
+                dispatchLocked(a);
+                retireIfDoneLocked(w, a);
+            }
+            a.run();
+            try {
+                FrameChannel.Frame f;
+                while ((f = channel.read()) != null) {
+                    handle(w, f);
+                }
+            } catch (StreamCorruptedException e) {
+                problem = "sent a corrupted message (" + e.getMessage() + ") and was killed";
+                cause = e;
+                process.destroyForcibly();
+            } catch (IOException e) {
+                // the worker died in the middle of a frame: its exit status says why
+            } finally {
+                channel.close();
+            }
+            finish(w, process, problem, cause);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(server);
+            if (process != null) {
+                process.destroyForcibly();
+                finish(w, process, "failed in the pool (" + e + ") and was killed", e);
+            } else {
+                breakPool(w, "could not start a worker process with " + java + ": " + e
+                        + "; the process pool is not usable anymore", e);
+            }
+        }
+    }
+
+    /** Waits for the worker's exit and reports it. */
+    private void finish(Worker w, Process process, String problem, Throwable cause) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    // it closed its channel but did not exit: it cannot be used any more
+                    process.destroyForcibly();
+                    continue;
+                }
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        workerExited(w, process.exitValue(), problem, cause);
+    }
+
+    private void handle(Worker w, FrameChannel.Frame f) {
+        switch (f.type()) {
+            case FrameChannel.RESULT -> {
+                Object value;
+                try {
+                    value = Codec.deserialize(f.payload());
+                } catch (Throwable e) {
+                    settle(w, f.id(), null, Codec.transferFailure(
+                            "the task's result could not be deserialized in the parent", e));
+                    return;
+                }
+                settle(w, f.id(), value, null);
+            }
+            case FrameChannel.ERROR -> settle(w, f.id(), null, remoteFailure(f.payload()));
+            case FrameChannel.INIT_FAILED -> w.initFailure = remoteFailure(f.payload());
+            default -> throw new IllegalStateException("unknown frame type " + f.type() + " from worker pid " + w.pid());
+        }
+    }
+
+    /** The exception a worker reported: itself, else its stand-in, else a transfer failure. */
+    private static Throwable remoteFailure(byte[] payload) {
+        Throwable problem;
+        try {
+            return (Throwable) Codec.deserialize(FrameChannel.firstPart(payload));
+        } catch (Throwable e) {
+            problem = e;
+        }
+        try {
+            Throwable standIn = (Throwable) Codec.deserialize(FrameChannel.secondPart(payload));
+            standIn.addSuppressed(problem);
+            return standIn;
+        } catch (Throwable e) {
+            return Codec.transferFailure("the task's exception could not be deserialized in the parent", problem);
+        }
+    }
+
+    /** Reports one outcome and hands the freed worker its next item. */
+    private void settle(Worker w, long id, Object value, Throwable failure) {
+        WorkItem item;
+        Actions a = new Actions();
+        synchronized (lock) {
+            item = w.inflight.remove(id);
+            dispatchLocked(a);
+            retireIfDoneLocked(w, a);
+        }
+        a.run();
+        if (item != null) {
+            if (failure == null) {
+                item.complete(value);
+            } else {
+                item.fail(failure);
+            }
+        }
+    }
+
+    private void workerExited(Worker w, int exitCode, String problem, Throwable cause) {
+        Actions a = new Actions();
+        List<WorkItem> left = List.of();
+        boolean breaks;
+        synchronized (lock) {
+            boolean clean = w.state == State.RETIRING && w.inflight.isEmpty() && problem == null
+                    && w.initFailure == null;
+            breaks = !clean && broken == null;
+            if (!breaks) {
+                workers.remove(w);
+                left = new ArrayList<>(w.inflight.values()); // not empty only if the pool broke meanwhile
+                w.inflight.clear();
+                dispatchLocked(a); // a replacement, if items wait
+                cleanUpIfDoneLocked();
+            }
+        }
+        if (!breaks) {
+            a.run();
+            failAll(left);
+            return;
+        }
+        String status = Launcher.describeExit(exitCode);
+        String message;
+        Throwable why = cause;
+        if (w.initFailure != null) {
+            why = w.initFailure;
+            message = "worker pid " + w.pid() + " exited (" + status + ") because its initializer threw "
+                    + w.initFailure;
+        } else if (problem != null) {
+            message = "worker pid " + w.pid() + " " + problem + ": " + status;
+        } else {
+            message = "worker pid " + w.pid() + " terminated abruptly: " + status;
+        }
+        breakPool(w, message + "; the process pool is not usable anymore", why);
+    }
+
+    /** Breaks the pool once: fails everything queued and in flight, kills the other workers. */
+    private void breakPool(Worker cause, String message, Throwable why) {
+        List<WorkItem> failed = new ArrayList<>();
+        Actions a = new Actions();
+        synchronized (lock) {
+            workers.remove(cause);
+            if (broken == null) {
+                brokenCause = why;
+                broken = message;
+                LOG.log(System.Logger.Level.DEBUG, message);
+            }
+            for (Entry e : queue) {
+                failed.add(e.item());
+            }
+            queue.clear();
+            failed.addAll(cause.inflight.values());
+            cause.inflight.clear();
+            for (Worker w : workers) {
+                failed.addAll(w.inflight.values());
+                w.inflight.clear();
+                a.kills.add(w);
+            }
+            cleanUpIfDoneLocked();
+        }
+        a.run();
+        failAll(failed);
+    }
+
+    private void failAll(List<WorkItem> items) {
+        for (WorkItem item : items) {
+            item.fail(new BrokenProcessPoolException(broken, brokenCause));
+        }
+    }
+
+    private static void closeQuietly(ServerSocketChannel s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing: nothing left to do
+        }
+    }
+}

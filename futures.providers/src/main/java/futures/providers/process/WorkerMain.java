@@ -1,0 +1,168 @@
+package futures.providers.process;
+
+import futures.spi.Initializer;
+import futures.spi.RemoteTaskException;
+import futures.spi.Task;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The main class of a worker process: {@code WorkerMain <socket path> <parent pid>}.
+ *
+ * <p>It connects to the parent's socket, then a daemon thread reads frames into a queue while the
+ * main thread runs them one at a time (the initializer first, if the parent sends one) and writes
+ * each outcome back. The worker ends, without running shutdown hooks (as Python's workers end with
+ * {@code os._exit}), when:
+ * <ul>
+ *   <li>the channel reaches end of stream, whether the parent closed it (shutdown, retirement
+ *       after {@code max_tasks_per_child}) or died: exit code 0, even in the middle of a task;</li>
+ *   <li>the parent process is gone (a backup for the above, which is much faster): exit code 0;</li>
+ *   <li>the initializer threw: exit code 1, after reporting it;</li>
+ *   <li>a frame is corrupted: exit code 2.</li>
+ * </ul>
+ * A task's own {@code System.exit}, a signal or {@code -XX:+ExitOnOutOfMemoryError} (exit code 3)
+ * end it too; the parent then breaks the pool. Printing to {@code System.out} is harmless: the
+ * channel is the socket, not stdout.
+ */
+public final class WorkerMain {
+    private static final long PID = ProcessHandle.current().pid();
+
+    private WorkerMain() {}
+
+    /**
+     * Runs a worker.
+     *
+     * @param args the parent's socket path and the parent's pid
+     * @throws IOException if the socket cannot be reached
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            System.err.println("usage: WorkerMain <socket path> <parent pid>; this class is started by"
+                    + " the futures process provider, not by hand");
+            halt(64);
+        }
+        long parent = Long.parseLong(args[1]);
+        ProcessHandle.of(parent).ifPresentOrElse(
+                p -> p.onExit().thenRun(() -> halt(0)),
+                () -> halt(0));
+        FrameChannel channel = new FrameChannel(SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0]))));
+        LinkedBlockingQueue<FrameChannel.Frame> inbox = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try {
+                FrameChannel.Frame f;
+                while ((f = channel.read()) != null) {
+                    inbox.add(f);
+                }
+                halt(0);
+            } catch (IOException e) {
+                if (e instanceof java.io.StreamCorruptedException) {
+                    System.err.println("futures worker pid " + PID + ": " + e + "; exiting");
+                    halt(2);
+                }
+                halt(0); // the parent is gone or closed the channel abruptly
+            }
+        }, "futures-worker-reader");
+        reader.setDaemon(true);
+        reader.start();
+
+        while (true) {
+            FrameChannel.Frame f;
+            try {
+                f = inbox.take();
+            } catch (InterruptedException e) {
+                continue; // nothing interrupts this thread on purpose; a task's stray interrupt is ignored
+            }
+            Thread.interrupted();
+            switch (f.type()) {
+                case FrameChannel.INIT -> initialize(channel, f);
+                case FrameChannel.TASK -> run(channel, f);
+                default -> {
+                    System.err.println("futures worker pid " + PID + ": unknown frame type " + f.type() + "; exiting");
+                    halt(2);
+                }
+            }
+        }
+    }
+
+    private static void initialize(FrameChannel channel, FrameChannel.Frame f) {
+        try {
+            ((Initializer) Codec.deserialize(f.payload())).run();
+        } catch (Throwable e) {
+            try {
+                channel.write(FrameChannel.INIT_FAILED, 0, failurePayload(e));
+            } catch (IOException | RuntimeException ignored) {
+                // the parent still sees exit code 1
+            }
+            halt(1);
+        }
+    }
+
+    private static void run(FrameChannel channel, FrameChannel.Frame f) {
+        long id = f.id();
+        Object value;
+        try {
+            Task<?> task;
+            try {
+                task = (Task<?>) Codec.deserialize(f.payload());
+            } catch (Throwable e) {
+                send(channel, FrameChannel.ERROR, id, failurePayload(Codec.transferFailure(
+                        "the task could not be deserialized in worker pid " + PID, e)));
+                return;
+            }
+            try {
+                value = task.call();
+            } catch (Throwable e) {
+                send(channel, FrameChannel.ERROR, id, failurePayload(e));
+                return;
+            }
+            byte[] bytes;
+            try {
+                bytes = Codec.serializeOutcome(value);
+            } catch (Throwable e) {
+                String type = value == null ? "null" : value.getClass().getName();
+                send(channel, FrameChannel.ERROR, id, failurePayload(Codec.transferFailure(
+                        "the task's result of " + type + " could not be serialized in worker pid " + PID, e)));
+                return;
+            }
+            send(channel, FrameChannel.RESULT, id, bytes);
+        } finally {
+            System.out.flush();
+            System.err.flush();
+        }
+    }
+
+    /** The exception as itself (or a stand-in where it cannot be serialized), and a stand-in. */
+    private static byte[] failurePayload(Throwable e) {
+        byte[] original;
+        byte[] standIn;
+        try {
+            standIn = Codec.serializePlain(RemoteTaskException.standIn(e,
+                    "the original could not be deserialized in the parent"));
+        } catch (Throwable bad) {
+            standIn = new byte[0];
+        }
+        try {
+            original = Codec.serializeOutcome(e);
+        } catch (Throwable bad) {
+            original = new byte[0];
+        }
+        return FrameChannel.twoParts(original, standIn);
+    }
+
+    private static void send(FrameChannel channel, byte type, long id, byte[] payload) {
+        try {
+            channel.write(type, id, payload);
+        } catch (IOException e) {
+            halt(0); // the parent is gone
+        }
+    }
+
+    private static void halt(int code) {
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(code);
+    }
+}

@@ -1,0 +1,89 @@
+package futures.providers.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Workers never outlive their parent, even one killed with SIGKILL. */
+class ParentKilledTest {
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    @DisplayName("when the parent JVM is killed with SIGKILL while its workers run long tasks, no worker is left")
+    void workersDieWithKilledParent() throws Exception {
+        Path dir = Launcher.privateDirectory();
+        Path argFile = Launcher.writeArgFile(dir, Launcher.javaArgs(KillParentMain.class, List.of(
+                "-Xlog:disable", "-Xlog:all=warning:stderr")));
+        Process parent = new ProcessBuilder(Launcher.currentJava(), "@" + argFile)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        List<Long> workers = new ArrayList<>();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+            while (workers.size() < 2) {
+                String line = out.readLine();
+                if (line == null) {
+                    assertNotNull(line, "the parent ended before its workers reported: exit " + parent.waitFor());
+                }
+                if (line.startsWith("WORKER ")) {
+                    workers.add(Long.parseLong(line.substring(7).trim()));
+                }
+            }
+            for (long pid : workers) {
+                assertTrue(alive(pid), "worker " + pid + " runs before the kill");
+                assertEquals(parent.pid(), ProcessHandle.of(pid).flatMap(ProcessHandle::parent)
+                        .map(ProcessHandle::pid).orElse(-1L), "worker " + pid + " is the parent's child");
+            }
+            parent.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
+            parent.onExit().get(30, TimeUnit.SECONDS);
+            long killed = System.nanoTime();
+            long deadline = killed + TimeUnit.SECONDS.toNanos(30); // a hang guard, not a speed check
+            for (long pid : workers) {
+                while (alive(pid) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertFalse(alive(pid), "worker " + pid + " outlived its parent killed with SIGKILL");
+            }
+            System.out.printf("workers %s gone %d ms after the parent's SIGKILL was reaped%n", workers,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+        } finally {
+            parent.destroyForcibly();
+            for (long pid : workers) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            Files.deleteIfExists(argFile);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** Alive and not a zombie waiting for init to reap it. */
+    private static boolean alive(long pid) throws IOException {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        if (Files.exists(stat)) {
+            try {
+                String s = Files.readString(stat);
+                return s.charAt(s.lastIndexOf(')') + 2) != 'Z';
+            } catch (IOException gone) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
