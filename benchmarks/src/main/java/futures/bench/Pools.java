@@ -1,0 +1,63 @@
+package futures.bench;
+
+import futures.core.Executor;
+import futures.core.Executors;
+import futures.core.Future;
+import futures.spi.ExecutorConfig;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Opening and warming the pools the benchmarks measure. */
+final class Pools {
+    private Pools() {}
+
+    /** How many workers every pool in the comparison has: the machine's 2 cores. */
+    static final int WORKERS = 2;
+
+    /** A {@code WORKERS}-worker executor of the named provider. */
+    static Executor open(String provider) {
+        return Executors.create(provider, ExecutorConfig.builder().maxWorkers(WORKERS).build());
+    }
+
+    /**
+     * Makes a pool warm: every worker started and answered (by 10 ms tasks in waves of
+     * {@code WORKERS}, until each worker has answered or 100 waves passed), then 2,000 no-op round
+     * trips so that the JIT has compiled the paths on both sides.
+     */
+    static Executor warm(Executor ex) {
+        untilEveryWorkerAnswered(ex);
+        for (int round = 0; round < 2; round++) {
+            List<Future<Integer>> fs = new ArrayList<>(1000);
+            for (int i = 0; i < 1000; i++) {
+                fs.add(ex.submit(Tasks::identity, i));
+            }
+            for (Future<Integer> f : fs) {
+                f.result();
+            }
+        }
+        return ex;
+    }
+
+    /**
+     * Submits waves of {@code WORKERS} tasks that sleep 10 ms and return their pid, until
+     * {@code WORKERS} different pids came back. For a pool in this JVM every pid is the same, so
+     * it stops after 100 waves (one second) and returns 1.
+     *
+     * @return the number of different worker processes that answered
+     */
+    static int untilEveryWorkerAnswered(Executor ex) {
+        Set<Long> pids = new HashSet<>();
+        for (int wave = 0; wave < 100 && pids.size() < WORKERS; wave++) {
+            List<Future<Long>> fs = new ArrayList<>(WORKERS);
+            for (int i = 0; i < WORKERS; i++) {
+                fs.add(ex.submit(Tasks::sleepThenPid, i));
+            }
+            for (Future<Long> f : fs) {
+                pids.add(f.result());
+            }
+        }
+        return pids.size();
+    }
+}
