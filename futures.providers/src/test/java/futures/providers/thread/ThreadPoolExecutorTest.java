@@ -92,11 +92,13 @@ class ThreadPoolExecutorTest {
             }
             await(() -> current.get() == max, max + " calls run at once");
             assertEquals(max, highWater.get());
-            assertEquals(max, threadsNamed("hw").size(), "no thread beyond max_workers was started");
+            // getAllStackTraces is a snapshot that has been seen to miss a live thread once in a while,
+            // so it bounds from above only; the names of the threads that ran calls pin it down below.
+            assertTrue(threadsNamed("hw").size() <= max, "no thread beyond max_workers was started");
             release.countDown();
             Futures.wait(fs, LONG);
             assertEquals(max, highWater.get(), "never more than max_workers calls at once");
-            assertEquals(max, threads.size());
+            assertEquals(Set.of("hw_0", "hw_1", "hw_2"), threads, "exactly max_workers threads ran the calls");
         } finally {
             release.countDown();
             ex.shutdown();
