@@ -1,5 +1,6 @@
 package futures.providers.thread;
 
+import futures.providers.PoolSupport;
 import futures.spi.BrokenExecutorException;
 import futures.spi.BrokenThreadPoolException;
 import futures.spi.Initializer;
@@ -166,21 +167,9 @@ final class ThreadPool implements WorkerPool {
             return;
         }
         if (toJoin.contains(Thread.currentThread())) {
-            throw new IllegalStateException(
-                    "shutdown(wait=true) called from a task of this executor would wait for itself; use shutdown(false)");
+            throw PoolSupport.shutdownFromOwnTask();
         }
-        boolean interrupted = false;
-        for (Thread t : toJoin) {
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
+        if (PoolSupport.joinUninterruptibly(toJoin)) {
             Thread.currentThread().interrupt();
         }
     }

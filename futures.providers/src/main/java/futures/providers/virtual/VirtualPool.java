@@ -1,5 +1,6 @@
 package futures.providers.virtual;
 
+import futures.providers.PoolSupport;
 import futures.spi.BrokenExecutorException;
 import futures.spi.BrokenThreadPoolException;
 import futures.spi.Initializer;
@@ -206,8 +207,7 @@ final class VirtualPool implements WorkerPool {
             return;
         }
         if (threads.contains(Thread.currentThread())) {
-            throw new IllegalStateException(
-                    "shutdown(wait=true) called from a task of this executor would wait for itself; use shutdown(false)");
+            throw PoolSupport.shutdownFromOwnTask();
         }
         boolean interrupted = false;
         lock.lock();
@@ -222,16 +222,8 @@ final class VirtualPool implements WorkerPool {
         } finally {
             lock.unlock();
         }
-        for (Thread t : List.copyOf(threads)) { // each is past its item, handing nothing on
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
+        // each thread is past its item, handing nothing on
+        interrupted |= PoolSupport.joinUninterruptibly(List.copyOf(threads));
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
