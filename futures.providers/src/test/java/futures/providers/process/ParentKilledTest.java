@@ -115,9 +115,8 @@ class ParentKilledTest {
         }
     }
 
-    /** Alive and not a zombie waiting for init to reap it. */
     /**
-     * Whether a worker still runs. A worker is a grandchild, re-parented to init when the parent
+     * Alive and not a zombie waiting for init to reap it. A worker is a grandchild, re-parented to init when the parent
      * dies, and may stay a zombie until init reaps it; no JDK notification reports "zombie", so the
      * tests poll this OS state against a deadline (a hang guard, not synchronisation between threads).
      */
