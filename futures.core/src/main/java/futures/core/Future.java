@@ -493,6 +493,13 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         if (head == null) {
             return;
         }
+        if (head.next == null) { // the common case, one waiter or one callback: nothing to order
+            Object a = head.action;
+            if (!wake(a) && a instanceof Callback<?> c) {
+                runCallback(callbackOf(c));
+            }
+            return;
+        }
         // Copy the detached stack, oldest first, instead of reversing it in place: an unlinkDead
         // that read the stack before it was sealed may still write a stale `next` into it, which
         // in a reversed list made a cycle (callbacks ran forever) or cut callbacks off. In the
@@ -505,27 +512,42 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         boolean hasCallbacks = false;
         for (Listener n : inOrder) {
             Object a = n.action;
-            if (a instanceof Thread t) {
-                LockSupport.unpark(t);
-            } else if (a instanceof Internal internal) {
-                try {
-                    internal.action().run();
-                } catch (Throwable e) {
-                    LOG.log(Level.ERROR, "internal future listener threw", e);
-                }
-            } else if (a != null) {
+            if (!wake(a) && a != null) {
                 hasCallbacks = true;
             }
         }
         if (hasCallbacks) {
             for (Listener n : inOrder) {
                 if (n.action instanceof Callback<?> c) {
-                    @SuppressWarnings("unchecked")
-                    Consumer<? super Future<T>> callback = ((Callback<T>) c).consumer();
-                    runCallback(callback);
+                    runCallback(callbackOf(c));
                 }
             }
         }
+    }
+
+    /**
+     * Wakes a waiting thread or runs an internal action; false if {@code action} is neither (a
+     * user callback, which the caller runs after every waiter is woken, or null once removed).
+     */
+    private static boolean wake(Object action) {
+        if (action instanceof Thread t) {
+            LockSupport.unpark(t);
+            return true;
+        }
+        if (action instanceof Internal internal) {
+            try {
+                internal.action().run();
+            } catch (Throwable e) {
+                LOG.log(Level.ERROR, "internal future listener threw", e);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Consumer<? super Future<T>> callbackOf(Callback<?> c) {
+        return ((Callback<T>) c).consumer();
     }
 
     private void runCallback(Consumer<? super Future<T>> callback) {
