@@ -1,6 +1,5 @@
 package futures.core;
 
-import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
 
@@ -15,10 +14,14 @@ public final class DoneAndNotDone<F> {
     private final Set<F> done;
     private final Set<F> notDone;
 
-    /** Takes ownership of two sets nobody else holds; the caller must not change them afterwards. */
-    DoneAndNotDone(Set<F> done, Set<F> notDone) {
-        this.done = Collections.unmodifiableSet(done);
-        this.notDone = Collections.unmodifiableSet(notDone);
+    /**
+     * Holds two read-only sets. They are given out as they are (not wrapped), so that passing
+     * {@code notDone()} back to {@code wait} or {@code asCompleted}, Python's usual loop, skips
+     * the de-duplication.
+     */
+    DoneAndNotDone(FutureSet<F> done, FutureSet<F> notDone) {
+        this.done = done;
+        this.notDone = notDone;
     }
 
     /** The futures that completed (finished or were cancelled) before the wait returned. */

@@ -80,6 +80,13 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     /** Top of the Treiber stack of listeners; TOMBSTONE once the future is done. */
     private volatile Listener listeners;
 
+    /**
+     * The token of the one {@code wait}/{@code asCompleted} call de-duplicating its futures right
+     * now, or null (see {@link FutureSet#distinct}). Taken only by CAS from null; cleared only by
+     * the call that holds it. Costs no memory: the object is 24 bytes with or without it.
+     */
+    private volatile Object mark;
+
     /** Makes a pending future. */
     public Future() {}
 
@@ -341,6 +348,21 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     }
 
     /**
+     * A future is equal only to itself, as in Python; final so that sets of futures (the ones
+     * {@link Futures#wait} returns, and its de-duplication) can rely on identity.
+     */
+    @Override
+    public final boolean equals(Object o) {
+        return this == o;
+    }
+
+    /** The identity hash, consistent with {@link #equals}. */
+    @Override
+    public final int hashCode() {
+        return System.identityHashCode(this);
+    }
+
+    /**
      * Shows the state and, once finished, the result's or exception's type, as Python does:
      * {@code Future@1b6d3586[state=FINISHED returned Integer]}.
      */
@@ -431,6 +453,27 @@ public class Future<T> implements java.util.concurrent.Future<T> {
 
     final boolean tryFail(Throwable failure) {
         return complete(new Failure(Objects.requireNonNull(failure, "failure")));
+    }
+
+    /**
+     * Takes this future's de-duplication mark for {@code token}.
+     *
+     * @return true if taken; false if held already, by {@code token} or by another call
+     */
+    final boolean claim(Object token) {
+        return mark == null && MARK.compareAndSet(this, null, token);
+    }
+
+    /** Whether {@code token} holds this future's de-duplication mark. */
+    final boolean claimedBy(Object token) {
+        return mark == token;
+    }
+
+    /** Gives the mark back if {@code token} holds it (only its holder ever clears it). */
+    final void unclaim(Object token) {
+        if (mark == token) {
+            MARK.setRelease(this, null);
+        }
     }
 
     /** Whether the future finished with an exception (not cancelled). */
@@ -794,12 +837,14 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     // ------------------------------------------------------------------ VarHandle mechanics
     private static final VarHandle STATE;
     private static final VarHandle LISTENERS;
+    private static final VarHandle MARK;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(Future.class, "state", Object.class);
             LISTENERS = l.findVarHandle(Future.class, "listeners", Listener.class);
+            MARK = l.findVarHandle(Future.class, "mark", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

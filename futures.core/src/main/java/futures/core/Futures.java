@@ -3,17 +3,10 @@ package futures.core;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -84,9 +77,9 @@ public final class Futures {
             Collection<? extends F> fs, Duration timeout, ReturnWhen returnWhen) {
         Objects.requireNonNull(returnWhen, "returnWhen");
         long nanos = Future.toNanos(timeout);
-        LinkedHashSet<F> unique = distinctSet(fs);
+        FutureSet<F> unique = FutureSet.distinct(fs);
         if (nanos > 0 && !satisfied(unique, returnWhen)) {
-            new Waiter(new ArrayList<>(unique), returnWhen).await(nanos);
+            new Waiter(unique, returnWhen).await(nanos);
         }
         return partition(unique);
     }
@@ -94,11 +87,10 @@ public final class Futures {
     /**
      * Splits {@code unique} into done and not done, each in the given order. When every future is
      * on one side (the common case: a zero timeout over pending futures, or ALL_COMPLETED), that
-     * side is {@code unique} itself, so each future is hashed once per call, not twice (measured
-     * by benchmarks/WaitBench: the second set was most of the cost). Each future lands on the side
-     * of one observation of it, as before.
+     * side is {@code unique} itself and nothing is copied. Each future lands on the side of one
+     * observation of it.
      */
-    private static <F extends Future<?>> DoneAndNotDone<F> partition(LinkedHashSet<F> unique) {
+    private static <F extends Future<?>> DoneAndNotDone<F> partition(FutureSet<F> unique) {
         int doneCount = 0;
         for (F f : unique) {
             if (f.done()) {
@@ -106,17 +98,17 @@ public final class Futures {
             }
         }
         if (doneCount == 0) {
-            return new DoneAndNotDone<>(new LinkedHashSet<>(), unique);
+            return new DoneAndNotDone<>(FutureSet.empty(), unique);
         }
         if (doneCount == unique.size()) { // done never reverts, so they are all still done
-            return new DoneAndNotDone<>(unique, new LinkedHashSet<>());
+            return new DoneAndNotDone<>(unique, FutureSet.empty());
         }
-        Set<F> done = LinkedHashSet.newLinkedHashSet(doneCount);
-        Set<F> notDone = LinkedHashSet.newLinkedHashSet(unique.size() - doneCount);
+        FutureSet.Chunks done = new FutureSet.Chunks(doneCount);
+        FutureSet.Chunks notDone = new FutureSet.Chunks(unique.size() - doneCount);
         for (F f : unique) {
             (f.done() ? done : notDone).add(f);
         }
-        return new DoneAndNotDone<>(done, notDone);
+        return new DoneAndNotDone<>(new FutureSet<F>(done), new FutureSet<F>(notDone));
     }
 
     /**
@@ -147,7 +139,7 @@ public final class Futures {
     public static <F extends Future<?>> Iterable<F> asCompleted(Collection<? extends F> fs, Duration timeout) {
         long nanos = Future.toNanos(timeout);
         long start = System.nanoTime();
-        return new CompletionIterator<>(distinct(fs), start, nanos);
+        return new CompletionIterator<>(FutureSet.distinct(fs), start, nanos);
     }
 
     // ------------------------------------------------------------------ JDK futures
@@ -230,31 +222,6 @@ public final class Futures {
 
     // ------------------------------------------------------------------ internals
 
-    /** The futures without duplicates, in the order given, as the set wait returns (sized once). */
-    private static <F extends Future<?>> LinkedHashSet<F> distinctSet(Collection<? extends F> fs) {
-        Objects.requireNonNull(fs, "fs");
-        LinkedHashSet<F> out = LinkedHashSet.newLinkedHashSet(fs.size());
-        for (F f : fs) {
-            out.add(Objects.requireNonNull(f, "a future in fs is null"));
-        }
-        return out;
-    }
-
-    private static <F extends Future<?>> List<F> distinct(Collection<? extends F> fs) {
-        Objects.requireNonNull(fs, "fs");
-        // The argument is the expected size: the map sizes its table for it (twice it made the
-        // table twice as large, and at 10^6 futures the extra cache misses showed).
-        Set<Future<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>(fs.size()));
-        List<F> out = new ArrayList<>(fs.size());
-        for (F f : fs) {
-            Objects.requireNonNull(f, "a future in fs is null");
-            if (seen.add(f)) {
-                out.add(f);
-            }
-        }
-        return out;
-    }
-
     private static boolean satisfied(Collection<? extends Future<?>> fs, ReturnWhen when) {
         boolean all = true;
         for (Future<?> f : fs) {
@@ -279,25 +246,27 @@ public final class Futures {
      * by the listener that makes the condition true, before it unparks the waiting thread.
      */
     private static final class Waiter {
-        private final List<? extends Future<?>> fs;
+        private final FutureSet<? extends Future<?>> fs;
         private final ReturnWhen when;
         private final Thread thread = Thread.currentThread();
         private final AtomicInteger remaining = new AtomicInteger();
         private volatile boolean triggered;
 
-        Waiter(List<? extends Future<?>> fs, ReturnWhen when) {
+        Waiter(FutureSet<? extends Future<?>> fs, ReturnWhen when) {
             this.fs = fs;
             this.when = when;
         }
 
         void await(long nanos) {
-            Object[] handles = new Object[fs.size()];
-            remaining.set(fs.size() + 1); // +1 so no listener triggers ALL_COMPLETED before all are added
+            int n = fs.size();
+            FutureSet.Chunks handles = new FutureSet.Chunks(n);
+            remaining.set(n + 1); // +1 so no listener triggers ALL_COMPLETED before all are added
             int added = 0;
-            for (int i = 0; i < handles.length; i++) {
+            for (int i = 0; i < n; i++) {
                 Future<?> f = fs.get(i);
-                handles[i] = f.addListener(() -> fired(f));
-                if (handles[i] == null) { // already done: counts now
+                Object handle = f.addListener(() -> fired(f));
+                handles.add(handle);
+                if (handle == null) { // already done: counts now
                     fired(f);
                 } else {
                     added++;
@@ -322,9 +291,10 @@ public final class Futures {
                 }
             } finally {
                 if (added > 0) {
-                    for (int i = 0; i < handles.length; i++) {
-                        if (handles[i] != null) {
-                            fs.get(i).removeListener(handles[i]);
+                    for (int i = 0; i < n; i++) {
+                        Object handle = handles.get(i);
+                        if (handle != null) {
+                            fs.get(i).removeListener(handle);
                         }
                     }
                 }
@@ -363,13 +333,14 @@ public final class Futures {
     }
 
     /** Removes the listeners of an asCompleted call; run once, at the end or by the cleaner. */
-    private record Unhook(List<? extends Future<?>> fs, Object[] handles) implements Runnable {
+    private record Unhook(FutureSet<? extends Future<?>> fs, FutureSet.Chunks handles) implements Runnable {
         @Override
         public void run() {
-            for (int i = 0; i < handles.length; i++) {
-                if (handles[i] != null) {
-                    fs.get(i).removeListener(handles[i]);
-                    handles[i] = null;
+            for (int i = 0, n = handles.size(); i < n; i++) {
+                Object handle = handles.get(i);
+                if (handle != null) {
+                    fs.get(i).removeListener(handle);
+                    handles.set(i, null);
                 }
             }
         }
@@ -378,10 +349,12 @@ public final class Futures {
     /**
      * Iterator of asCompleted. Not thread-safe (like any iterator); the listeners it installs are.
      * Invariant: {@code left} counts the futures not yet returned; {@code ready} holds futures done
-     * at the call, in input order; the inbox holds the rest as they complete, each exactly once.
+     * at the call, in input order, and {@code readyHead} is the next to return of them; the inbox
+     * holds the rest as they complete, each exactly once.
      */
     private static final class CompletionIterator<F extends Future<?>> implements Iterator<F>, Iterable<F> {
-        private final ArrayDeque<F> ready = new ArrayDeque<>();
+        private final FutureSet.Chunks ready;
+        private int readyHead;
         private final Inbox inbox = new Inbox();
         private final Cleaner.Cleanable cleanable;
         private final int total;
@@ -390,22 +363,24 @@ public final class Futures {
         private int left;
         private boolean iterated;
 
-        CompletionIterator(List<F> fs, long start, long nanos) {
-            this.total = fs.size();
+        CompletionIterator(FutureSet<F> fs, long start, long nanos) {
+            int n = fs.size();
+            this.total = n;
             this.start = start;
             this.nanos = nanos;
-            this.left = fs.size();
-            Object[] handles = new Object[fs.size()];
+            this.left = n;
+            this.ready = new FutureSet.Chunks(n);
+            FutureSet.Chunks handles = new FutureSet.Chunks(n);
             Inbox box = inbox;
-            for (int i = 0; i < handles.length; i++) {
+            for (int i = 0; i < n; i++) {
                 F f = fs.get(i);
-                if (f.done()) {
+                Object handle = null;
+                if (!f.done()) {
+                    handle = f.addListener(() -> box.deliver(f));
+                }
+                handles.add(handle);
+                if (handle == null) { // done at the call, or completed meanwhile: in input order
                     ready.add(f);
-                } else {
-                    handles[i] = f.addListener(() -> box.deliver(f));
-                    if (handles[i] == null) { // completed meanwhile: order as an already-done one
-                        ready.add(f);
-                    }
                 }
             }
             cleanable = CLEANER.register(this, new Unhook(fs, handles));
@@ -431,8 +406,10 @@ public final class Futures {
             if (left == 0) {
                 throw new NoSuchElementException();
             }
-            F f = ready.poll();
-            if (f == null) {
+            F f = readyHead < ready.size() ? (F) ready.get(readyHead) : null;
+            if (f != null) {
+                ready.set(readyHead++, null); // returned: the iterator no longer holds it
+            } else {
                 f = (F) take();
             }
             if (--left == 0) {

@@ -1,0 +1,295 @@
+package futures.core;
+
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * The sets {@link Futures#wait} returns, and the de-duplication {@code wait} and
+ * {@link Futures#asCompleted} do: futures in the order first given, each once, compared by
+ * identity (a {@link Future} is equal only to itself, so this is the {@link java.util.Set}
+ * contract). Read-only: the mutators of {@link AbstractSet} throw
+ * {@link UnsupportedOperationException}.
+ *
+ * <p>Why not a {@code LinkedHashSet}: it hashes every future into one table, and at 10^5 futures
+ * that table is a single 1 MB array, a <em>humongous</em> allocation for the G1 collector (above
+ * half a region; regions are 1 MB for heaps up to 2 GB), and every insertion is a cache miss in
+ * it; {@code wait} and {@code asCompleted} grew 75-114x per factor of 10 in the benchmarks. Here
+ * the de-duplication hashes nothing: each future carries a mark that the call takes by CAS
+ * ({@link #distinct}), so the cost per future is two touches of the future itself, in the order
+ * given. The order is kept in {@link Chunks}, and the identity index that {@link #contains}
+ * needs is built only when first asked for, split into segments; no array here ever exceeds
+ * {@link #CHUNK} references (64 KB with compressed references).
+ *
+ * <p>Thread-safety: built by one thread, then published through a final field or another
+ * happens-before edge (as {@link DoneAndNotDone} and the iterators do) and only read. The lazy
+ * index is a benign race: any thread may build it, each builds the same content from the
+ * immutable order, and it is published through a volatile field.
+ */
+final class FutureSet<F> extends AbstractSet<F> {
+    /** Largest array this class allocates, in references: 16K, 64 KB (128 KB without compressed oops). */
+    static final int CHUNK_SHIFT = 14;
+    static final int CHUNK = 1 << CHUNK_SHIFT;
+    private static final int CHUNK_MASK = CHUNK - 1;
+
+    private static final FutureSet<?> EMPTY = new FutureSet<>(new Chunks(0));
+
+    /** The elements, in order, each once. Never changed after construction. */
+    private final Chunks order;
+    /** Identity index over {@code order} for {@link #contains}; null until first needed. */
+    private volatile Index index;
+
+    /** Takes ownership of {@code order}, whose elements must be distinct; nobody may change it afterwards. */
+    FutureSet(Chunks order) {
+        this.order = order;
+    }
+
+    @SuppressWarnings("unchecked")
+    static <F> FutureSet<F> empty() {
+        return (FutureSet<F>) EMPTY;
+    }
+
+    /**
+     * The futures of {@code fs} without duplicates (by identity), in the order given.
+     *
+     * <p>Each future is marked with a token of this call, by CAS ({@link Future#claim}): a future
+     * already marked with it is a duplicate. A future that another call is de-duplicating at the
+     * same moment (its mark is taken) goes to a small identity index instead, which is also
+     * checked, once not empty, for a future this call marks later (the other call may have let
+     * go of it in between). The marks are given back before this returns, also on an exception.
+     * A set that {@code wait} returned is returned as it is (it is read-only and distinct).
+     *
+     * @throws NullPointerException if {@code fs} or one of its elements is null
+     */
+    static <F extends Future<?>> FutureSet<F> distinct(Collection<? extends F> fs) {
+        Objects.requireNonNull(fs, "fs");
+        if (fs instanceof FutureSet<?> set) { // a set wait returned (Python's loop over not_done): distinct already
+            @SuppressWarnings("unchecked")
+            FutureSet<F> same = (FutureSet<F>) set;
+            return same;
+        }
+        Object token = new Object();
+        Chunks out = new Chunks(fs.size());
+        Index others = null; // futures whose mark another call held when met
+        try {
+            for (F f : fs) {
+                Objects.requireNonNull(f, "a future in fs is null");
+                if (f.claim(token)) {
+                    if (others != null && others.contains(f)) { // met before, while another call held it
+                        f.unclaim(token);
+                    } else {
+                        out.add(f);
+                    }
+                } else if (!f.claimedBy(token)) { // held by another call
+                    if (others == null) {
+                        others = new Index(16);
+                    }
+                    if (others.add(f)) {
+                        out.add(f);
+                    }
+                }
+            }
+        } finally {
+            for (int k = 0, n = out.size(); k < n; k++) {
+                ((Future<?>) out.get(k)).unclaim(token);
+            }
+        }
+        return new FutureSet<>(out);
+    }
+
+    @Override
+    public boolean contains(Object o) {
+        if (o == null || order.size() == 0) {
+            return false;
+        }
+        Index i = index;
+        if (i == null) {
+            i = new Index(order.size());
+            for (int k = 0, n = order.size(); k < n; k++) {
+                i.add(order.get(k));
+            }
+            index = i;
+        }
+        return i.contains(o);
+    }
+
+    /** The element given {@code k}-th (from 0). */
+    @SuppressWarnings("unchecked")
+    F get(int k) {
+        Objects.checkIndex(k, order.size());
+        return (F) order.get(k);
+    }
+
+    @Override
+    public int size() {
+        return order.size();
+    }
+
+    @Override
+    public Iterator<F> iterator() {
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < order.size();
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public F next() {
+                if (next >= order.size()) {
+                    throw new NoSuchElementException();
+                }
+                return (F) order.get(next++);
+            }
+        };
+    }
+
+    @Override
+    public boolean add(F f) {
+        throw new UnsupportedOperationException("the sets wait returns are read-only");
+    }
+
+    @Override
+    public boolean remove(Object o) {
+        throw new UnsupportedOperationException("the sets wait returns are read-only");
+    }
+
+    @Override
+    public void clear() {
+        throw new UnsupportedOperationException("the sets wait returns are read-only");
+    }
+
+    /**
+     * An identity hash set of references: open addressing, linear probing, load at most 1/2,
+     * slot s in segment {@code s >>> CHUNK_SHIFT}, so no array is larger than {@link #CHUNK}.
+     * Not thread-safe; filled by one thread, then only read.
+     */
+    static final class Index {
+        private Object[][] table;
+        private int capacity; // a power of two, at least 32
+        private int shift;    // 32 - log2(capacity): the slot is the multiplication's high bits
+        private int size;
+
+        Index(int expected) {
+            allocate(capacity(expected));
+        }
+
+        private static int capacity(int expected) {
+            int want = Math.max(16, expected) * 2;
+            return want < 0 || want > (1 << 30) ? 1 << 30 : Integer.highestOneBit(want - 1) << 1;
+        }
+
+        private void allocate(int cap) {
+            capacity = cap;
+            shift = 32 - Integer.numberOfTrailingZeros(cap);
+            int segments = Math.max(1, cap >>> CHUNK_SHIFT);
+            table = new Object[segments][];
+            for (int s = 0; s < segments; s++) {
+                table[s] = new Object[Math.min(cap, CHUNK)];
+            }
+        }
+
+        /** Fibonacci hashing over the identity hash: the high bits of the product pick the slot. */
+        private int slot(Object o) {
+            return (System.identityHashCode(o) * 0x9E3779B9) >>> shift;
+        }
+
+        /** Adds {@code o} unless here already; returns whether it was added. */
+        boolean add(Object o) {
+            int mask = capacity - 1;
+            for (int s = slot(o); ; s = (s + 1) & mask) {
+                Object[] seg = table[s >>> CHUNK_SHIFT];
+                int i = s & CHUNK_MASK;
+                Object there = seg[i];
+                if (there == o) {
+                    return false;
+                }
+                if (there == null) {
+                    seg[i] = o;
+                    if (++size * 2 > capacity) {
+                        grow();
+                    }
+                    return true;
+                }
+            }
+        }
+
+        private void grow() {
+            if (capacity >= 1 << 30) {
+                throw new OutOfMemoryError("more than 2^29 futures in one set");
+            }
+            Object[][] old = table;
+            allocate(capacity * 2);
+            size = 0;
+            for (Object[] seg : old) {
+                for (Object o : seg) {
+                    if (o != null) {
+                        add(o);
+                    }
+                }
+            }
+        }
+
+        boolean contains(Object o) {
+            int mask = capacity - 1;
+            for (int s = slot(o); ; s = (s + 1) & mask) {
+                Object there = table[s >>> CHUNK_SHIFT][s & CHUNK_MASK];
+                if (there == o) {
+                    return true;
+                }
+                if (there == null) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /**
+     * An append-only list of references kept in arrays of at most {@link #CHUNK} elements, so a
+     * large one is never a single humongous array. Also the listener handles of a wait or
+     * asCompleted call. Not thread-safe: one owner at a time, published by a happens-before edge.
+     */
+    static final class Chunks {
+        private Object[][] chunks;
+        private int size;
+
+        Chunks(int expected) {
+            int n = Math.max(1, (int) ((Math.max(expected, 1) + (long) CHUNK - 1) >>> CHUNK_SHIFT));
+            chunks = new Object[n][];
+            chunks[0] = new Object[Math.max(8, Math.min(expected, CHUNK))];
+        }
+
+        int size() {
+            return size;
+        }
+
+        void add(Object o) {
+            int c = size >>> CHUNK_SHIFT;
+            int i = size & CHUNK_MASK;
+            if (c == chunks.length) {
+                chunks = Arrays.copyOf(chunks, c * 2);
+            }
+            Object[] chunk = chunks[c];
+            if (chunk == null) {
+                chunk = chunks[c] = new Object[CHUNK];
+            } else if (i == chunk.length) { // only the first chunk starts short
+                chunk = chunks[c] = Arrays.copyOf(chunk, Math.min(CHUNK, chunk.length * 2));
+            }
+            chunk[i] = o;
+            size++;
+        }
+
+        Object get(int k) {
+            return chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK];
+        }
+
+        void set(int k, Object o) {
+            chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK] = o;
+        }
+    }
+}

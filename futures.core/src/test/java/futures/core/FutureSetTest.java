@@ -1,0 +1,218 @@
+package futures.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The set behind wait's results and the de-duplication of wait and asCompleted, checked against
+ * a {@code HashSet} and a list: order, identity, growth past its sizing, and no large array.
+ */
+class FutureSetTest {
+
+    @Test
+    @DisplayName("a FutureSet keeps the first occurrence of each future, in order, and answers contains like a HashSet")
+    void matchesAModel() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        for (int round = 0; round < 50; round++) {
+            int distinct = 1 + random.nextInt(round < 40 ? 200 : 70_000);
+            List<Future<Object>> pool = new ArrayList<>(distinct);
+            for (int i = 0; i < distinct; i++) {
+                pool.add(new Future<>());
+            }
+            Set<Future<Object>> model = new HashSet<>();
+            List<Future<Object>> order = new ArrayList<>();
+            List<Future<Object>> input = new ArrayList<>();
+            for (int i = 0, adds = distinct * 2; i < adds; i++) {
+                Future<Object> f = pool.get(random.nextInt(distinct));
+                input.add(f);
+                if (model.add(f)) {
+                    order.add(f);
+                }
+            }
+            FutureSet<Future<Object>> set = FutureSet.distinct(input);
+            assertEquals(order.size(), set.size(), "seed " + seed);
+            assertTrue(order.equals(List.copyOf(set)), "seed " + seed + ": order or content differs");
+            for (int k = 0; k < order.size(); k++) {
+                assertTrue(order.get(k) == set.get(k), "seed " + seed);
+            }
+            for (Future<Object> f : pool) {
+                assertEquals(model.contains(f), set.contains(f), "seed " + seed);
+            }
+            assertFalse(set.contains(new Future<>()));
+            assertFalse(set.contains(null));
+            assertFalse(set.contains("not a future"));
+            assertEquals(model, set, "seed " + seed);
+            assertEquals(set, model, "seed " + seed);
+            assertEquals(model.hashCode(), set.hashCode(), "seed " + seed);
+        }
+    }
+
+    @Test
+    @DisplayName("a FutureSet is read-only through the Set interface")
+    void readOnly() {
+        Future<Object> f = new Future<>();
+        FutureSet<Future<Object>> set = FutureSet.distinct(List.of(f));
+        assertThrows(UnsupportedOperationException.class, () -> set.add(new Future<>()));
+        assertThrows(UnsupportedOperationException.class, () -> set.remove(f));
+        assertThrows(UnsupportedOperationException.class, set::clear);
+        assertThrows(UnsupportedOperationException.class, () -> set.iterator().remove());
+        assertThrows(UnsupportedOperationException.class, () -> set.removeIf(x -> true));
+        assertEquals(1, set.size());
+    }
+
+    @Test
+    @DisplayName("de-duplication gives every future's mark back, also when a null element stops it")
+    void marksGivenBack() {
+        Future<Object> a = new Future<>(), b = new Future<>();
+        FutureSet.distinct(List.of(a, b, a));
+        List<Future<Object>> withNull = new ArrayList<>(List.of(a, b));
+        withNull.add(null);
+        assertThrows(NullPointerException.class, () -> FutureSet.distinct(withNull));
+        Object probe = new Object();
+        assertTrue(a.claim(probe) && b.claim(probe), "a mark was left taken");
+        a.unclaim(probe);
+        b.unclaim(probe);
+    }
+
+    @Test
+    @DisplayName("a future whose mark another call holds is still counted once, before and after that call lets go")
+    void markHeldByAnotherCall() {
+        Future<Object> a = new Future<>(), b = new Future<>(), c = new Future<>();
+        Object other = new Object();
+        assertTrue(a.claim(other));
+        // The other call lets go of a in the middle of this one: simulated by an input that does it.
+        List<Future<Object>> input = new ArrayList<>() {
+            @Override
+            public java.util.Iterator<Future<Object>> iterator() {
+                java.util.Iterator<Future<Object>> it = super.iterator();
+                return new java.util.Iterator<>() {
+                    int k;
+
+                    @Override
+                    public boolean hasNext() {
+                        return it.hasNext();
+                    }
+
+                    @Override
+                    public Future<Object> next() {
+                        if (k++ == 3) {
+                            a.unclaim(other);
+                        }
+                        return it.next();
+                    }
+                };
+            }
+        };
+        input.addAll(List.of(a, b, a, c, a, b));
+        FutureSet<Future<Object>> set = FutureSet.distinct(input);
+        assertEquals(List.of(a, b, c), List.copyOf(set));
+        assertTrue(a.claim(other) && b.claim(other) && c.claim(other), "a mark was left taken");
+    }
+
+    @Test
+    @DisplayName("the index of a FutureSet of 300,000 futures and its order hold no array longer than 16K references (none is a G1 humongous object)")
+    void noLargeArray() throws ReflectiveOperationException {
+        int n = 300_000;
+        List<Future<Object>> input = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            input.add(new Future<>());
+        }
+        FutureSet<Future<Object>> set = FutureSet.distinct(input);
+        assertEquals(n, set.size());
+        assertTrue(set.contains(input.get(n - 1))); // builds the index
+        Field index = FutureSet.class.getDeclaredField("index");
+        index.setAccessible(true);
+        Field table = FutureSet.Index.class.getDeclaredField("table");
+        table.setAccessible(true);
+        assertNoArrayAbove((Object[][]) table.get(index.get(set)), FutureSet.CHUNK);
+        Field order = FutureSet.class.getDeclaredField("order");
+        order.setAccessible(true);
+        Field chunks = FutureSet.Chunks.class.getDeclaredField("chunks");
+        chunks.setAccessible(true);
+        assertNoArrayAbove((Object[][]) chunks.get(order.get(set)), FutureSet.CHUNK);
+    }
+
+    @Test
+    @DisplayName("an Index grown far past its sizing still finds every element and nothing else")
+    void indexGrows() {
+        FutureSet.Index index = new FutureSet.Index(0);
+        List<Object> all = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            Object o = new Object();
+            all.add(o);
+            assertTrue(index.add(o));
+        }
+        for (Object o : all) {
+            assertFalse(index.add(o));
+            assertTrue(index.contains(o));
+        }
+        assertFalse(index.contains(new Object()));
+    }
+
+    @Test
+    @DisplayName("notDone passed back to wait, Python's loop, is taken as it is: its futures are distinct already")
+    void notDoneBackToWait() {
+        Future<Object> a = new Future<>(), b = new Future<>();
+        DoneAndNotDone<Future<Object>> first = Futures.wait(List.of(a, b, a), java.time.Duration.ZERO);
+        assertTrue(FutureSet.distinct(first.notDone()) == first.notDone());
+        a.setResult(1);
+        DoneAndNotDone<Future<Object>> second = Futures.wait(first.notDone(), ReturnWhen.FIRST_COMPLETED);
+        assertEquals(List.of(a), List.copyOf(second.done()));
+        assertEquals(List.of(b), List.copyOf(second.notDone()));
+    }
+
+    @Test
+    @DisplayName("calls de-duplicating the same futures at the same time each get every future once, in order")
+    void concurrentCalls() throws Exception {
+        int threads = 4;
+        List<Future<Object>> pool = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            pool.add(new Future<>());
+        }
+        List<Future<Object>> input = new ArrayList<>(pool);
+        input.addAll(pool.reversed());
+        input.addAll(pool);
+        java.util.concurrent.ExecutorService es = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 200; round++) {
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+                List<java.util.concurrent.Future<List<Future<Object>>>> results = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    results.add(es.submit(() -> {
+                        start.await();
+                        return List.copyOf(FutureSet.distinct(input));
+                    }));
+                }
+                for (java.util.concurrent.Future<List<Future<Object>>> r : results) {
+                    List<Future<Object>> got = r.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    assertTrue(pool.equals(got), "round " + round + ": " + got.size() + " futures, not the 500 given, in order");
+                }
+            }
+        } finally {
+            es.shutdownNow();
+        }
+        Object probe = new Object();
+        for (Future<Object> f : pool) {
+            assertTrue(f.claim(probe), "a mark was left taken");
+        }
+    }
+
+    private static void assertNoArrayAbove(Object[][] arrays, int limit) {
+        assertTrue(arrays.length <= limit, "outer array of " + arrays.length);
+        for (Object[] a : arrays) {
+            assertTrue(a == null || a.length <= limit, "an array of " + (a == null ? 0 : a.length));
+        }
+    }
+}
