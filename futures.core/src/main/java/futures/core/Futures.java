@@ -259,17 +259,15 @@ public final class Futures {
 
         void await(long nanos) {
             int n = fs.size();
-            FutureSet.Chunks handles = new FutureSet.Chunks(n);
+            Hooks hooks = new Hooks();
             remaining.set(n + 1); // +1 so no listener triggers ALL_COMPLETED before all are added
-            int added = 0;
             for (int i = 0; i < n; i++) {
                 Future<?> f = fs.get(i);
                 Object handle = f.addListener(() -> fired(f));
-                handles.add(handle);
                 if (handle == null) { // already done: counts now
                     fired(f);
                 } else {
-                    added++;
+                    hooks.add(f, handle);
                 }
             }
             fired(null); // drop the +1
@@ -290,14 +288,7 @@ public final class Futures {
                     }
                 }
             } finally {
-                if (added > 0) {
-                    for (int i = 0; i < n; i++) {
-                        Object handle = handles.get(i);
-                        if (handle != null) {
-                            fs.get(i).removeListener(handle);
-                        }
-                    }
-                }
+                hooks.run();
             }
         }
 
@@ -333,16 +324,36 @@ public final class Futures {
     }
 
     /** Removes the listeners of an asCompleted call; run once, at the end or by the cleaner. */
-    private record Unhook(FutureSet<? extends Future<?>> fs, FutureSet.Chunks handles) implements Runnable {
+    /**
+     * The listeners one wait or asCompleted call installed: futures and their handles side by
+     * side (nothing for futures that were done already, so a call over done futures allocates
+     * nothing here). {@link #run} removes them all, once; for asCompleted it is the cleaner's
+     * action, so it holds no reference to the iterator. Not thread-safe: filled by the calling
+     * thread, then run once, by it or by the cleaner (registration publishes it).
+     */
+    private static final class Hooks implements Runnable {
+        private FutureSet.Chunks futures;
+        private FutureSet.Chunks handles;
+
+        void add(Future<?> f, Object handle) {
+            if (futures == null) {
+                futures = new FutureSet.Chunks(16);
+                handles = new FutureSet.Chunks(16);
+            }
+            futures.add(f);
+            handles.add(handle);
+        }
+
         @Override
         public void run() {
-            for (int i = 0, n = handles.size(); i < n; i++) {
-                Object handle = handles.get(i);
-                if (handle != null) {
-                    fs.get(i).removeListener(handle);
-                    handles.set(i, null);
-                }
+            if (futures == null) {
+                return;
             }
+            for (int k = 0, n = futures.size(); k < n; k++) {
+                ((Future<?>) futures.get(k)).removeListener(handles.get(k));
+            }
+            futures = null;
+            handles = null;
         }
     }
 
@@ -370,7 +381,7 @@ public final class Futures {
             this.nanos = nanos;
             this.left = n;
             this.ready = new FutureSet.Chunks(n);
-            FutureSet.Chunks handles = new FutureSet.Chunks(n);
+            Hooks hooks = new Hooks();
             Inbox box = inbox;
             for (int i = 0; i < n; i++) {
                 F f = fs.get(i);
@@ -378,12 +389,13 @@ public final class Futures {
                 if (!f.done()) {
                     handle = f.addListener(() -> box.deliver(f));
                 }
-                handles.add(handle);
                 if (handle == null) { // done at the call, or completed meanwhile: in input order
                     ready.add(f);
+                } else {
+                    hooks.add(f, handle);
                 }
             }
-            cleanable = CLEANER.register(this, new Unhook(fs, handles));
+            cleanable = CLEANER.register(this, hooks);
         }
 
         @Override
