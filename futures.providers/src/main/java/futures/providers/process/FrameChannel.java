@@ -56,8 +56,9 @@ final class FrameChannel implements AutoCloseable {
      * <p>Any thread may call it, with its interrupt status set or not: a {@code SocketChannel} is
      * interruptible, and a write by a thread whose status is set would close the channel, which
      * the other side takes for a dead peer (the pool breaks). So the status is cleared for the write
-     * and restored after it. An interrupt that arrives during the write itself still closes the
-     * channel; that window is the length of one non-blocking-sized write.
+     * and restored after it. An interrupt that arrives during the write itself would still close
+     * the channel, so only threads nothing interrupts call this: the pool's own threads and its
+     * {@link Sender}, never a user's thread.
      */
     void write(byte type, long id, byte[] payload) throws IOException {
         int bodyLength = BODY_PREFIX + payload.length;

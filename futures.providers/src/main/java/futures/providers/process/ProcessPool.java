@@ -34,8 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * item at a time, so a short task never waits behind a long one while another worker is idle
  * (queueing one more behind the running task was measured and did not raise throughput). An item
  * is marked running when it is handed to a worker, and only then; a cancelled one is dropped there.
- * Writes happen after the lock is released. Each worker has one thread here that starts its process, accepts its
- * connection and reads its replies.
+ * Writes happen after the lock is released: by the pool's own threads directly, and for a user's
+ * thread by the pool's {@link Sender}, so that an interrupt of a caller cannot close a worker's
+ * channel. Each worker has one thread here that starts its process, accepts its connection and
+ * reads its replies.
  *
  * <p>Breaking: a worker that exits while the pool did not ask it to, or with work outstanding, or
  * after its initializer threw, or that sends a corrupted frame, breaks the pool: every queued and
@@ -66,7 +68,22 @@ final class ProcessPool implements WorkerPool {
     private record Entry(WorkItem item, long id, byte[] task) {}
 
     /** An entry handed to a worker, to be written once the lock is released. */
-    private record Send(Worker worker, Entry entry) {}
+    private record Send(Worker worker, Entry entry) {
+        void write() {
+            try {
+                worker.channel.write(FrameChannel.TASK, entry.id(), entry.task());
+            } catch (IOException | RuntimeException ex) {
+                // the worker is going away; its thread sees the end of the channel and breaks the pool
+            }
+        }
+    }
+
+    /** The pool's own threads (one per worker): they write to channels directly, see {@link Sender}. */
+    private static final class OwnThread extends Thread {
+        OwnThread(Runnable task, String name) {
+            super(task, name);
+        }
+    }
 
     /** One worker process, as the parent sees it. Fields other than the finals are guarded by {@code lock}. */
     private final class Worker {
@@ -99,15 +116,16 @@ final class ProcessPool implements WorkerPool {
         final List<Worker> kills = new ArrayList<>();
 
         void run() {
+            boolean own = Thread.currentThread() instanceof OwnThread;
             for (Send s : sends) {
-                try {
-                    s.worker().channel.write(FrameChannel.TASK, s.entry().id(), s.entry().task());
-                } catch (IOException | RuntimeException ex) {
-                    // the worker is going away; its thread sees the end of the channel and breaks the pool
+                if (own) {
+                    s.write();
+                } else { // a user's thread: an interrupt during the write would close the channel
+                    sender.post(s::write);
                 }
             }
             for (Worker w : starts) {
-                Thread t = new Thread(() -> runWorker(w), name + "-worker-" + w.index);
+                Thread t = new OwnThread(() -> runWorker(w), name + "-worker-" + w.index);
                 t.setDaemon(true);
                 synchronized (lock) {
                     w.thread = t;
@@ -143,6 +161,8 @@ final class ProcessPool implements WorkerPool {
     private final String java;
     private final Path dir;
     private final Path argFile;
+    /** Makes the writes that user threads would otherwise make (see {@link Sender}). */
+    private final Sender sender;
 
     private final Object lock = new Object();
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
@@ -160,6 +180,7 @@ final class ProcessPool implements WorkerPool {
      */
     ProcessPool(int maxWorkers, int maxTasksPerChild, byte[] initializer, String java, List<String> jvmOptions) {
         this.name = "futures-process-" + POOLS.incrementAndGet();
+        this.sender = new Sender(name + "-sender");
         this.maxWorkers = maxWorkers;
         this.maxTasksPerChild = maxTasksPerChild;
         this.initializer = initializer;

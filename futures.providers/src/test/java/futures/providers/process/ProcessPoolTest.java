@@ -693,4 +693,40 @@ class ProcessPoolTest {
         ex.shutdown(true);
         assertEquals(0, ProcessHandle.current().children().count());
     }
+
+    static int length(byte[] bytes) {
+        return bytes.length;
+    }
+
+    @Test
+    @DisplayName("a caller's thread interrupted again and again while it submits large tasks does not break the pool")
+    void callerInterruptedDuringSubmitDoesNotBreakThePool() throws Exception {
+        Executor ex = pool(1);
+        ex.submit(ProcessPoolTest::pid).result(); // the worker is up and idle: the next submit writes at once
+        byte[] big = new byte[8 << 20]; // a write of 8 MB blocks until the worker has read most of it
+        int tasks = 20;
+        List<Future<Integer>> futures = Collections.synchronizedList(new ArrayList<>());
+        Thread caller = new Thread(() -> {
+            for (int i = 0; i < tasks; i++) {
+                futures.add(ex.submit(ProcessPoolTest::length, big));
+            }
+        }, "interrupted-caller");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread interrupter = new Thread(() -> {
+            while (!stop.get()) {
+                caller.interrupt();
+                Thread.yield();
+            }
+        }, "interrupter");
+        caller.start();
+        interrupter.start();
+        caller.join();
+        stop.set(true);
+        interrupter.join();
+        assertEquals(tasks, futures.size());
+        for (Future<Integer> f : futures) {
+            assertEquals(big.length, f.result());
+        }
+        assertNotEquals(pid(), (long) ex.submit(ProcessPoolTest::pid).result(), "the pool still serves, in a worker");
+    }
 }
