@@ -17,6 +17,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Python's {@code Executor}: runs calls asynchronously on the workers of a pool, and returns a
@@ -38,8 +39,14 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * *unsettled* from the moment schedule counts it until it is settled, exactly once: by the pool
      * (cancelled when marked, completed, or failed; the SPI requires the pool to settle every item
      * it keeps), by schedule when the pool refused it, or by the core when the pool handed it back
-     * (takeQueued). The once is Item.settle's atomic swap of its task to null. `unsettled` counts
-     * the unsettled items, and no other.
+     * (takeQueued). The once is Item.settle's atomic swap of its task to null. `counted` counts the
+     * items schedule counted and `settledCount` the settlements; they are two counters, not one, so
+     * that the submitting thread and the workers do not write the same memory for every call. Each
+     * only grows, and an item is counted before it is settled, so reading `settledCount` first and
+     * `counted` second gives settled <= counted, equal only if every item counted by the time of
+     * the second read was settled by the time of the first: then none is pending (unsettled()).
+     * LongAdder's sum is not a snapshot, but as a sum of cells that only grow it is at most the
+     * true count at its end, which is all the argument needs.
      *
      * Which not-started items a shutdown(cancelFutures=true) or shutdownNow must cancel: if the pool
      * hands back its queue (pool.handsBackQueued()), the pool knows; the core first shuts the pool
@@ -52,7 +59,7 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * are volatile-ordered).
      *
      * `shutdown` only goes false -> true. Termination (for the ExecutorService view): `terminated`
-     * completes, once, when `shutdown` is set and `unsettled` is 0; shutdown and every settlement
+     * completes, once, when `shutdown` is set and no item is unsettled; shutdown and every settlement
      * check for it. A submit counts its item before it reads `shutdown`, and backs out if it is
      * set; a settlement decrements before it reads `shutdown`, and shutdown sets it before it reads
      * the count: so the last of them sees both, and no item enters for good after termination.
@@ -64,11 +71,12 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     /** Null when the pool hands back its queue; see the invariants. */
     private final Map<Item<?>, Long> pending;
     private final AtomicLong seq;
-    private final AtomicLong unsettled = new AtomicLong();
+    private final AtomicLong counted = new AtomicLong();
+    private final LongAdder settledCount = new LongAdder();
     private final Future<Void> terminated = new Future<>();
     /**
      * Notified by {@link #settled} once the JVM is exiting, for {@link #awaitPendingAtExit()}: a
-     * settlement decrements {@code unsettled} (and leaves {@code pending}) before it reads
+     * settlement counts itself (and leaves {@code pending}) before it reads
      * {@code ExitGuard.exiting()}, and the hook sets that before it reads them, so no settlement is
      * missed.
      */
@@ -391,7 +399,7 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     public String toString() {
         String workers = pool.maxWorkers() == Integer.MAX_VALUE ? "unbounded" : String.valueOf(pool.maxWorkers());
         String status = pool.broken() != null ? ", broken" : shutdown ? ", shut down" : "";
-        return "Executor[" + name + ", max_workers=" + workers + ", pending=" + unsettled.get() + status + "]";
+        return "Executor[" + name + ", max_workers=" + workers + ", pending=" + unsettled() + status + "]";
     }
 
     // ------------------------------------------------------------------ internals
@@ -399,7 +407,7 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     /** Hands {@code task} to the pool and returns its future; the one way work enters the pool. */
     <T> Future<T> schedule(Task<?> task) {
         Item<T> item = new Item<>(this, task);
-        unsettled.getAndIncrement();
+        counted.getAndIncrement();
         try {
             if (pending != null) {
                 pending.put(item, seq.getAndIncrement());
@@ -428,9 +436,8 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         if (pending != null) {
             pending.remove(item);
         }
-        if (unsettled.decrementAndGet() == 0) {
-            checkTerminated();
-        }
+        settledCount.increment();
+        checkTerminated();
         if (ExitGuard.exiting()) {
             synchronized (settledAtExit) {
                 settledAtExit.notifyAll();
@@ -439,9 +446,15 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     }
 
     private void checkTerminated() {
-        if (shutdown && unsettled.get() == 0) {
+        if (shutdown && unsettled() == 0) {
             terminated.trySet(null);
         }
+    }
+
+    /** How many items are unsettled; 0 only if none is (see the invariants: the read order matters). */
+    private long unsettled() {
+        long settled = settledCount.sum();
+        return counted.get() - settled;
     }
 
     /** Whether this executor is shut down and every call it took is done. */
@@ -514,7 +527,7 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     void awaitPendingAtExit() {
         if (pending == null) {
             synchronized (settledAtExit) {
-                while (unsettled.get() > 0) {
+                while (unsettled() > 0) {
                     try {
                         settledAtExit.wait();
                     } catch (InterruptedException e) {
@@ -564,7 +577,12 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         }
 
         private final Executor owner;
-        private volatile Task<?> task;
+        /**
+         * Written plainly here: the item reaches other threads through the pool's queue or the
+         * core's map, which publish it. Cleared only by the atomic swap in {@link #settle()}; a
+         * plain read elsewhere sees the task or null, and each reader copes with either.
+         */
+        private Task<?> task;
 
         Item(Executor owner, Task<?> task) {
             this.owner = owner;
