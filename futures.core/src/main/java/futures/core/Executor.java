@@ -61,7 +61,7 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * `shutdown` only goes false -> true. Termination (for the ExecutorService view): `terminated`
      * completes, once, when `shutdown` is set and no item is unsettled; shutdown and every settlement
      * check for it. A submit counts its item before it reads `shutdown`, and backs out if it is
-     * set; a settlement decrements before it reads `shutdown`, and shutdown sets it before it reads
+     * set; a settlement counts itself before it reads `shutdown`, and shutdown sets it before it reads
      * the count: so the last of them sees both, and no item enters for good after termination.
      */
     private static final System.Logger LOG = System.getLogger(Executor.class.getName());
