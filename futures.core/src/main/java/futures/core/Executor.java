@@ -82,6 +82,15 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      */
     private final Object settledAtExit = new Object();
     private volatile boolean shutdown;
+    /**
+     * Set (once, never cleared) by {@code shutdown(cancelFutures=true)} before it cancels what has
+     * not started: from then on {@link Item#markRunning()} cancels instead of starting, so a call
+     * that a worker had already taken from the queue, but not yet marked running, is cancelled too
+     * ("cancel all pending futures that the executor has not started running"), and none can start
+     * once the shutdown has returned. Not set by {@code shutdownNow}, whose JDK contract is that each
+     * call not handed back may still run.
+     */
+    private volatile boolean cancelPending;
     private final ExecutorServiceView view = new ExecutorServiceView(this); // keeps only the reference
 
     Executor(String name, WorkerPool pool) {
@@ -309,6 +318,7 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     public void shutdown(boolean wait, boolean cancelFutures) {
         shutdown = true;
         if (cancelFutures) {
+            cancelPending = true;
             cancelNotStarted();
         }
         checkTerminated();
@@ -603,6 +613,9 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
         @Override
         public boolean markRunning() {
+            if (owner.cancelPending) {
+                cancel(); // shut down with cancelFutures=true: nothing starts any more
+            }
             boolean run;
             try {
                 run = setRunningOrNotifyCancel();

@@ -130,6 +130,42 @@ class ExecutorSettlementTest {
         assertTrue(terminated(p));
     }
 
+    @ParameterizedTest(name = "pool hands back its queue: {0}")
+    @ValueSource(booleans = {false, true})
+    @DisplayName("shutdown(cancel_futures=True) also cancels a call a worker has taken but not started: it never starts")
+    void cancelFuturesReachesTakenCall(boolean handsBack) {
+        ManualPool.Pair p = ManualPool.create(handsBack);
+        Future<Integer> f = p.executor().submit(() -> 1);
+        WorkItem taken = p.pool().take(); // out of the queue, not yet marked running
+        p.executor().shutdown(false, true);
+        assertFalse(taken.markRunning(), "it was pending when the shutdown cancelled what had not started");
+        assertTrue(f.cancelled());
+        assertTrue(terminated(p));
+    }
+
+    @ParameterizedTest(name = "pool hands back its queue: {0}")
+    @ValueSource(booleans = {false, true})
+    @DisplayName("shutdownNow hands back what is queued; a call a worker has taken but not started may still run, as with the JDK's")
+    void shutdownNowLeavesTakenCall(boolean handsBack) throws Exception {
+        ManualPool.Pair p = ManualPool.create(handsBack);
+        Future<Integer> taken = p.executor().submit(() -> 1);
+        Future<Integer> queued = p.executor().submit(() -> 2);
+        WorkItem item = p.pool().take();
+        List<Runnable> dropped = p.executor().asExecutorService().shutdownNow();
+        assertTrue(queued.cancelled());
+        if (!handsBack) {
+            // the core's own record sees the taken call as not started, and hands it back too
+            assertEquals(2, dropped.size());
+            assertFalse(item.markRunning());
+            return;
+        }
+        assertEquals(1, dropped.size());
+        assertTrue(item.markRunning());
+        item.complete(item.task().call());
+        assertEquals(1, taken.resultNow());
+        assertTrue(terminated(p));
+    }
+
     @Test
     @DisplayName("A finished call lets go of its task, so the future does not keep the call's arguments alive")
     void finishedCallLetsGoOfItsTask() throws Exception {

@@ -39,8 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code broken} is set once, before the queue is drained and failed. After shutdown, one
  * {@link #STOP} marker per thread is queued behind the real items, so each thread leaves once the
  * items before it are taken; a break queues one marker per thread again after its drain (which
- * may have taken shutdown's), so every worker leaves a broken pool; {@link #takeQueued} puts back
- * the markers its drain took.
+ * may have taken shutdown's), so every worker leaves a broken pool; {@link #takeQueued} leaves
+ * the markers in place.
  */
 final class ThreadPool implements WorkerPool {
     private static final AtomicInteger POOLS = new AtomicInteger();
@@ -221,22 +221,22 @@ final class ThreadPool implements WorkerPool {
         return true;
     }
 
-    /** Drains the queue; the stop markers it took go back, behind anything queued meanwhile. */
+    /**
+     * Takes out every real item, in queue order, and leaves the stop markers where they are. Not
+     * {@code drainTo} and putting the markers back: between the two, a racing submit's item could
+     * land ahead of the markers and a worker would run it after the shutdown that drained the
+     * queue had returned. With the markers in place, an item queued after them is never reached by
+     * a worker (each leaves at the first marker it takes), so its submit takes it back out and is
+     * refused (or this loop, if it sees the item, hands it back). Each {@code remove} is atomic, so
+     * every item goes to exactly one of this loop, a worker, or its submit.
+     */
     @Override
     public List<WorkItem> takeQueued() {
-        List<WorkItem> drained = new ArrayList<>();
-        queue.drainTo(drained);
-        List<WorkItem> items = new ArrayList<>(drained.size());
-        int stops = 0;
-        for (WorkItem w : drained) {
-            if (w == STOP) {
-                stops++;
-            } else {
+        List<WorkItem> items = new ArrayList<>();
+        for (WorkItem w : queue) {
+            if (w != STOP && queue.remove(w)) {
                 items.add(w);
             }
-        }
-        for (int i = 0; i < stops; i++) {
-            queue.add(STOP);
         }
         return items;
     }

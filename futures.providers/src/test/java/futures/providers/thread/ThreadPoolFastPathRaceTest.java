@@ -106,6 +106,7 @@ class ThreadPoolFastPathRaceTest {
             if (refusedAt[0] >= 0) {
                 assertEquals(0, ran.get(refusedAt[0]), "round " + round + ": a refused call ran");
             }
+
             assertTrue(ex.asExecutorService().isTerminated(), "round " + round + ": " + ex);
         }
     }
