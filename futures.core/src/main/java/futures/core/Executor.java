@@ -5,9 +5,10 @@ import futures.spi.Task;
 import futures.spi.WorkItem;
 import futures.spi.WorkerPool;
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Python's {@code Executor}: runs calls asynchronously on the workers of a pool, and returns a
@@ -33,39 +35,70 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Executor implements java.util.concurrent.Executor, AutoCloseable {
     /*
-     * Invariants. `pending` holds every future this executor handed to the pool that is not yet
-     * done, and no other: a future enters before pool.execute and leaves through its WorkItem
-     * (cancelled when marked, completed, or failed), which the SPI requires the pool to settle for
-     * every item it took. `shutdown` only goes false -> true. A submit adds to `pending` before it
-     * reads `shutdown`, and shutdown writes `shutdown` before it sweeps `pending`, so a submit that
-     * gets past the check is always seen by shutdown(cancelFutures=true) (both are volatile-ordered).
-     * Each pending future maps to its Item, numbered in submission order (`seq`), so shutdownNow can
-     * hand back the tasks that never started in the order they were given.
+     * Invariants. An item (the future submit returns, which is also the pool's WorkItem) is
+     * *unsettled* from the moment schedule counts it until it is settled, exactly once: by the pool
+     * (cancelled when marked, completed, or failed; the SPI requires the pool to settle every item
+     * it keeps), by schedule when the pool refused it, or by the core when the pool handed it back
+     * (takeQueued). The once is Item.settle's atomic swap of its task to null. `counted` counts the
+     * items schedule counted and `settledCount` the settlements; they are two counters, not one, so
+     * that the submitting thread and the workers do not write the same memory for every call. Each
+     * only grows, and an item is counted before it is settled, so reading `settledCount` first and
+     * `counted` second gives settled <= counted, equal only if every item counted by the time of
+     * the second read was settled by the time of the first: then none is pending (unsettled()).
+     * LongAdder's sum is not a snapshot, but as a sum of cells that only grow it is at most the
+     * true count at its end, which is all the argument needs.
      *
-     * Termination (for the ExecutorService view): `terminated` completes, once, when `shutdown` is
-     * set and `pending` is empty; both shutdown and every removal from `pending` check for it. No
-     * future can enter `pending` for good after that, since a submit that adds one then reads
-     * `shutdown` and backs out.
+     * Which not-started items a shutdown(cancelFutures=true) or shutdownNow must cancel: if the pool
+     * hands back its queue (pool.handsBackQueued()), the pool knows; the core first shuts the pool
+     * (after that, execute rejects) and then takes the queue, so every item the pool accepted is
+     * either handed back or taken by a worker, and `pending` is null. Otherwise `pending` holds every
+     * unsettled item that reached pool.execute, mapped to its submission number (`seq`), so that
+     * shutdownNow can hand back the tasks that never started in the order they were given; a
+     * submit adds to it before it reads `shutdown`, and shutdown writes `shutdown` before it
+     * sweeps `pending`, so a submit that gets past the check is always seen by the sweep (both
+     * are volatile-ordered).
+     *
+     * `shutdown` only goes false -> true. Termination (for the ExecutorService view): `terminated`
+     * completes, once, when `shutdown` is set and no item is unsettled; shutdown and every settlement
+     * check for it. A submit counts its item before it reads `shutdown`, and backs out if it is
+     * set; a settlement counts itself before it reads `shutdown`, and shutdown sets it before it reads
+     * the count: so the last of them sees both, and no item enters for good after termination.
      */
     private static final System.Logger LOG = System.getLogger(Executor.class.getName());
 
     private final String name;
     private final WorkerPool pool;
-    private final Map<Future<?>, Item> pending = new ConcurrentHashMap<>();
-    private final AtomicLong seq = new AtomicLong();
+    /** Null when the pool hands back its queue; see the invariants. */
+    private final Map<Item<?>, Long> pending;
+    private final AtomicLong seq;
+    private final AtomicLong counted = new AtomicLong();
+    private final LongAdder settledCount = new LongAdder();
     private final Future<Void> terminated = new Future<>();
     /**
      * Notified by {@link #settled} once the JVM is exiting, for {@link #awaitPendingAtExit()}: a
-     * settlement removes from {@code pending} before it reads {@code ExitGuard.exiting()}, and the
-     * hook sets that before it reads {@code pending}, so no settlement is missed.
+     * settlement counts itself (and leaves {@code pending}) before it reads
+     * {@code ExitGuard.exiting()}, and the hook sets that before it reads them, so no settlement is
+     * missed.
      */
     private final Object settledAtExit = new Object();
     private volatile boolean shutdown;
+    /**
+     * Set (once, never cleared) by {@code shutdown(cancelFutures=true)} before it cancels what has
+     * not started: from then on {@link Item#markRunning()} cancels instead of starting, so a call
+     * that a worker had already taken from the queue, but not yet marked running, is cancelled too
+     * ("cancel all pending futures that the executor has not started running"), and none can start
+     * once the shutdown has returned. Not set by {@code shutdownNow}, whose JDK contract is that each
+     * call not handed back may still run.
+     */
+    private volatile boolean cancelPending;
     private final ExecutorServiceView view = new ExecutorServiceView(this); // keeps only the reference
 
     Executor(String name, WorkerPool pool) {
         this.name = name;
         this.pool = pool;
+        boolean handsBack = pool.handsBackQueued();
+        this.pending = handsBack ? null : new ConcurrentHashMap<>();
+        this.seq = handsBack ? null : new AtomicLong();
         ExitGuard.register(this);
     }
 
@@ -285,9 +318,8 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     public void shutdown(boolean wait, boolean cancelFutures) {
         shutdown = true;
         if (cancelFutures) {
-            for (Future<?> f : pending.keySet()) {
-                f.cancel();
-            }
+            cancelPending = true;
+            cancelNotStarted();
         }
         checkTerminated();
         pool.shutdown(wait);
@@ -377,17 +409,19 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     public String toString() {
         String workers = pool.maxWorkers() == Integer.MAX_VALUE ? "unbounded" : String.valueOf(pool.maxWorkers());
         String status = pool.broken() != null ? ", broken" : shutdown ? ", shut down" : "";
-        return "Executor[" + name + ", max_workers=" + workers + ", pending=" + pending.size() + status + "]";
+        return "Executor[" + name + ", max_workers=" + workers + ", pending=" + unsettled() + status + "]";
     }
 
     // ------------------------------------------------------------------ internals
 
     /** Hands {@code task} to the pool and returns its future; the one way work enters the pool. */
     <T> Future<T> schedule(Task<?> task) {
-        Future<T> f = new Future<>();
-        Item item = new Item(f, task, seq.getAndIncrement());
-        pending.put(f, item);
+        Item<T> item = new Item<>(this, task);
+        counted.getAndIncrement();
         try {
+            if (pending != null) {
+                pending.put(item, seq.getAndIncrement());
+            }
             if (shutdown) {
                 throw new RejectedExecutionException("cannot schedule new futures after shutdown: " + this);
             }
@@ -396,19 +430,23 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
             }
             pool.execute(item);
         } catch (RuntimeException | Error e) {
-            settled(f);
+            item.cancel(); // should a pool have kept it after all, it is never run
+            item.settle();
             throw e;
         }
-        return f;
+        return item;
     }
 
     /**
-     * Forgets a future that left the pool, and completes termination if it was the last one. A
-     * completed future is settled only after {@code trySet}/{@code tryFail} returned, so after its
+     * Forgets an item that left the pool, and completes termination if it was the last one. A
+     * completed item is settled only after {@code trySet}/{@code tryFail} returned, so after its
      * done callbacks ran: the exit hook waits for that ({@link #awaitPendingAtExit()}).
      */
-    private void settled(Future<?> f) {
-        pending.remove(f);
+    private void settled(Item<?> item) {
+        if (pending != null) {
+            pending.remove(item);
+        }
+        settledCount.increment();
         checkTerminated();
         if (ExitGuard.exiting()) {
             synchronized (settledAtExit) {
@@ -418,9 +456,15 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     }
 
     private void checkTerminated() {
-        if (shutdown && pending.isEmpty()) {
+        if (shutdown && unsettled() == 0) {
             terminated.trySet(null);
         }
+    }
+
+    /** How many items are unsettled; 0 only if none is (see the invariants: the read order matters). */
+    private long unsettled() {
+        long settled = settledCount.sum();
+        return counted.get() - settled;
     }
 
     /** Whether this executor is shut down and every call it took is done. */
@@ -434,19 +478,47 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     }
 
     /**
+     * Cancels every call that has not started, for {@code shutdown(cancelFutures=true)}; with
+     * {@code shutdown} already set.
+     *
+     * @return the tasks of the calls this cancelled, in submission order
+     */
+    private List<Task<?>> cancelNotStarted() {
+        List<Item<?>> notStarted;
+        if (pending == null) {
+            pool.shutdown(false); // from now on the pool rejects: its queue is all there is
+            notStarted = new ArrayList<>();
+            for (WorkItem w : pool.takeQueued()) {
+                notStarted.add((Item<?>) w);
+            }
+        } else {
+            List<Map.Entry<Item<?>, Long>> entries = new ArrayList<>(pending.entrySet());
+            entries.sort(Map.Entry.comparingByValue());
+            notStarted = new ArrayList<>(entries.size());
+            for (Map.Entry<Item<?>, Long> e : entries) {
+                notStarted.add(e.getKey());
+            }
+        }
+        List<Task<?>> dropped = new ArrayList<>();
+        for (Item<?> i : notStarted) {
+            Task<?> task = i.task; // before the cancel: a worker that then sees it cancelled lets go of it
+            if (task != null && !i.done() && !i.running() && i.cancel()) {
+                dropped.add(task);
+            }
+            if (pending == null) {
+                i.settle(); // handed back: the pool will not settle it
+            }
+        }
+        return dropped;
+    }
+
+    /**
      * The JDK's {@code shutdownNow}, minus the interrupts: shuts down, cancels every call that has
      * not started, and returns their tasks in submission order.
      */
     List<Task<?>> shutdownNow() {
         shutdown = true;
-        List<Item> notStarted = new ArrayList<>(pending.values());
-        notStarted.sort(Comparator.comparingLong(i -> i.seq));
-        List<Task<?>> dropped = new ArrayList<>();
-        for (Item i : notStarted) {
-            if (!i.future.done() && !i.future.running() && i.future.cancel()) {
-                dropped.add(i.task);
-            }
-        }
+        List<Task<?>> dropped = cancelNotStarted();
         checkTerminated();
         pool.shutdown(false);
         return dropped;
@@ -455,11 +527,28 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     /**
      * Waits for every pending future, from the exit hook, and for a finished one also for its done
      * callbacks: in Python they run in the worker, inside {@code set_result}, before the exit joins
-     * the worker, so a callback is never cut off by the end of the program. A cancelled future is
-     * not waited for beyond being done (its item may sit in a pool queue that nobody drains).
+     * the worker, so a callback is never cut off by the end of the program.
+     *
+     * <p>With a pool that hands back its queue, this waits until every item is settled: a
+     * cancelled one still in the queue is settled when a worker reaches it, right after the work
+     * in front of it, which is waited for anyway. Otherwise a cancelled future is not waited for
+     * beyond being done (its item may sit in a pool queue that nobody drains).
      */
     void awaitPendingAtExit() {
-        for (Future<?> f : List.copyOf(pending.keySet())) {
+        if (pending == null) {
+            synchronized (settledAtExit) {
+                while (unsettled() > 0) {
+                    try {
+                        settledAtExit.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return; // the hook thread was interrupted: stop waiting
+                    }
+                }
+            }
+            return;
+        }
+        for (Item<?> f : List.copyOf(pending.keySet())) {
             try {
                 f.exception();
             } catch (CancellationException cancelled) {
@@ -480,16 +569,41 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         }
     }
 
-    /** The core's side of one submitted call, as its pool sees it. */
-    private final class Item implements WorkItem {
-        private final Future<?> future;
-        private final Task<?> task;
-        private final long seq;
+    /**
+     * One submitted call: the future {@code submit} returns, and the core's side of the call as
+     * its pool sees it (one object for both). {@code task} is the call until the item is settled,
+     * then null, so a finished future does not keep its call's arguments alive; the swap to null
+     * is what makes settling happen once.
+     */
+    private static final class Item<T> extends Future<T> implements WorkItem {
+        private static final VarHandle TASK;
 
-        Item(Future<?> future, Task<?> task, long seq) {
-            this.future = future;
+        static {
+            try {
+                TASK = MethodHandles.lookup().findVarHandle(Item.class, "task", Task.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final Executor owner;
+        /**
+         * Written plainly here: the item reaches other threads through the pool's queue or the
+         * core's map, which publish it. Cleared only by the atomic swap in {@link #settle()}; a
+         * plain read elsewhere sees the task or null, and each reader copes with either.
+         */
+        private Task<?> task;
+
+        Item(Executor owner, Task<?> task) {
+            this.owner = owner;
             this.task = task;
-            this.seq = seq;
+        }
+
+        /** Settles this item with its executor, the first time only. */
+        void settle() {
+            if (TASK.getAndSet(this, (Task<?>) null) != null) {
+                owner.settled(this);
+            }
         }
 
         @Override
@@ -499,30 +613,39 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
         @Override
         public boolean markRunning() {
-            boolean run = future.setRunningOrNotifyCancel();
+            if (owner.cancelPending) {
+                cancel(); // shut down with cancelFutures=true: nothing starts any more
+            }
+            boolean run;
+            try {
+                run = setRunningOrNotifyCancel();
+            } catch (InvalidStateException settledByItsUser) {
+                settle(); // its user set its outcome while it was queued: it never runs
+                throw settledByItsUser;
+            }
             if (!run) {
-                settled(future);
+                settle();
             }
             return run;
         }
 
         @Override
         public boolean complete(Object value) {
-            boolean set = future.trySet(value);
-            settled(future);
+            boolean set = trySet(value);
+            settle();
             return set;
         }
 
         @Override
         public boolean fail(Throwable failure) {
-            boolean set = future.tryFail(failure);
-            settled(future);
+            boolean set = tryFail(failure);
+            settle();
             return set;
         }
 
         @Override
-        public String toString() {
-            return "WorkItem[" + future + "]";
+        String typeName() {
+            return "Future";
         }
     }
 }

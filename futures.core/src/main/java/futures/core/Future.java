@@ -369,7 +369,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     @Override
     public String toString() {
         Object s = state;
-        String id = getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this));
+        String id = typeName() + "@" + Integer.toHexString(System.identityHashCode(this));
         if (s instanceof Failure f) {
             return id + "[state=FINISHED raised " + f.exception.getClass().getSimpleName() + "]";
         }
@@ -440,6 +440,11 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     }
 
     // ------------------------------------------------------------------ package-private hooks
+
+    /** The name {@link #toString()} shows: the class's, but "Future" for the executor's own. */
+    String typeName() {
+        return getClass().getSimpleName();
+    }
 
     /**
      * Completes a pending or running future with a value or failure without throwing, for the

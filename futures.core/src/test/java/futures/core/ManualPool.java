@@ -4,6 +4,8 @@ import futures.spi.BrokenExecutorException;
 import futures.spi.WorkItem;
 import futures.spi.WorkerPool;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -14,15 +16,47 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class ManualPool implements WorkerPool {
     private final ArrayDeque<WorkItem> queue = new ArrayDeque<>();
+    private final boolean handsBack;
     private boolean shutdown;
     private int shutdowns;
+
+    private ManualPool(boolean handsBack) {
+        this.handsBack = handsBack;
+    }
 
     /** An executor over a fresh manual pool, and the pool. */
     record Pair(Executor executor, ManualPool pool) {}
 
+    /** Over a pool that keeps its queue to itself: the core records every pending item. */
     static Pair create() {
-        ManualPool pool = new ManualPool();
+        return create(false);
+    }
+
+    /**
+     * @param handsBack whether the pool hands back its queue ({@link WorkerPool#takeQueued()}),
+     *     so that the core keeps no record of its own
+     */
+    static Pair create(boolean handsBack) {
+        ManualPool pool = new ManualPool(handsBack);
         return new Pair(new Executor("manual", pool), pool);
+    }
+
+    @Override
+    public boolean handsBackQueued() {
+        return handsBack;
+    }
+
+    @Override
+    public synchronized List<WorkItem> takeQueued() {
+        if (!handsBack) {
+            throw new AssertionError("takeQueued called on a pool that does not hand back its queue");
+        }
+        if (!shutdown) {
+            throw new AssertionError("takeQueued called before shutdown");
+        }
+        List<WorkItem> items = new ArrayList<>(queue);
+        queue.clear();
+        return items;
     }
 
     @Override

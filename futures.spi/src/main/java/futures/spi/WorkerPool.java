@@ -1,5 +1,6 @@
 package futures.spi;
 
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -36,6 +37,33 @@ public interface WorkerPool {
      *     pool's own workers, which would wait for itself; the shutdown itself still happens
      */
     void shutdown(boolean wait);
+
+    /**
+     * Whether this pool can hand back the items that no worker has taken yet, with
+     * {@link #takeQueued()}. The core asks once, when it wraps the pool. If true, the core keeps no
+     * record of its own per pending item (each submit is cheaper) and relies on the pool for
+     * {@code shutdown(cancelFutures=true)} and {@code shutdownNow}; if false (the default), the core
+     * records every pending item itself and {@link #takeQueued()} is never called.
+     */
+    default boolean handsBackQueued() {
+        return false;
+    }
+
+    /**
+     * Removes and returns every item this pool took that no worker has taken yet, in the order
+     * {@link #execute} took them, so that the core can cancel them. Only called on a pool whose
+     * {@link #handsBackQueued()} is true, and only after {@link #shutdown(boolean) shutdown(false)},
+     * so that every item {@code execute} accepted is then either returned here or taken by a
+     * worker. The items returned are the caller's from then on: the pool never marks, runs or
+     * settles them. Every item it keeps it still settles (a worker takes it, or a break fails it):
+     * the core counts on that to know when the executor has terminated.
+     *
+     * @return the items, oldest first; empty if there are none
+     * @throws UnsupportedOperationException if {@link #handsBackQueued()} is false
+     */
+    default List<WorkItem> takeQueued() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not hand back its queued items");
+    }
 
     /** The most workers this pool runs at once; {@link Integer#MAX_VALUE} for no bound. */
     int maxWorkers();

@@ -21,13 +21,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Threads are daemons so an idle pool never keeps the JVM alive; the core's exit guard waits
  * for pending work instead.
  *
- * <p>Invariants: {@code threads} and {@code shutdown} are guarded by {@code lock}; a thread is
- * added to {@code threads} before it starts and never removed, so {@code threads.size()} never
- * exceeds {@code maxWorkers}. {@code idle} holds one permit per worker waiting on the queue (or
- * about to). {@code broken} is set once, before the queue is drained and failed. After shutdown,
- * one {@link #STOP} marker per thread is queued behind the real items, so each thread leaves once
- * the items before it are taken; a break queues one marker per thread again after its drain (which
- * may have taken shutdown's), so every worker leaves a broken pool.
+ * <p>Invariants: {@code threads} is guarded by {@code lock}; {@code shutdown}, {@code broken} and
+ * {@code full} are written under it and read without it (volatile), and each only goes from unset
+ * to set. A thread is added to {@code threads} before it starts and never removed, so
+ * {@code threads.size()} never exceeds {@code maxWorkers}; {@code full} is set once it reaches
+ * it. Until then {@code idle} holds one permit per worker waiting on the queue (or about to), and
+ * {@link #execute} runs under the lock to choose between an idle worker and a new one; once
+ * {@code full}, no thread is ever started again, so workers stop counting themselves idle and
+ * {@code execute} takes no lock: it checks {@code shutdown} and {@code broken}, queues the item,
+ * then reads them again. The second read is what keeps the lock's guarantee. A shutdown or a
+ * break writes its flag and only then queues its stop markers or drains the queue; the lock-free
+ * path queues the item and only then reads the flags again (volatile fields and the queue's
+ * locks, so the four steps are totally ordered). So either that read sees the flag, and the item
+ * is taken back out and the call refused (if it is gone already, a worker or a drain took it and
+ * settles it); or the item was queued before the flag was written, so it is ahead of the stop
+ * markers (a worker takes it) and in any drain that follows.
+ * {@code broken} is set once, before the queue is drained and failed. After shutdown, one
+ * {@link #STOP} marker per thread is queued behind the real items, so each thread leaves once the
+ * items before it are taken; a break queues one marker per thread again after its drain (which
+ * may have taken shutdown's), so every worker leaves a broken pool; {@link #takeQueued} leaves
+ * the markers in place.
  */
 final class ThreadPool implements WorkerPool {
     private static final AtomicInteger POOLS = new AtomicInteger();
@@ -45,7 +58,8 @@ final class ThreadPool implements WorkerPool {
     private final Semaphore idle = new Semaphore(0);
     private final Object lock = new Object();
     private final List<Thread> threads = new ArrayList<>();
-    private boolean shutdown;
+    private volatile boolean shutdown;
+    private volatile boolean full;
     private volatile String broken;
 
     ThreadPool(int maxWorkers, String prefix, Initializer initializer) {
@@ -56,23 +70,46 @@ final class ThreadPool implements WorkerPool {
 
     @Override
     public void execute(WorkItem item) {
-        synchronized (lock) {
-            if (broken != null) {
-                throw broken();
+        if (!full) {
+            synchronized (lock) {
+                if (!full) {
+                    executeStarting(item);
+                    return;
+                }
             }
-            if (shutdown) {
-                throw new RejectedExecutionException("cannot schedule new futures after shutdown");
+        }
+        checkOpen();
+        queue.add(item);
+        if ((shutdown || broken != null) && queue.remove(item)) {
+            checkOpen(); // a shutdown or break came between the check and the add: the call is refused
+        }
+    }
+
+    /** While threads may still be started: under {@code lock}. */
+    private void executeStarting(WorkItem item) {
+        checkOpen();
+        queue.add(item);
+        if (idle.tryAcquire()) {
+            return; // an idle worker will take it
+        }
+        if (threads.size() < maxWorkers) {
+            Thread t = new Thread(this::work, prefix + "_" + threads.size());
+            t.setDaemon(true);
+            threads.add(t);
+            if (threads.size() == maxWorkers) {
+                full = true;
             }
-            queue.add(item);
-            if (idle.tryAcquire()) {
-                return; // an idle worker will take it
-            }
-            if (threads.size() < maxWorkers) {
-                Thread t = new Thread(this::work, prefix + "_" + threads.size());
-                t.setDaemon(true);
-                threads.add(t);
-                t.start();
-            }
+            t.start();
+        }
+    }
+
+    /** Throws if the pool takes no more items: broken, or shut down. */
+    private void checkOpen() {
+        if (broken != null) {
+            throw broken();
+        }
+        if (shutdown) {
+            throw new RejectedExecutionException("cannot schedule new futures after shutdown");
         }
     }
 
@@ -108,7 +145,9 @@ final class ThreadPool implements WorkerPool {
                 run = false;
             }
             if (!run) {
-                idle.release(); // cancelled: never run
+                if (!full) {
+                    idle.release(); // cancelled: never run
+                }
                 continue;
             }
             Object value = null;
@@ -120,8 +159,11 @@ final class ThreadPool implements WorkerPool {
             }
             Thread.interrupted(); // a task's own interrupt must not leak into the next task
             // Idle before the outcome is published: a caller woken by it that submits again must
-            // find this worker idle, not start a new thread (the idle-reuse rule).
-            idle.release();
+            // find this worker idle, not start a new thread (the idle-reuse rule). Once every
+            // thread is started, nobody asks any more.
+            if (!full) {
+                idle.release();
+            }
             if (failure != null) {
                 item.fail(failure);
             } else {
@@ -172,6 +214,31 @@ final class ThreadPool implements WorkerPool {
         if (PoolSupport.joinUninterruptibly(toJoin)) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public boolean handsBackQueued() {
+        return true;
+    }
+
+    /**
+     * Takes out every real item, in queue order, and leaves the stop markers where they are. Not
+     * {@code drainTo} and putting the markers back: between the two, a racing submit's item could
+     * land ahead of the markers and a worker would run it after the shutdown that drained the
+     * queue had returned. With the markers in place, an item queued after them is never reached by
+     * a worker (each leaves at the first marker it takes), so its submit takes it back out and is
+     * refused (or this loop, if it sees the item, hands it back). Each {@code remove} is atomic, so
+     * every item goes to exactly one of this loop, a worker, or its submit.
+     */
+    @Override
+    public List<WorkItem> takeQueued() {
+        List<WorkItem> items = new ArrayList<>();
+        for (WorkItem w : queue) {
+            if (w != STOP && queue.remove(w)) {
+                items.add(w);
+            }
+        }
+        return items;
     }
 
     @Override

@@ -66,6 +66,14 @@ class ExitBehaviourTest {
     }
 
     @Test
+    @DisplayName("The program will not exit until the queued futures are done too, and a cancelled one does not hold it up")
+    void queuedFuturesFinishBeforeExit() throws Exception {
+        Child c = run(ExitWithQueuedMain.class);
+        assertEquals(List.of("main returns", "call queued ran after the JVM began to exit"), c.lines());
+        assertEquals(0, c.exitCode());
+    }
+
+    @Test
     @DisplayName("Regardless of the value of wait, the program will not exit until all pending futures are done: on the virtual provider, whose threads are daemons")
     void pendingFuturesFinishBeforeExitVirtual() throws Exception {
         Child c = run(ExitWithPendingMain.class, "virtual");
