@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,9 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Invariants: {@code threads} is guarded by {@code lock}; {@code shutdown}, {@code broken} and
  * {@code full} are written under it and read without it (volatile), and each only goes from unset
- * to set. A thread is added to {@code threads} before it starts and never removed, so
- * {@code threads.size()} never exceeds {@code maxWorkers}; {@code full} is set once it reaches
- * it. Until then {@code idle} holds one permit per worker waiting on the queue (or about to), and
+ * to set. A thread is added to {@code threads} before it starts and removed only if it fails to
+ * start (then the call that needed it is refused, unless a running worker took it already), so
+ * {@code threads.size()} never exceeds {@code maxWorkers}; {@code full} is set once it reaches it
+ * with the last thread started. Until then {@code idle} holds one permit per worker waiting on the queue (or about to), and
  * {@link #execute} runs under the lock to choose between an idle worker and a new one; once
  * {@code full}, no thread is ever started again, so workers stop counting themselves idle and
  * {@code execute} takes no lock: it checks {@code shutdown} and {@code broken}, queues the item,
@@ -54,6 +56,7 @@ final class ThreadPool implements WorkerPool {
     private final int maxWorkers;
     private final String prefix;
     private final Initializer initializer;
+    private final ThreadFactory threadFactory;
     private final LinkedBlockingQueue<WorkItem> queue = new LinkedBlockingQueue<>();
     private final Semaphore idle = new Semaphore(0);
     private final Object lock = new Object();
@@ -63,6 +66,12 @@ final class ThreadPool implements WorkerPool {
     private volatile String broken;
 
     ThreadPool(int maxWorkers, String prefix, Initializer initializer) {
+        this(maxWorkers, prefix, initializer, Thread::new);
+    }
+
+    /** With the factory of its worker threads (a seam for tests: a thread that fails to start). */
+    ThreadPool(int maxWorkers, String prefix, Initializer initializer, ThreadFactory threadFactory) {
+        this.threadFactory = threadFactory;
         this.maxWorkers = maxWorkers;
         this.prefix = prefix != null ? prefix : "futures-thread-" + POOLS.incrementAndGet();
         this.initializer = initializer;
@@ -93,13 +102,24 @@ final class ThreadPool implements WorkerPool {
             return; // an idle worker will take it
         }
         if (threads.size() < maxWorkers) {
-            Thread t = new Thread(this::work, prefix + "_" + threads.size());
+            Thread t = threadFactory.newThread(this::work);
+            t.setName(prefix + "_" + threads.size());
             t.setDaemon(true);
             threads.add(t);
-            if (threads.size() == maxWorkers) {
-                full = true;
+            try {
+                t.start();
+            } catch (Throwable e) { // out of memory for a thread stack, or a thread limit
+                threads.remove(t);
+                if (queue.remove(item)) {
+                    throw new RejectedExecutionException("could not start a worker thread (" + e
+                            + "); the call was not scheduled and the pool goes on with its "
+                            + threads.size() + " thread(s)", e);
+                }
+                return; // a running worker took the item already: the call goes ahead
             }
-            t.start();
+            if (threads.size() == maxWorkers) {
+                full = true; // only once the last thread is running: the lock-free path relies on workers
+            }
         }
     }
 
