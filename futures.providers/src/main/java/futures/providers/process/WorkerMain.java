@@ -28,7 +28,10 @@ import java.util.concurrent.LinkedBlockingQueue;
  * channel is the socket, not stdout.
  *
  * <p>Threads: only the reader thread reads the channel; only the main thread writes it; they share
- * nothing but {@code inbox} (a {@code LinkedBlockingQueue}) and the channel's own write monitor.
+ * nothing but {@code inbox} (a {@code LinkedBlockingQueue}) and the channel's own write monitor. A
+ * third, background thread warms up serialization at start (it shares nothing) and then watches
+ * the parent. The start path uses no lambdas or string concatenation: each would bootstrap
+ * {@code invokedynamic} machinery on the main thread before the worker connects.
  */
 public final class WorkerMain {
     private static final long PID = ProcessHandle.current().pid();
@@ -48,26 +51,23 @@ public final class WorkerMain {
             halt(64);
         }
         long parent = Long.parseLong(args[1]);
-        ProcessHandle.of(parent).ifPresentOrElse(
-                p -> p.onExit().thenRun(() -> halt(0)),
-                () -> halt(0));
-        FrameChannel channel = new FrameChannel(SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0]))));
-        LinkedBlockingQueue<FrameChannel.Frame> inbox = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try {
-                FrameChannel.Frame f;
-                while ((f = channel.read()) != null) {
-                    inbox.add(f);
-                }
-                halt(0);
-            } catch (IOException e) {
-                if (e instanceof java.io.StreamCorruptedException) {
-                    System.err.println("futures worker pid " + PID + ": " + e + "; exiting");
-                    halt(2);
-                }
-                halt(0); // the parent is gone or closed the channel abruptly
+        // Off the critical path: warming the serialization and lambda machinery, then watching
+        // the parent, run beside the connect and the wait for the first frame.
+        Thread background = new Thread(new Background(parent), "futures-worker-warm-up");
+        background.setDaemon(true);
+        background.start();
+        FrameChannel channel;
+        try {
+            channel = new FrameChannel(SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0]))));
+        } catch (IOException e) {
+            if (ProcessHandle.of(parent).map(ProcessHandle::isAlive).orElse(false)) {
+                throw e;
             }
-        }, "futures-worker-reader");
+            halt(0); // the parent died before this worker connected: nobody to report to
+            return;
+        }
+        LinkedBlockingQueue<FrameChannel.Frame> inbox = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(new Reader(channel, inbox), "futures-worker-reader");
         reader.setDaemon(true);
         reader.start();
 
@@ -160,6 +160,78 @@ public final class WorkerMain {
             channel.write(type, id, payload);
         } catch (IOException e) {
             halt(0); // the parent is gone
+        }
+    }
+
+    /** Reads frames into the inbox until the channel ends, then ends the worker. */
+    private static final class Reader implements Runnable {
+        private final FrameChannel channel;
+        private final LinkedBlockingQueue<FrameChannel.Frame> inbox;
+
+        Reader(FrameChannel channel, LinkedBlockingQueue<FrameChannel.Frame> inbox) {
+            this.channel = channel;
+            this.inbox = inbox;
+        }
+
+        @Override
+        public void run() {
+            try {
+                FrameChannel.Frame f;
+                while ((f = channel.read()) != null) {
+                    inbox.add(f);
+                }
+                halt(0);
+            } catch (IOException e) {
+                if (e instanceof java.io.StreamCorruptedException) {
+                    System.err.println("futures worker pid " + PID + ": " + e + "; exiting");
+                    halt(2);
+                }
+                halt(0); // the parent is gone or closed the channel abruptly
+            }
+        }
+    }
+
+    /**
+     * Runs once, beside the main thread's connect: first a round trip of a serializable lambda
+     * through the worker's own streams, so that the classes and method handles every task's
+     * deserialization and every result's serialization need are loaded and initialized while the
+     * main thread waits for the socket and the first frame (measured: most of a cold worker's
+     * time to its first result); then the watch on the parent's exit. Failures of the warm-up
+     * are ignored: it only saves time, the main thread does the same work when it needs it.
+     */
+    private static final class Background implements Runnable {
+        private final long parent;
+
+        Background(long parent) {
+            this.parent = parent;
+        }
+
+        @Override
+        public void run() {
+            try {
+                Codec.deserialize(Codec.serializeOutcome(warmUpTask()));
+            } catch (Throwable ignored) {
+                // only a warm-up
+            }
+            java.util.Optional<ProcessHandle> p = ProcessHandle.of(parent);
+            if (p.isEmpty()) {
+                halt(0);
+            } else {
+                p.get().onExit().thenRun(new Halt());
+            }
+        }
+    }
+
+    /** A serializable lambda of this class, for the warm-up. */
+    private static Task<Object> warmUpTask() {
+        return () -> PID;
+    }
+
+    /** Ends the worker with exit code 0 (the parent is gone). */
+    private static final class Halt implements Runnable {
+        @Override
+        public void run() {
+            halt(0);
         }
     }
 
