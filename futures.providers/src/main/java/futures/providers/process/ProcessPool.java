@@ -80,6 +80,8 @@ final class ProcessPool implements WorkerPool {
         /** What the initializer threw, if it did; written by this worker's thread only. */
         volatile Throwable initFailure;
         Thread thread;
+        /** How its process was started (class cache options); written by this worker's thread only. */
+        ClassCache.Launch launch = ClassCache.Launch.NONE;
 
         Worker(int index) {
             this.index = index;
@@ -143,6 +145,7 @@ final class ProcessPool implements WorkerPool {
     private final String java;
     private final Path dir;
     private final Path argFile;
+    private final ClassCache cache;
 
     private final Object lock = new Object();
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
@@ -156,9 +159,11 @@ final class ProcessPool implements WorkerPool {
     /**
      * @param maxTasksPerChild 0 for no limit
      * @param initializer the serialized initializer, or null
+     * @param classCache the {@code class_cache} setting: {@code auto}, {@code off} or a directory
      * @throws UncheckedIOException if the private directory or argfile cannot be made
      */
-    ProcessPool(int maxWorkers, int maxTasksPerChild, byte[] initializer, String java, List<String> jvmOptions) {
+    ProcessPool(int maxWorkers, int maxTasksPerChild, byte[] initializer, String java, List<String> jvmOptions,
+            String classCache) {
         this.name = "futures-process-" + POOLS.incrementAndGet();
         this.maxWorkers = maxWorkers;
         this.maxTasksPerChild = maxTasksPerChild;
@@ -169,7 +174,15 @@ final class ProcessPool implements WorkerPool {
         try {
             this.dir = Launcher.privateDirectory();
             dir.toFile().deleteOnExit();
-            this.argFile = Launcher.writeArgFile(dir, Launcher.javaArgs(WorkerMain.class, options));
+            List<String> args = Launcher.javaArgs(WorkerMain.class, options);
+            this.cache = ClassCache.of(classCache, java, args, jvmOptions);
+            if (cache.enabled()) {
+                args = new ArrayList<>(args);
+                args.add(args.indexOf(Launcher.WORKER_OPTIONS.get(Launcher.WORKER_OPTIONS.size() - 1)) + 1,
+                        ClassCache.QUIET); // after the pool's logging options, before jvm_options
+            }
+            LOG.log(System.Logger.Level.DEBUG, "{0}: class cache {1}", name, cache.status());
+            this.argFile = Launcher.writeArgFile(dir, args);
             argFile.toFile().deleteOnExit();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the process pool's private directory: " + e, e);
@@ -349,8 +362,15 @@ final class ProcessPool implements WorkerPool {
         try {
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
-            ProcessBuilder pb = new ProcessBuilder(java, "@" + argFile, socket.toString(),
-                    Long.toString(ProcessHandle.current().pid()));
+            ClassCache.Launch launch = cache.next();
+            w.launch = launch;
+            List<String> command = new ArrayList<>(4 + launch.options().size());
+            command.add(java);
+            command.addAll(launch.options());
+            command.add("@" + argFile);
+            command.add(socket.toString());
+            command.add(Long.toString(ProcessHandle.current().pid()));
+            ProcessBuilder pb = new ProcessBuilder(command);
             pb.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
             process = pb.start();
             process.getOutputStream().close(); // a task reading System.in sees end of input
@@ -448,6 +468,7 @@ final class ProcessPool implements WorkerPool {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        cache.trained(w.launch, process.exitValue());
         workerExited(w, process.exitValue(), problem, cause);
     }
 
