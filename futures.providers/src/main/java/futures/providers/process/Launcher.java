@@ -48,6 +48,15 @@ final class Launcher {
 
     private Launcher() {}
 
+    /**
+     * This JVM's input arguments, read once: they cannot change while it runs, and the first read
+     * loads and initializes java.management (measured at tens of ms in a fresh JVM), which later
+     * pools need not pay again.
+     */
+    private static final class InputArguments {
+        static final List<String> LIST = List.copyOf(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    }
+
     /** The java binary of this JVM. */
     static String currentJava() {
         return Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java").toString();
@@ -67,7 +76,7 @@ final class Launcher {
     static List<String> javaArgs(Class<?> main, List<String> extraOptions) {
         List<String> args = new ArrayList<>();
         boolean modulePath = false;
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        for (String a : InputArguments.LIST) {
             if (a.startsWith("-Djdk.module.") || a.startsWith("-Djava.class.path=")) {
                 continue; // set by the launcher from -m and -cp; ours are given below
             }
