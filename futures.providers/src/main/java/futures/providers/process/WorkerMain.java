@@ -29,8 +29,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  *
  * <p>Threads: only the reader thread reads the channel; only the main thread writes it; they share
  * nothing but {@code inbox} (a {@code LinkedBlockingQueue}) and the channel's own write monitor. A
- * third, background thread warms up serialization at start (it shares nothing) and then watches
- * the parent. The start path uses no lambdas or string concatenation: each would bootstrap
+ * third thread watches the parent and shares nothing. The start path uses no lambdas or string concatenation: each would bootstrap
  * {@code invokedynamic} machinery on the main thread before the worker connects.
  */
 public final class WorkerMain {
@@ -51,11 +50,9 @@ public final class WorkerMain {
             halt(64);
         }
         long parent = Long.parseLong(args[1]);
-        // Off the critical path: warming the serialization and lambda machinery, then watching
-        // the parent, run beside the connect and the wait for the first frame.
-        Thread background = new Thread(new Background(parent), "futures-worker-warm-up");
-        background.setDaemon(true);
-        background.start();
+        Thread watch = new Thread(new ParentWatch(parent), "futures-worker-parent-watch");
+        watch.setDaemon(true);
+        watch.start();
         FrameChannel channel;
         try {
             channel = new FrameChannel(SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0]))));
@@ -192,27 +189,19 @@ public final class WorkerMain {
     }
 
     /**
-     * Runs once, beside the main thread's connect: first a round trip of a serializable lambda
-     * through the worker's own streams, so that the classes and method handles every task's
-     * deserialization and every result's serialization need are loaded and initialized while the
-     * main thread waits for the socket and the first frame (measured: most of a cold worker's
-     * time to its first result); then the watch on the parent's exit. Failures of the warm-up
-     * are ignored: it only saves time, the main thread does the same work when it needs it.
+     * Watches the parent's exit, a backup for end of stream (which is much faster). It runs on its
+     * own thread because {@code ProcessHandle.onExit} costs ~15 ms of class loading and
+     * initialization that the connect need not wait for.
      */
-    private static final class Background implements Runnable {
+    private static final class ParentWatch implements Runnable {
         private final long parent;
 
-        Background(long parent) {
+        ParentWatch(long parent) {
             this.parent = parent;
         }
 
         @Override
         public void run() {
-            try {
-                Codec.deserialize(Codec.serializeOutcome(warmUpTask()));
-            } catch (Throwable ignored) {
-                // only a warm-up
-            }
             java.util.Optional<ProcessHandle> p = ProcessHandle.of(parent);
             if (p.isEmpty()) {
                 halt(0);
@@ -220,11 +209,6 @@ public final class WorkerMain {
                 p.get().onExit().thenRun(new Halt());
             }
         }
-    }
-
-    /** A serializable lambda of this class, for the warm-up. */
-    private static Task<Object> warmUpTask() {
-        return () -> PID;
     }
 
     /** Ends the worker with exit code 0 (the parent is gone). */
