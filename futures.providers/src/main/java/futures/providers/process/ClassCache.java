@@ -44,8 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>No cache (and nothing changes) when: the setting is {@code off}; the OS has no POSIX file
  * permissions; {@code jvm_options} already choose CDS or AOT settings; the parent runs with
  * {@code --patch-module}, {@code --upgrade-module-path} or {@code --limit-modules} (the JVM turns
- * CDS off then); an entry of the class path or module path is a directory or missing (the JVM
- * cannot archive from directories); the worker's JDK is older than 19 or its version unknown.
+ * CDS off then); an entry of the class path is a directory or missing, or one of the module path
+ * is neither a jar nor a directory of jars (the JVM cannot archive from directories); the worker's JDK is older than 19 or its version unknown.
  *
  * <p>Immutable, but for {@code training}, an atomic flag that makes at most one worker of a pool
  * train at a time.
@@ -137,6 +137,7 @@ final class ClassCache {
             }
         }
         List<Path> entries = new ArrayList<>();
+        boolean moduleDirs = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             for (String off : CDS_OFF) {
@@ -144,14 +145,18 @@ final class ClassCache {
                     return none("off: the JVM turns CDS off with " + off);
                 }
             }
+            boolean modules = a.startsWith("--module-path=");
             String paths = a.equals("-cp") && i + 1 < args.size() ? args.get(i + 1)
-                    : a.startsWith("--module-path=") ? a.substring("--module-path=".length()) : null;
+                    : modules ? a.substring("--module-path=".length()) : null;
             if (paths != null) {
                 for (String p : paths.split(File.pathSeparator)) {
                     if (!p.isEmpty()) {
                         entries.add(Path.of(p));
                     }
                 }
+            }
+            if (modules) {
+                moduleDirs = true;
             }
         }
         try {
@@ -180,6 +185,26 @@ final class ClassCache {
             }
             for (Path e : entries) {
                 BasicFileAttributes at = Files.readAttributes(e, BasicFileAttributes.class);
+                if (at.isDirectory() && moduleDirs) {
+                    // a module path directory of jars (the usual layout): each jar counts, so does
+                    // one added or removed; an exploded module (a directory) cannot be archived
+                    List<Path> jars = new ArrayList<>();
+                    try (DirectoryStream<Path> ds = Files.newDirectoryStream(e)) {
+                        for (Path j : ds) {
+                            if (!Files.isRegularFile(j)) {
+                                return none("off: " + j + " on the module path is not a jar file");
+                            }
+                            jars.add(j);
+                        }
+                    }
+                    jars.sort(null);
+                    update(key, e.toRealPath().toString());
+                    for (Path j : jars) {
+                        update(key, j.getFileName().toString());
+                        stamp(key, j);
+                    }
+                    continue;
+                }
                 if (!at.isRegularFile()) {
                     return none("off: " + e + " on the class or module path is not a jar file");
                 }

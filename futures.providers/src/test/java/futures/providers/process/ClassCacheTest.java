@@ -82,6 +82,21 @@ class ClassCacheTest {
     }
 
     @Test
+    @DisplayName("a module path directory of jars is cached; a jar added to it gives another archive; an exploded module turns the cache off")
+    void modulePathDirectories() throws IOException {
+        Path mods = Files.createDirectory(tmp.resolve("mods"));
+        Files.move(jar("m1.jar"), mods.resolve("m1.jar"));
+        String dir = privateDir("cache").toString();
+        List<String> args = List.of("--module-path=" + mods, "-m", "futures.providers/futures.providers.process.WorkerMain");
+        ClassCache c = ClassCache.of(dir, JAVA, args, List.of());
+        assertTrue(c.enabled(), c.status());
+        Files.move(jar("m2.jar"), mods.resolve("m2.jar"));
+        assertNotEquals(c.archive(), ClassCache.of(dir, JAVA, args, List.of()).archive());
+        Files.createDirectory(mods.resolve("exploded"));
+        assertFalse(ClassCache.of(dir, JAVA, args, List.of()).enabled());
+    }
+
+    @Test
     @DisplayName("the cache is off when configured off, for a directory on the class path, with the user's own CDS options, and with --patch-module")
     void offWhenItCannotOrShouldNotWork() throws IOException {
         Path a = jar("a.jar");
