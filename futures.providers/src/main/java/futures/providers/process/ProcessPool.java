@@ -27,8 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A pool of worker JVMs, shaped like CPython's {@code ProcessPoolExecutor}.
  *
- * <p>Flow of one item: {@link #execute} serializes the task in the caller's thread (so a task that
- * cannot be serialized fails its own future at once) and queues it. {@link #dispatchLocked} hands
+ * <p>Flow of one item: {@link #execute} starts a worker if dispatch would start one for this item
+ * ({@link #startEarlyLocked}, so that the JVM starts while the task is serialized), serializes the
+ * task in the caller's thread (so a task that cannot be serialized fails its own future at once)
+ * and queues it. {@link #dispatchLocked} hands
  * queued items to workers: to an idle worker; else it starts a worker if fewer than
  * {@code maxWorkers} exist (counting those still starting); else the item waits. A worker holds one
  * item at a time, so a short task never waits behind a long one while another worker is idle
@@ -194,9 +196,12 @@ final class ProcessPool implements WorkerPool {
     @Override
     public void execute(WorkItem item) {
         Objects.requireNonNull(item, "item");
+        Actions early = new Actions();
         synchronized (lock) {
             checkOpenLocked();
+            startEarlyLocked(early);
         }
+        early.run();
         byte[] bytes;
         try {
             bytes = Codec.serializeTask(item.task());
@@ -310,6 +315,34 @@ final class ProcessPool implements WorkerPool {
             target.inflight.put(e.id(), e.item());
             target.assigned++;
             a.sends.add(new Send(target, e));
+        }
+    }
+
+    /**
+     * Starts a worker for the item about to be queued, before it is serialized, when dispatch
+     * would start one for it anyway (no worker idle, fewer than {@code maxWorkers}, and fewer
+     * workers starting than items waiting, counting this one): the JVM then starts while the
+     * caller serializes the task, which in a fresh parent JVM takes tens of milliseconds (the
+     * first serializable lambda). CPython's spawn context also starts the process in
+     * {@code submit} before the call is pickled. If the task then fails to serialize, the worker
+     * simply idles, as after any task.
+     */
+    private void startEarlyLocked(Actions a) {
+        if (broken != null || workers.size() >= maxWorkers) {
+            return;
+        }
+        int starting = 0;
+        for (Worker w : workers) {
+            if (w.state == State.STARTING) {
+                starting++;
+            } else if (w.state == State.READY && w.inflight.isEmpty() && hasBudget(w)) {
+                return;
+            }
+        }
+        if (starting <= queue.size()) {
+            Worker w = new Worker(nextWorker++);
+            workers.add(w);
+            a.starts.add(w);
         }
     }
 
