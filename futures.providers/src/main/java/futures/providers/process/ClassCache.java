@@ -13,14 +13,11 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -171,7 +168,7 @@ final class ClassCache {
             if (feature < 19) {
                 return none("off: the worker's JDK is older than 19 or its version is unknown");
             }
-            MessageDigest key = MessageDigest.getInstance("SHA-256");
+            Key key = new Key();
             update(key, "futures class cache v1");
             update(key, javaPath.toString());
             key.update(releaseBytes);
@@ -215,12 +212,12 @@ final class ClassCache {
             if (dir == null) {
                 return none("off: no private cache directory");
             }
-            Path archive = dir.resolve("worker-" + hex(key.digest(), 16) + ".jsa");
+            Path archive = dir.resolve("worker-" + key.hex() + ".jsa");
             if (Files.isRegularFile(archive, LinkOption.NOFOLLOW_LINKS)) {
                 Files.setLastModifiedTime(archive, FileTime.from(Instant.now())); // recently used: kept longest
             }
             return new ClassCache(dir, archive, null);
-        } catch (IOException | RuntimeException | NoSuchAlgorithmException e) {
+        } catch (IOException | RuntimeException e) {
             return none("off: " + e);
         }
     }
@@ -361,22 +358,40 @@ final class ClassCache {
         static final Launch NONE = new Launch(List.of(), null);
     }
 
-    private static void update(MessageDigest md, String s) {
-        md.update(s.getBytes(StandardCharsets.UTF_8));
-        md.update((byte) 0);
+    private static void update(Key key, String s) {
+        key.update(s.getBytes(StandardCharsets.UTF_8));
+        key.update(new byte[] {0});
     }
 
-    private static void stamp(MessageDigest md, Path p) throws IOException {
+    private static void stamp(Key key, Path p) throws IOException {
         BasicFileAttributes at = Files.readAttributes(p, BasicFileAttributes.class);
-        update(md, at.size() + "/" + at.lastModifiedTime().toInstant() + "/" + at.fileKey());
+        update(key, at.size() + "/" + at.lastModifiedTime().toInstant() + "/" + at.fileKey());
     }
 
-    private static String hex(byte[] bytes, int n) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            sb.append(String.format(Locale.ROOT, "%02x", bytes[i]));
+    /**
+     * A 128-bit hash of the key's bytes: two independent 64-bit hashes (FNV-1a, and a
+     * multiply-xorshift one). It only has to tell set-ups apart by accident, not resist an
+     * attacker (the directory is private), and unlike a {@code MessageDigest} it does not
+     * initialize the JDK's security providers (tens of ms) in a fresh parent before the first
+     * worker starts. Confined to the thread that builds the cache.
+     */
+    private static final class Key {
+        private long fnv = 0xcbf29ce484222325L;
+        private long mix = 0x6a09e667f3bcc909L;
+
+        void update(byte[] bytes) {
+            for (byte b : bytes) {
+                fnv = (fnv ^ (b & 0xff)) * 0x100000001b3L;
+                mix = (mix ^ (b & 0xff)) * 0x9e3779b97f4a7c15L;
+                mix ^= mix >>> 29;
+            }
         }
-        return sb.toString();
+
+        String hex() {
+            String a = Long.toHexString(fnv);
+            String b = Long.toHexString(mix);
+            return "0".repeat(16 - a.length()) + a + "0".repeat(16 - b.length()) + b;
+        }
     }
 
     /** For messages: where the cache is, or why it is off. */

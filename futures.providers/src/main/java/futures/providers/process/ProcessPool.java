@@ -393,8 +393,6 @@ final class ProcessPool implements WorkerPool {
         String problem = null;
         Throwable cause = null;
         try {
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(socket));
             ClassCache.Launch launch = cache.next();
             w.launch = launch;
             List<String> command = new ArrayList<>(4 + launch.options().size());
@@ -415,6 +413,11 @@ final class ProcessPool implements WorkerPool {
             if (kill) {
                 process.destroyForcibly();
             }
+            // Bound after the start, so that the first socket of a fresh parent JVM (~50 ms: the
+            // JDK makes a SecureRandom for Unix-domain sockets) overlaps the worker's own start;
+            // the worker retries its connect until the socket is there.
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
             ServerSocketChannel s = server;
             // A child that dies or hangs before connecting must not leave this thread in accept().
             process.onExit().thenRun(() -> closeQuietly(s));
@@ -472,7 +475,9 @@ final class ProcessPool implements WorkerPool {
             }
             finish(w, process, problem, cause);
         } catch (IOException | RuntimeException | Error e) {
-            closeQuietly(server);
+            if (server != null) {
+                closeQuietly(server);
+            }
             if (process != null) {
                 process.destroyForcibly();
                 finish(w, process, "failed in the pool (" + e + ") and was killed", e);

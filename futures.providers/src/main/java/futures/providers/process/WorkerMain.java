@@ -53,16 +53,7 @@ public final class WorkerMain {
         Thread watch = new Thread(new ParentWatch(parent), "futures-worker-parent-watch");
         watch.setDaemon(true);
         watch.start();
-        FrameChannel channel;
-        try {
-            channel = new FrameChannel(SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0]))));
-        } catch (IOException e) {
-            if (ProcessHandle.of(parent).map(ProcessHandle::isAlive).orElse(false)) {
-                throw e;
-            }
-            halt(0); // the parent died before this worker connected: nobody to report to
-            return;
-        }
+        FrameChannel channel = new FrameChannel(connect(UnixDomainSocketAddress.of(Path.of(args[0])), parent));
         LinkedBlockingQueue<FrameChannel.Frame> inbox = new LinkedBlockingQueue<>();
         Thread reader = new Thread(new Reader(channel, inbox), "futures-worker-reader");
         reader.setDaemon(true);
@@ -159,6 +150,37 @@ public final class WorkerMain {
             halt(0); // the parent is gone
         }
     }
+
+    /**
+     * Connects to the parent's socket, which the parent binds just after starting this process:
+     * a connect that finds no socket yet (or one not yet listening) is retried every millisecond
+     * for up to {@value #CONNECT_RETRY_SECONDS} s while the parent lives. If the parent is gone,
+     * the worker ends with exit code 0: there is nobody to report to.
+     */
+    static SocketChannel connect(UnixDomainSocketAddress address, long parent) throws IOException {
+        long deadline = System.nanoTime() + CONNECT_RETRY_SECONDS * 1_000_000_000L;
+        while (true) {
+            try {
+                return SocketChannel.open(address);
+            } catch (java.net.SocketException notYet) {
+                java.util.Optional<ProcessHandle> p = ProcessHandle.of(parent);
+                if (p.isEmpty() || !p.get().isAlive()) {
+                    halt(0);
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw notYet;
+                }
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException("interrupted while connecting to the pool");
+                }
+            }
+        }
+    }
+
+    /** How long a worker retries its first connect (the parent kills a worker that has not connected after 120 s). */
+    static final long CONNECT_RETRY_SECONDS = 60;
 
     /** Reads frames into the inbox until the channel ends, then ends the worker. */
     private static final class Reader implements Runnable {

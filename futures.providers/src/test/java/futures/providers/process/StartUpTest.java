@@ -10,11 +10,19 @@ import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** When a worker's JVM is started relative to the work that needs it. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -66,6 +74,27 @@ class StartUpTest {
             long first = ex.submit(() -> ProcessHandle.current().pid()).result();
             assertEquals(first, ex.submit(() -> ProcessHandle.current().pid()).result(), "one worker, reused");
             assertEquals(1, ProcessHandle.current().children().count(), "no second worker was started");
+        }
+    }
+
+    @Test
+    @DisplayName("a worker's connect waits for a socket the parent binds only after starting it")
+    void connectWaitsForTheSocket(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("w.sock");
+        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(path);
+        CompletableFuture<SocketChannel> connected = CompletableFuture.supplyAsync(() -> {
+            try {
+                return WorkerMain.connect(address, ProcessHandle.current().pid());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        assertTrue(Files.notExists(path), "no socket yet when the connect starts");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(address);
+            try (SocketChannel accepted = server.accept(); SocketChannel worker = connected.get(60, TimeUnit.SECONDS)) {
+                assertTrue(worker.isConnected() && accepted.isConnected());
+            }
         }
     }
 }
