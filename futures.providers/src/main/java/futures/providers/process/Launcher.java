@@ -5,14 +5,18 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds the command line of a child JVM that can load the same classes as this one: the same
@@ -160,9 +164,27 @@ final class Launcher {
         if (isWindows()) {
             return Files.createTempDirectory(base, "futures-");
         }
-        return Files.createTempDirectory(base, "futures-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        // Not Files.createTempDirectory: its first use makes a SecureRandom (~40 ms in a fresh JVM,
+        // measured) before the first worker can start. The name need not be secret: mkdir with
+        // rwx------ either makes a new directory, or fails if anything (a link included) has the
+        // name, and then the next name is tried.
+        FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------"));
+        long pid = ProcessHandle.current().pid();
+        for (int attempt = 0; ; attempt++) {
+            long n = DIRECTORIES.incrementAndGet() ^ (System.nanoTime() * 0x9e3779b97f4a7c15L);
+            Path dir = base.resolve("futures-" + pid + "-" + Long.toHexString(n));
+            try {
+                return Files.createDirectory(dir, mode);
+            } catch (FileAlreadyExistsException taken) {
+                if (attempt >= 100) {
+                    throw taken;
+                }
+            }
+        }
     }
+
+    private static final AtomicLong DIRECTORIES = new AtomicLong();
 
     /**
      * Writes {@code args} to an argfile the java launcher reads with {@code @file}: each argument

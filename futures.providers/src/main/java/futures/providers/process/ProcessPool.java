@@ -183,7 +183,6 @@ final class ProcessPool implements WorkerPool {
                 args.add(args.indexOf(Launcher.WORKER_OPTIONS.get(Launcher.WORKER_OPTIONS.size() - 1)) + 1,
                         ClassCache.QUIET); // after the pool's logging options, before jvm_options
             }
-            LOG.log(System.Logger.Level.DEBUG, "{0}: class cache {1}", name, cache.status());
             this.argFile = Launcher.writeArgFile(dir, args);
             argFile.toFile().deleteOnExit();
         } catch (IOException e) {
