@@ -29,8 +29,9 @@ import java.util.concurrent.LinkedBlockingQueue;
  *
  * <p>Threads: only the reader thread reads the channel; only the main thread writes it; they share
  * nothing but {@code inbox} (a {@code LinkedBlockingQueue}) and the channel's own write monitor. A
- * third thread watches the parent and shares nothing. The start path uses no lambdas or string concatenation: each would bootstrap
- * {@code invokedynamic} machinery on the main thread before the worker connects.
+ * third thread, started after the first frame, watches the parent and shares nothing. The start
+ * path uses no lambdas or string concatenation: each would bootstrap {@code invokedynamic}
+ * machinery on the main thread before the worker connects.
  */
 public final class WorkerMain {
     private static final long PID = ProcessHandle.current().pid();
@@ -50,15 +51,13 @@ public final class WorkerMain {
             halt(64);
         }
         long parent = Long.parseLong(args[1]);
-        Thread watch = new Thread(new ParentWatch(parent), "futures-worker-parent-watch");
-        watch.setDaemon(true);
-        watch.start();
         FrameChannel channel = new FrameChannel(connect(UnixDomainSocketAddress.of(Path.of(args[0])), parent));
         LinkedBlockingQueue<FrameChannel.Frame> inbox = new LinkedBlockingQueue<>();
         Thread reader = new Thread(new Reader(channel, inbox), "futures-worker-reader");
         reader.setDaemon(true);
         reader.start();
 
+        Thread watch = null;
         while (true) {
             FrameChannel.Frame f;
             try {
@@ -74,6 +73,12 @@ public final class WorkerMain {
                     System.err.println("futures worker pid " + PID + ": unknown frame type " + f.type() + "; exiting");
                     halt(2);
                 }
+            }
+            if (watch == null) {
+                // only now: its set-up (~15 ms of CPU) must not compete with the first answer
+                watch = new Thread(new ParentWatch(parent), "futures-worker-parent-watch");
+                watch.setDaemon(true);
+                watch.start();
             }
         }
     }
@@ -211,9 +216,10 @@ public final class WorkerMain {
     }
 
     /**
-     * Watches the parent's exit, a backup for end of stream (which is much faster). It runs on its
-     * own thread because {@code ProcessHandle.onExit} costs ~15 ms of class loading and
-     * initialization that the connect need not wait for.
+     * Watches the parent's exit, a backup for end of stream (which is much faster). Started once
+     * the first frame is handled, on its own thread, because {@code ProcessHandle.onExit} costs
+     * ~15 ms of class loading and initialization that the first answer need not wait for; until
+     * then the connect's own check and end of stream cover a dead parent.
      */
     private static final class ParentWatch implements Runnable {
         private final long parent;
