@@ -5,14 +5,18 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds the command line of a child JVM that can load the same classes as this one: the same
@@ -48,6 +52,15 @@ final class Launcher {
 
     private Launcher() {}
 
+    /**
+     * This JVM's input arguments, read once: they cannot change while it runs, and the first read
+     * loads and initializes java.management (measured at tens of ms in a fresh JVM), which later
+     * pools need not pay again.
+     */
+    private static final class InputArguments {
+        static final List<String> LIST = List.copyOf(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    }
+
     /** The java binary of this JVM. */
     static String currentJava() {
         return Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java").toString();
@@ -67,7 +80,7 @@ final class Launcher {
     static List<String> javaArgs(Class<?> main, List<String> extraOptions) {
         List<String> args = new ArrayList<>();
         boolean modulePath = false;
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        for (String a : InputArguments.LIST) {
             if (a.startsWith("-Djdk.module.") || a.startsWith("-Djava.class.path=")) {
                 continue; // set by the launcher from -m and -cp; ours are given below
             }
@@ -151,9 +164,27 @@ final class Launcher {
         if (isWindows()) {
             return Files.createTempDirectory(base, "futures-");
         }
-        return Files.createTempDirectory(base, "futures-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        // Not Files.createTempDirectory: its first use makes a SecureRandom (~40 ms in a fresh JVM,
+        // measured) before the first worker can start. The name need not be secret: mkdir with
+        // rwx------ either makes a new directory, or fails if anything (a link included) has the
+        // name, and then the next name is tried.
+        FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------"));
+        long pid = ProcessHandle.current().pid();
+        for (int attempt = 0; ; attempt++) {
+            long n = DIRECTORIES.incrementAndGet() ^ (System.nanoTime() * 0x9e3779b97f4a7c15L);
+            Path dir = base.resolve("futures-" + pid + "-" + Long.toHexString(n));
+            try {
+                return Files.createDirectory(dir, mode);
+            } catch (FileAlreadyExistsException taken) {
+                if (attempt >= 100) {
+                    throw taken;
+                }
+            }
+        }
     }
+
+    private static final AtomicLong DIRECTORIES = new AtomicLong();
 
     /**
      * Writes {@code args} to an argfile the java launcher reads with {@code @file}: each argument

@@ -27,8 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A pool of worker JVMs, shaped like CPython's {@code ProcessPoolExecutor}.
  *
- * <p>Flow of one item: {@link #execute} serializes the task in the caller's thread (so a task that
- * cannot be serialized fails its own future at once) and queues it. {@link #dispatchLocked} hands
+ * <p>Flow of one item: {@link #execute} starts a worker if dispatch would start one for this item
+ * ({@link #startEarlyLocked}, so that the JVM starts while the task is serialized), serializes the
+ * task in the caller's thread (so a task that cannot be serialized fails its own future at once)
+ * and queues it. {@link #dispatchLocked} hands
  * queued items to workers: to an idle worker; else it starts a worker if fewer than
  * {@code maxWorkers} exist (counting those still starting); else the item waits. A worker holds one
  * item at a time, so a short task never waits behind a long one while another worker is idle
@@ -97,6 +99,8 @@ final class ProcessPool implements WorkerPool {
         /** What the initializer threw, if it did; written by this worker's thread only. */
         volatile Throwable initFailure;
         Thread thread;
+        /** How its process was started (class cache options); written by this worker's thread only. */
+        ClassCache.Launch launch = ClassCache.Launch.NONE;
 
         Worker(int index) {
             this.index = index;
@@ -130,7 +134,14 @@ final class ProcessPool implements WorkerPool {
                 synchronized (lock) {
                     w.thread = t;
                 }
-                t.start();
+                try {
+                    t.start();
+                } catch (Throwable e) { // out of memory for a thread stack, or a thread limit
+                    // No thread will ever start this worker's process: break the pool rather than
+                    // leave the queue waiting for a worker that never comes.
+                    breakPool(w, "could not start the thread of a worker (" + e
+                            + "); the process pool is not usable anymore", e);
+                }
             }
             for (Worker w : closes) {
                 FrameChannel c = w.channel;
@@ -163,6 +174,7 @@ final class ProcessPool implements WorkerPool {
     private final Path argFile;
     /** Makes the writes that user threads would otherwise make (see {@link Sender}). */
     private final Sender sender;
+    private final ClassCache cache;
 
     private final Object lock = new Object();
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
@@ -176,9 +188,11 @@ final class ProcessPool implements WorkerPool {
     /**
      * @param maxTasksPerChild 0 for no limit
      * @param initializer the serialized initializer, or null
+     * @param classCache the {@code class_cache} setting: {@code auto}, {@code off} or a directory
      * @throws UncheckedIOException if the private directory or argfile cannot be made
      */
-    ProcessPool(int maxWorkers, int maxTasksPerChild, byte[] initializer, String java, List<String> jvmOptions) {
+    ProcessPool(int maxWorkers, int maxTasksPerChild, byte[] initializer, String java, List<String> jvmOptions,
+            String classCache) {
         this.name = "futures-process-" + POOLS.incrementAndGet();
         this.sender = new Sender(name + "-sender");
         this.maxWorkers = maxWorkers;
@@ -190,7 +204,14 @@ final class ProcessPool implements WorkerPool {
         try {
             this.dir = Launcher.privateDirectory();
             dir.toFile().deleteOnExit();
-            this.argFile = Launcher.writeArgFile(dir, Launcher.javaArgs(WorkerMain.class, options));
+            List<String> args = Launcher.javaArgs(WorkerMain.class, options);
+            this.cache = ClassCache.of(classCache, java, args, jvmOptions);
+            if (cache.enabled()) {
+                args = new ArrayList<>(args);
+                args.add(args.indexOf(Launcher.WORKER_OPTIONS.get(Launcher.WORKER_OPTIONS.size() - 1)) + 1,
+                        ClassCache.QUIET); // after the pool's logging options, before jvm_options
+            }
+            this.argFile = Launcher.writeArgFile(dir, args);
             argFile.toFile().deleteOnExit();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the process pool's private directory: " + e, e);
@@ -202,9 +223,12 @@ final class ProcessPool implements WorkerPool {
     @Override
     public void execute(WorkItem item) {
         Objects.requireNonNull(item, "item");
+        Actions early = new Actions();
         synchronized (lock) {
             checkOpenLocked();
+            startEarlyLocked(early);
         }
+        early.run();
         byte[] bytes;
         try {
             bytes = Codec.serializeTask(item.task());
@@ -322,6 +346,34 @@ final class ProcessPool implements WorkerPool {
     }
 
     /**
+     * Starts a worker for the item about to be queued, before it is serialized, when dispatch
+     * would start one for it anyway (no worker idle, fewer than {@code maxWorkers}, and fewer
+     * workers starting than items waiting, counting this one): the JVM then starts while the
+     * caller serializes the task, which in a fresh parent JVM takes tens of milliseconds (the
+     * first serializable lambda). CPython's spawn context also starts the process in
+     * {@code submit} before the call is pickled. If the task then fails to serialize, the worker
+     * simply idles, as after any task.
+     */
+    private void startEarlyLocked(Actions a) {
+        if (broken != null || workers.size() >= maxWorkers) {
+            return;
+        }
+        int starting = 0;
+        for (Worker w : workers) {
+            if (w.state == State.STARTING) {
+                starting++;
+            } else if (w.state == State.READY && w.inflight.isEmpty() && hasBudget(w)) {
+                return;
+            }
+        }
+        if (starting <= queue.size()) {
+            Worker w = new Worker(nextWorker++);
+            workers.add(w);
+            a.starts.add(w);
+        }
+    }
+
+    /**
      * {@link WorkItem#markRunning()}, where an item already finished (its user called
      * {@code setResult} on the future while it was queued, which Python allows) is simply not run:
      * the exception must not escape into dispatch, where it would lose the item that freed the
@@ -368,10 +420,15 @@ final class ProcessPool implements WorkerPool {
         String problem = null;
         Throwable cause = null;
         try {
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(socket));
-            ProcessBuilder pb = new ProcessBuilder(java, "@" + argFile, socket.toString(),
-                    Long.toString(ProcessHandle.current().pid()));
+            ClassCache.Launch launch = cache.next();
+            w.launch = launch;
+            List<String> command = new ArrayList<>(4 + launch.options().size());
+            command.add(java);
+            command.addAll(launch.options());
+            command.add("@" + argFile);
+            command.add(socket.toString());
+            command.add(Long.toString(ProcessHandle.current().pid()));
+            ProcessBuilder pb = new ProcessBuilder(command);
             pb.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
             process = pb.start();
             process.getOutputStream().close(); // a task reading System.in sees end of input
@@ -383,6 +440,11 @@ final class ProcessPool implements WorkerPool {
             if (kill) {
                 process.destroyForcibly();
             }
+            // Bound after the start, so that the first socket of a fresh parent JVM (~50 ms: the
+            // JDK makes a SecureRandom for Unix-domain sockets) overlaps the worker's own start;
+            // the worker retries its connect until the socket is there.
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
             ServerSocketChannel s = server;
             // A child that dies or hangs before connecting must not leave this thread in accept().
             process.onExit().thenRun(() -> closeQuietly(s));
@@ -440,7 +502,9 @@ final class ProcessPool implements WorkerPool {
             }
             finish(w, process, problem, cause);
         } catch (IOException | RuntimeException | Error e) {
-            closeQuietly(server);
+            if (server != null) {
+                closeQuietly(server);
+            }
             if (process != null) {
                 process.destroyForcibly();
                 finish(w, process, "failed in the pool (" + e + ") and was killed", e);
@@ -469,6 +533,7 @@ final class ProcessPool implements WorkerPool {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        cache.trained(w.launch, process.exitValue());
         workerExited(w, process.exitValue(), problem, cause);
     }
 

@@ -19,16 +19,20 @@ import java.util.Set;
  * task; if it throws, the pool is broken), {@code max_tasks_per_child} (a worker is replaced after
  * that many tasks), {@code java} (the java binary for workers; default: this JVM's) and
  * {@code jvm_options} (extra options for workers, separated by whitespace, such as
- * {@code "-Xmx256m -XX:+UseSerialGC"}). See {@code docs/process-provider.md}.
+ * {@code "-Xmx256m -XX:+UseSerialGC"}) and {@code class_cache} (the workers' class-data cache, which
+ * makes later workers start faster: {@code off}, the default; {@code auto} keeps it in a per-user
+ * directory; or an absolute directory). See {@code docs/process-provider.md}.
  */
 public final class ProcessProvider implements ExecutorProvider {
     /** Config key: the java binary workers run. */
     public static final String JAVA = "java";
     /** Config key: extra JVM options for workers, separated by whitespace. */
     public static final String JVM_OPTIONS = "jvm_options";
+    /** Config key: the workers' class-data cache: {@code off} (default), {@code auto} or an absolute directory. */
+    public static final String CLASS_CACHE = "class_cache";
 
     private static final Set<String> KEYS = Set.of(ExecutorConfig.MAX_WORKERS, ExecutorConfig.INITIALIZER,
-            ExecutorConfig.MAX_TASKS_PER_CHILD, JAVA, JVM_OPTIONS);
+            ExecutorConfig.MAX_TASKS_PER_CHILD, JAVA, JVM_OPTIONS, CLASS_CACHE);
 
     /** For {@link java.util.ServiceLoader}. */
     public ProcessProvider() {}
@@ -49,8 +53,8 @@ public final class ProcessProvider implements ExecutorProvider {
     }
 
     /**
-     * @throws IllegalArgumentException if {@code java} is not an executable file, or the
-     *     initializer cannot be serialized
+     * @throws IllegalArgumentException if {@code java} is not an executable file, {@code class_cache}
+     *     is not {@code auto}, {@code off} or an absolute path, or the initializer cannot be serialized
      */
     @Override
     public WorkerPool open(ExecutorConfig config) {
@@ -62,6 +66,7 @@ public final class ProcessProvider implements ExecutorProvider {
                     + java + "'" + (Files.exists(javaPath) ? " (not an executable file)" : " (no such file)"));
         }
         List<String> options = Launcher.splitOptions(config.property(JVM_OPTIONS).orElse(""));
+        String classCache = ClassCache.checkSetting(CLASS_CACHE, config.property(CLASS_CACHE).orElse(ClassCache.OFF));
         byte[] init = null;
         if (config.initializer().isPresent()) {
             try {
@@ -71,6 +76,6 @@ public final class ProcessProvider implements ExecutorProvider {
                         "the initializer could not be serialized to send it to worker processes", e).getMessage(), e);
             }
         }
-        return new ProcessPool(workers, config.maxTasksPerChild().orElse(0), init, java, options);
+        return new ProcessPool(workers, config.maxTasksPerChild().orElse(0), init, java, options, classCache);
     }
 }

@@ -28,7 +28,10 @@ import java.util.concurrent.LinkedBlockingQueue;
  * channel is the socket, not stdout.
  *
  * <p>Threads: only the reader thread reads the channel; only the main thread writes it; they share
- * nothing but {@code inbox} (a {@code LinkedBlockingQueue}) and the channel's own write monitor.
+ * nothing but {@code inbox} (a {@code LinkedBlockingQueue}) and the channel's own write monitor. A
+ * third thread, started after the first frame, watches the parent and shares nothing. The start
+ * path uses no lambdas or string concatenation: each would bootstrap {@code invokedynamic}
+ * machinery on the main thread before the worker connects.
  */
 public final class WorkerMain {
     private static final long PID = ProcessHandle.current().pid();
@@ -48,29 +51,13 @@ public final class WorkerMain {
             halt(64);
         }
         long parent = Long.parseLong(args[1]);
-        ProcessHandle.of(parent).ifPresentOrElse(
-                p -> p.onExit().thenRun(() -> halt(0)),
-                () -> halt(0));
-        FrameChannel channel = new FrameChannel(SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0]))));
+        FrameChannel channel = new FrameChannel(connect(UnixDomainSocketAddress.of(Path.of(args[0])), parent));
         LinkedBlockingQueue<FrameChannel.Frame> inbox = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try {
-                FrameChannel.Frame f;
-                while ((f = channel.read()) != null) {
-                    inbox.add(f);
-                }
-                halt(0);
-            } catch (IOException e) {
-                if (e instanceof java.io.StreamCorruptedException) {
-                    System.err.println("futures worker pid " + PID + ": " + e + "; exiting");
-                    halt(2);
-                }
-                halt(0); // the parent is gone or closed the channel abruptly
-            }
-        }, "futures-worker-reader");
+        Thread reader = new Thread(new Reader(channel, inbox), "futures-worker-reader");
         reader.setDaemon(true);
         reader.start();
 
+        Thread watch = null;
         while (true) {
             FrameChannel.Frame f;
             try {
@@ -86,6 +73,12 @@ public final class WorkerMain {
                     System.err.println("futures worker pid " + PID + ": unknown frame type " + f.type() + "; exiting");
                     halt(2);
                 }
+            }
+            if (watch == null) {
+                // only now: its set-up (~15 ms of CPU) must not compete with the first answer
+                watch = new Thread(new ParentWatch(parent), "futures-worker-parent-watch");
+                watch.setDaemon(true);
+                watch.start();
             }
         }
     }
@@ -160,6 +153,97 @@ public final class WorkerMain {
             channel.write(type, id, payload);
         } catch (IOException e) {
             halt(0); // the parent is gone
+        }
+    }
+
+    /**
+     * Connects to the parent's socket, which the parent binds just after starting this process:
+     * a connect that finds no socket yet (or one not yet listening) is retried every millisecond
+     * for up to {@value #CONNECT_RETRY_SECONDS} s while the parent lives. If the parent is gone,
+     * the worker ends with exit code 0: there is nobody to report to.
+     */
+    static SocketChannel connect(UnixDomainSocketAddress address, long parent) throws IOException {
+        long deadline = System.nanoTime() + CONNECT_RETRY_SECONDS * 1_000_000_000L;
+        while (true) {
+            try {
+                return SocketChannel.open(address);
+            } catch (java.net.SocketException notYet) {
+                java.util.Optional<ProcessHandle> p = ProcessHandle.of(parent);
+                if (p.isEmpty() || !p.get().isAlive()) {
+                    halt(0);
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw notYet;
+                }
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException("interrupted while connecting to the pool");
+                }
+            }
+        }
+    }
+
+    /** How long a worker retries its first connect (the parent kills a worker that has not connected after 120 s). */
+    static final long CONNECT_RETRY_SECONDS = 60;
+
+    /** Reads frames into the inbox until the channel ends, then ends the worker. */
+    private static final class Reader implements Runnable {
+        private final FrameChannel channel;
+        private final LinkedBlockingQueue<FrameChannel.Frame> inbox;
+
+        Reader(FrameChannel channel, LinkedBlockingQueue<FrameChannel.Frame> inbox) {
+            this.channel = channel;
+            this.inbox = inbox;
+        }
+
+        @Override
+        public void run() {
+            try {
+                FrameChannel.Frame f;
+                while ((f = channel.read()) != null) {
+                    inbox.add(f);
+                }
+                halt(0);
+            } catch (IOException e) {
+                if (e instanceof java.io.StreamCorruptedException) {
+                    System.err.println("futures worker pid " + PID + ": " + e + "; exiting");
+                    halt(2);
+                }
+                halt(0); // the parent is gone or closed the channel abruptly
+            }
+        }
+    }
+
+    /**
+     * Watches the parent's exit, a backup for end of stream (which is much faster). Started once
+     * the first frame is handled, on its own thread, because {@code ProcessHandle.onExit} costs
+     * ~15 ms of class loading and initialization that the first answer need not wait for; until
+     * then the connect's own check and end of stream cover a dead parent.
+     */
+    private static final class ParentWatch implements Runnable {
+        private final long parent;
+
+        ParentWatch(long parent) {
+            this.parent = parent;
+        }
+
+        @Override
+        public void run() {
+            java.util.Optional<ProcessHandle> p = ProcessHandle.of(parent);
+            if (p.isEmpty()) {
+                halt(0);
+            } else {
+                p.get().onExit().thenRun(new Halt());
+            }
+        }
+    }
+
+    /** Ends the worker with exit code 0 (the parent is gone). */
+    private static final class Halt implements Runnable {
+        @Override
+        public void run() {
+            halt(0);
         }
     }
 

@@ -1,0 +1,402 @@
+package futures.providers.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The workers' class-data cache: a dynamic CDS archive ({@code -XX:ArchiveClassesAtExit}, then
+ * {@code -XX:SharedArchiveFile}) of the classes a worker loads, so that later workers map them
+ * instead of loading, parsing and verifying them (measured: about a fifth off a worker's time to
+ * its first result). One archive per <em>key</em>: the java binary and its JDK, every option and
+ * argument of the worker's argfile, and the size, modification time and file key of every jar on
+ * its class path and module path. A changed jar, option or JDK gives another key, so an archive is
+ * only ever offered to the exact worker set-up that wrote it; the JVM's own checks come on top.
+ *
+ * <p>Safety, as measured on JDK 25.0.3 (see docs/process-provider.md): a damaged archive makes the
+ * JVM crash unless it is verified, so an archive is only used with {@code -XX:+VerifySharedSpaces}
+ * (a damaged one is then ignored); the JVM's CDS messages go nowhere ({@code -Xlog:cds*=off}), so
+ * a stale or damaged archive never prints on the user's stderr; archives are written by one
+ * training worker per pool into a file of its own and moved into place atomically, and only after
+ * that worker exited with code 0; the directory must be a real directory (not a link) owned by
+ * this user with mode {@code rwx------}, since the JVM maps the archive as class metadata.
+ *
+ * <p>No cache (and nothing changes) when: the setting is {@code off}; the OS has no POSIX file
+ * permissions; {@code jvm_options} already choose CDS or AOT settings; the parent runs with
+ * {@code --patch-module}, {@code --upgrade-module-path} or {@code --limit-modules} (the JVM turns
+ * CDS off then); an entry of the class path is a directory or missing, or one of the module path
+ * is neither a jar nor a directory of jars (the JVM cannot archive from directories); the worker's JDK is older than 19 or its version unknown.
+ *
+ * <p>Immutable, but for {@code training}, an atomic flag that makes at most one worker of a pool
+ * train at a time.
+ */
+final class ClassCache {
+    /** Config value: no cache. */
+    static final String OFF = "off";
+    /** Config value and default: the cache in the per-user directory. */
+    static final String AUTO = "auto";
+
+    /** Worker options that mean the user chose CDS or AOT settings; the cache then stays out of the way. */
+    private static final List<String> USER_CHOICE = List.of("-Xshare", "SharedArchiveFile", "ArchiveClassesAtExit",
+            "AutoCreateSharedArchive", "UseSharedSpaces", "SharedClassListFile", "DumpLoadedClassList",
+            "-XX:AOT", "VerifySharedSpaces");
+    /** Parent options with which the JVM turns CDS off. */
+    private static final List<String> CDS_OFF = List.of("--patch-module", "--upgrade-module-path", "--limit-modules");
+
+    /** Worker option when the cache is on: the JVM's CDS messages (a stale or damaged archive) go nowhere. */
+    static final String QUIET = "-Xlog:cds*=off:stderr";
+    /** At most this many archives are kept; the least recently used go first. */
+    static final int KEEP = 16;
+
+    private static final AtomicLong TRAININGS = new AtomicLong();
+
+    private final Path dir;
+    private final Path archive;
+    private final String why;
+    private final AtomicBoolean training = new AtomicBoolean();
+
+    private ClassCache(Path dir, Path archive, String why) {
+        this.dir = dir;
+        this.archive = archive;
+        this.why = why;
+    }
+
+    private static ClassCache none(String why) {
+        return new ClassCache(null, null, why);
+    }
+
+    /** Whether workers of this pool use the cache. */
+    boolean enabled() {
+        return archive != null;
+    }
+
+    /** Why the cache is off, or "on". */
+    String status() {
+        return archive == null ? why : "on: " + archive;
+    }
+
+    /** The archive file (null if the cache is off). */
+    Path archive() {
+        return archive;
+    }
+
+    /**
+     * Checks a {@code class_cache} config value: {@code auto}, {@code off} or an absolute directory.
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    static String checkSetting(String key, String value) {
+        String v = value.trim();
+        if (v.equalsIgnoreCase(AUTO) || v.equalsIgnoreCase(OFF) || (!v.isEmpty() && Path.of(v).isAbsolute())) {
+            return v;
+        }
+        throw new IllegalArgumentException("config key '" + key + "' must be 'auto' (the default: a per-user cache"
+                + " directory), 'off', or an absolute directory path, got '" + value + "'");
+    }
+
+    /**
+     * The cache for a pool's workers.
+     *
+     * @param setting {@code auto}, {@code off} or an absolute directory
+     * @param java the worker's java binary
+     * @param args the argfile's arguments, main class included
+     * @param userOptions the {@code jvm_options}
+     */
+    static ClassCache of(String setting, String java, List<String> args, List<String> userOptions) {
+        if (setting.equalsIgnoreCase(OFF)) {
+            return none("off: config");
+        }
+        if (System.getProperty("os.name", "").startsWith("Windows")) {
+            return none("off: needs POSIX file permissions");
+        }
+        for (String o : userOptions) {
+            for (String u : USER_CHOICE) {
+                if (o.contains(u)) {
+                    return none("off: jvm_options choose CDS/AOT settings (" + o + ")");
+                }
+            }
+        }
+        List<Path> entries = new ArrayList<>();
+        boolean moduleDirs = false;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            for (String off : CDS_OFF) {
+                if (a.startsWith(off)) {
+                    return none("off: the JVM turns CDS off with " + off);
+                }
+            }
+            boolean modules = a.startsWith("--module-path=");
+            String paths = a.equals("-cp") && i + 1 < args.size() ? args.get(i + 1)
+                    : modules ? a.substring("--module-path=".length()) : null;
+            if (paths != null) {
+                for (String p : paths.split(File.pathSeparator)) {
+                    if (!p.isEmpty()) {
+                        entries.add(Path.of(p));
+                    }
+                }
+            }
+            if (modules) {
+                moduleDirs = true;
+            }
+        }
+        try {
+            Path javaPath = Path.of(java).toRealPath();
+            Path home = javaPath.getParent() == null ? null : javaPath.getParent().getParent();
+            Path release = home == null ? null : home.resolve("release");
+            if (release == null || !Files.isRegularFile(release)) {
+                return none("off: no release file next to " + java);
+            }
+            byte[] releaseBytes = Files.readAllBytes(release);
+            int feature = feature(new String(releaseBytes, StandardCharsets.UTF_8));
+            if (feature < 19) {
+                return none("off: the worker's JDK is older than 19 or its version is unknown");
+            }
+            Key key = new Key();
+            update(key, "futures class cache v1");
+            update(key, javaPath.toString());
+            key.update(releaseBytes);
+            stamp(key, javaPath);
+            Path modules = home.resolve("lib").resolve("modules");
+            if (Files.exists(modules)) {
+                stamp(key, modules);
+            }
+            for (String a : args) {
+                update(key, a);
+            }
+            for (Path e : entries) {
+                BasicFileAttributes at = Files.readAttributes(e, BasicFileAttributes.class);
+                if (at.isDirectory() && moduleDirs) {
+                    // a module path directory of jars (the usual layout): each jar counts, so does
+                    // one added or removed; an exploded module (a directory) cannot be archived
+                    List<Path> jars = new ArrayList<>();
+                    try (DirectoryStream<Path> ds = Files.newDirectoryStream(e)) {
+                        for (Path j : ds) {
+                            if (!Files.isRegularFile(j)) {
+                                return none("off: " + j + " on the module path is not a jar file");
+                            }
+                            jars.add(j);
+                        }
+                    }
+                    jars.sort(null);
+                    update(key, e.toRealPath().toString());
+                    for (Path j : jars) {
+                        update(key, j.getFileName().toString());
+                        stamp(key, j);
+                    }
+                    continue;
+                }
+                if (!at.isRegularFile()) {
+                    return none("off: " + e + " on the class or module path is not a jar file");
+                }
+                update(key, e.toRealPath().toString());
+                stamp(key, e);
+            }
+            Path dir = directory(setting);
+            if (dir == null) {
+                return none("off: no private cache directory");
+            }
+            Path archive = dir.resolve("worker-" + key.hex() + ".jsa");
+            if (Files.isRegularFile(archive, LinkOption.NOFOLLOW_LINKS)) {
+                Files.setLastModifiedTime(archive, FileTime.from(Instant.now())); // recently used: kept longest
+            }
+            return new ClassCache(dir, archive, null);
+        } catch (IOException | RuntimeException e) {
+            return none("off: " + e);
+        }
+    }
+
+    /** The feature version in a JDK's release file ({@code JAVA_VERSION="21.0.2"}), or -1. */
+    static int feature(String release) {
+        for (String line : release.split("\n")) {
+            if (line.startsWith("JAVA_VERSION=")) {
+                String v = line.substring("JAVA_VERSION=".length()).replace("\"", "").trim();
+                int end = 0;
+                while (end < v.length() && Character.isDigit(v.charAt(end))) {
+                    end++;
+                }
+                try {
+                    return end == 0 ? -1 : Integer.parseInt(v.substring(0, end));
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The cache directory: the given one, or {@code $XDG_CACHE_HOME/futures/cds}, else
+     * {@code ~/.cache/futures/cds}; created {@code rwx------} if missing. Null unless it is a real
+     * directory owned by this user that no one else may enter.
+     */
+    private static Path directory(String setting) throws IOException {
+        Path dir;
+        if (!setting.equalsIgnoreCase(AUTO)) {
+            dir = Path.of(setting);
+        } else {
+            String xdg = System.getenv("XDG_CACHE_HOME");
+            Path base = xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
+                    : Path.of(System.getProperty("user.home"), ".cache");
+            dir = base.resolve("futures").resolve("cds");
+        }
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(dir.getParent());
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE));
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // made by another pool meanwhile: checked below like any existing one
+            }
+        }
+        PosixFileAttributes at = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!at.isDirectory() || !at.permissions().equals(PRIVATE)
+                || !at.owner().getName().equals(System.getProperty("user.name"))) {
+            return null;
+        }
+        return dir;
+    }
+
+    private static final java.util.Set<PosixFilePermission> PRIVATE = EnumSet.of(
+            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+
+    /**
+     * The options for the next worker: use the archive if it is there; else, if no worker of this
+     * pool is training, train this one ({@code training} is then the file it writes); else none.
+     */
+    Launch next() {
+        if (archive == null) {
+            return Launch.NONE;
+        }
+        if (Files.isRegularFile(archive, LinkOption.NOFOLLOW_LINKS)) {
+            return new Launch(List.of("-XX:SharedArchiveFile=" + archive, "-XX:+VerifySharedSpaces"), null);
+        }
+        if (!training.compareAndSet(false, true)) {
+            return Launch.NONE;
+        }
+        Path tmp = dir.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + TRAININGS.incrementAndGet() + ".tmp");
+        return new Launch(List.of("-XX:ArchiveClassesAtExit=" + tmp), tmp);
+    }
+
+    /**
+     * After a training worker exited: moves the archive it wrote into place if it exited with
+     * code 0, and deletes what is left. Never throws: the cache only saves time.
+     */
+    void trained(Launch launch, int exitCode) {
+        Path tmp = launch.training();
+        if (tmp == null) {
+            return;
+        }
+        try {
+            if (exitCode == 0 && Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS) && Files.size(tmp) > 0) {
+                Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                prune();
+            }
+        } catch (IOException | RuntimeException e) {
+            // another pool's archive is as good, or the next pool trains again
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // left for the next cleanup
+            }
+        }
+    }
+
+    /**
+     * Keeps the {@value #KEEP} most recently used archives and deletes the rest, and training files
+     * more than an hour old (left by a parent that died while its worker trained).
+     */
+    private void prune() throws IOException {
+        List<Path> archives = new ArrayList<>();
+        Instant hourAgo = Instant.now().minusSeconds(3600);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "worker-*")) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (n.endsWith(".jsa")) {
+                    archives.add(p);
+                } else if (n.endsWith(".tmp") && Files.getLastModifiedTime(p).toInstant().isBefore(hourAgo)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        if (archives.size() <= KEEP) {
+            return;
+        }
+        archives.sort(Comparator.comparing(ClassCache::modified).reversed());
+        for (Path p : archives.subList(KEEP, archives.size())) {
+            Files.deleteIfExists(p);
+        }
+    }
+
+    private static Instant modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toInstant();
+        } catch (IOException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    /** How one worker starts: its extra options, and the archive file it writes if it trains. */
+    record Launch(List<String> options, Path training) {
+        static final Launch NONE = new Launch(List.of(), null);
+    }
+
+    private static void update(Key key, String s) {
+        key.update(s.getBytes(StandardCharsets.UTF_8));
+        key.update(new byte[] {0});
+    }
+
+    private static void stamp(Key key, Path p) throws IOException {
+        BasicFileAttributes at = Files.readAttributes(p, BasicFileAttributes.class);
+        update(key, at.size() + "/" + at.lastModifiedTime().toInstant() + "/" + at.fileKey());
+    }
+
+    /**
+     * A 128-bit hash of the key's bytes: two independent 64-bit hashes (FNV-1a, and a
+     * multiply-xorshift one). It only has to tell set-ups apart by accident, not resist an
+     * attacker (the directory is private), and unlike a {@code MessageDigest} it does not
+     * initialize the JDK's security providers (tens of ms) in a fresh parent before the first
+     * worker starts. Confined to the thread that builds the cache.
+     */
+    private static final class Key {
+        private long fnv = 0xcbf29ce484222325L;
+        private long mix = 0x6a09e667f3bcc909L;
+
+        void update(byte[] bytes) {
+            for (byte b : bytes) {
+                fnv = (fnv ^ (b & 0xff)) * 0x100000001b3L;
+                mix = (mix ^ (b & 0xff)) * 0x9e3779b97f4a7c15L;
+                mix ^= mix >>> 29;
+            }
+        }
+
+        String hex() {
+            String a = Long.toHexString(fnv);
+            String b = Long.toHexString(mix);
+            return "0".repeat(16 - a.length()) + a + "0".repeat(16 - b.length()) + b;
+        }
+    }
+
+    /** For messages: where the cache is, or why it is off. */
+    @Override
+    public String toString() {
+        return "ClassCache[" + status() + "]";
+    }
+}

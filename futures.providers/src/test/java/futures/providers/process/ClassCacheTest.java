@@ -1,0 +1,276 @@
+package futures.providers.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import futures.core.Executors;
+import futures.spi.ExecutorConfig;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The workers' class-data cache ({@code class_cache}): when it is on and off, that it is created
+ * by a first pool and used by the next one, and that a damaged or stale archive never breaks a
+ * pool nor prints anything. The end-to-end cases run an application from jars on the class path
+ * (this module's tests run from directories with {@code --patch-module}, where the JVM has no CDS).
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ClassCacheTest {
+    private static final String JAVA = Launcher.currentJava();
+
+    @TempDir
+    Path tmp;
+
+    // ------------------------------------------------------------------ when the cache is on
+
+    private List<String> argsWith(String classPath) {
+        return List.of("-Xlog:disable", "-cp", classPath, "futures.providers.process.WorkerMain");
+    }
+
+    private Path jar(String name) throws IOException {
+        Path j = tmp.resolve(name);
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(j))) {
+            out.putNextEntry(new ZipEntry("x.txt"));
+            out.write(name.getBytes(StandardCharsets.UTF_8));
+        }
+        return j;
+    }
+
+    private Path privateDir(String name) throws IOException {
+        return Files.createDirectory(tmp.resolve(name),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
+    @Test
+    @DisplayName("with jars only, the cache is on and names one archive per set-up in the given directory")
+    void onForJars() throws IOException {
+        Path a = jar("a.jar");
+        Path dir = privateDir("cache");
+        ClassCache c = ClassCache.of(dir.toString(), JAVA, argsWith(a.toString()), List.of());
+        assertTrue(c.enabled(), c.status());
+        assertEquals(dir, c.archive().getParent());
+        assertEquals(c.archive(), ClassCache.of(dir.toString(), JAVA, argsWith(a.toString()), List.of()).archive(),
+                "the same set-up gives the same archive");
+        assertNotEquals(c.archive(), ClassCache.of(dir.toString(), JAVA,
+                List.of("-Xmx64m", "-cp", a.toString(), "futures.providers.process.WorkerMain"), List.of()).archive(),
+                "other options give another archive");
+        Files.setLastModifiedTime(a, FileTime.from(Instant.now().plusSeconds(5)));
+        assertNotEquals(c.archive(), ClassCache.of(dir.toString(), JAVA, argsWith(a.toString()), List.of()).archive(),
+                "a jar changed on disk gives another archive");
+    }
+
+    @Test
+    @DisplayName("a module path directory of jars is cached; a jar added to it gives another archive; an exploded module turns the cache off")
+    void modulePathDirectories() throws IOException {
+        Path mods = Files.createDirectory(tmp.resolve("mods"));
+        Files.move(jar("m1.jar"), mods.resolve("m1.jar"));
+        String dir = privateDir("cache").toString();
+        List<String> args = List.of("--module-path=" + mods, "-m", "futures.providers/futures.providers.process.WorkerMain");
+        ClassCache c = ClassCache.of(dir, JAVA, args, List.of());
+        assertTrue(c.enabled(), c.status());
+        Files.move(jar("m2.jar"), mods.resolve("m2.jar"));
+        assertNotEquals(c.archive(), ClassCache.of(dir, JAVA, args, List.of()).archive());
+        Files.createDirectory(mods.resolve("exploded"));
+        assertFalse(ClassCache.of(dir, JAVA, args, List.of()).enabled());
+    }
+
+    @Test
+    @DisplayName("the cache is off when configured off, for a directory on the class path, with the user's own CDS options, and with --patch-module")
+    void offWhenItCannotOrShouldNotWork() throws IOException {
+        Path a = jar("a.jar");
+        String dir = privateDir("cache").toString();
+        assertFalse(ClassCache.of("off", JAVA, argsWith(a.toString()), List.of()).enabled());
+        assertFalse(ClassCache.of(dir, JAVA, argsWith(a + File.pathSeparator + tmp), List.of()).enabled(),
+                "a directory cannot be archived");
+        assertFalse(ClassCache.of(dir, JAVA, argsWith(tmp.resolve("missing.jar").toString()), List.of()).enabled());
+        assertFalse(ClassCache.of(dir, JAVA, argsWith(a.toString()), List.of("-Xshare:off")).enabled());
+        assertFalse(ClassCache.of(dir, JAVA, argsWith(a.toString()), List.of("-XX:AOTCache=x.aot")).enabled());
+        assertFalse(ClassCache.of(dir, JAVA, List.of("--patch-module=m=" + tmp, "-cp", a.toString(), "Main"), List.of())
+                .enabled());
+    }
+
+    @Test
+    @DisplayName("the cache is off when its directory may be entered by others or is a link")
+    void offForADirectoryThatIsNotPrivate() throws IOException {
+        Path a = jar("a.jar");
+        Path open = Files.createDirectory(tmp.resolve("open"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        assertFalse(ClassCache.of(open.toString(), JAVA, argsWith(a.toString()), List.of()).enabled());
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), privateDir("real"));
+        assertFalse(ClassCache.of(link.toString(), JAVA, argsWith(a.toString()), List.of()).enabled());
+        Path made = tmp.resolve("made").resolve("cds");
+        assertTrue(ClassCache.of(made.toString(), JAVA, argsWith(a.toString()), List.of()).enabled());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(made)),
+                "a missing directory is created private");
+    }
+
+    @Test
+    @DisplayName("the JDK's feature version is read from its release file")
+    void featureVersion() {
+        assertEquals(21, ClassCache.feature("IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"21.0.2\"\n"));
+        assertEquals(25, ClassCache.feature("JAVA_VERSION=\"25\"\n"));
+        assertEquals(1, ClassCache.feature("JAVA_VERSION=\"1.8.0_292\"\n"));
+        assertEquals(-1, ClassCache.feature("nothing"));
+    }
+
+    @Test
+    @DisplayName("a class_cache value other than auto, off or an absolute path is rejected at create")
+    void badSetting() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Executors.create("process",
+                ExecutorConfig.builder().property(ProcessProvider.CLASS_CACHE, "relative/dir").build()));
+        assertTrue(e.getMessage().contains("'class_cache' must be 'auto'"), e.getMessage());
+        assertTrue(e.getMessage().contains("relative/dir"), e.getMessage());
+    }
+
+    // ------------------------------------------------------------------ end to end, from jars
+
+    /** This test JVM's module path and class path, with every directory packed into a jar. */
+    private String jarredClassPath() throws IOException {
+        Set<String> entries = new LinkedHashSet<>();
+        for (String p : (System.getProperty("jdk.module.path", "") + File.pathSeparator
+                + System.getProperty("java.class.path", "")).split(File.pathSeparator)) {
+            if (!p.isBlank()) {
+                entries.add(p);
+            }
+        }
+        entries.add(Path.of(CacheMain.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString());
+        List<String> jars = new ArrayList<>();
+        int n = 0;
+        for (String e : entries) {
+            Path p = Path.of(e);
+            if (Files.isDirectory(p)) {
+                Path j = tmp.resolve("cp" + n++ + ".jar");
+                try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(j));
+                        Stream<Path> files = Files.walk(p)) {
+                    for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                        out.putNextEntry(new ZipEntry(p.relativize(f).toString().replace(File.separatorChar, '/')));
+                        Files.copy(f, out);
+                    }
+                }
+                jars.add(j.toString());
+            } else if (Files.isRegularFile(p)) {
+                jars.add(e);
+            }
+        }
+        return String.join(File.pathSeparator, jars);
+    }
+
+    private record Run(String stdout, String stderr, int exit, String classLog) {}
+
+    private Run runApp(String classPath, Path cache) throws Exception {
+        Path log = tmp.resolve("classes.log"); // one name: jvm_options are part of the cache key
+        Path err = tmp.resolve("stderr-" + System.nanoTime() + ".txt");
+        Process app = new ProcessBuilder(JAVA, "-Xlog:disable", "-Xlog:all=warning:stderr", "-cp", classPath,
+                CacheMain.class.getName(), cache.toString(), log.toString())
+                .redirectError(err.toFile()).start();
+        try {
+            String out = new String(app.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int exit = app.waitFor();
+            return new Run(out, Files.readString(err), exit, Files.exists(log) ? Files.readString(log) : "");
+        } finally {
+            app.destroyForcibly();
+            try (Stream<Path> old = Files.list(tmp)) {
+                for (Path p : (Iterable<Path>) old.filter(p -> p.getFileName().toString().startsWith("classes.log"))::iterator) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    private static void assertServed(Run r) {
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.stdout().startsWith("RESULT 42 "), r.toString());
+        assertEquals("", r.stderr(), "nothing on stderr");
+    }
+
+    private static List<Path> archives(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+
+    private static boolean workerFromArchive(Run r) {
+        return r.classLog().lines().anyMatch(l -> l.contains("futures.providers.process.WorkerMain source: shared objects file"));
+    }
+
+    @Test
+    @DisplayName("a first pool creates the archive when its worker exits, and the next pool's worker loads its classes from it")
+    void createdThenReused() throws Exception {
+        String cp = jarredClassPath();
+        Path cache = tmp.resolve("cache");
+        Run first = runApp(cp, cache);
+        assertServed(first);
+        assertFalse(workerFromArchive(first), "no archive yet");
+        List<Path> made = archives(cache);
+        assertEquals(1, made.size(), made.toString());
+        assertTrue(made.get(0).getFileName().toString().matches("worker-[0-9a-f]{32}\\.jsa"), made.toString());
+
+        Run second = runApp(cp, cache);
+        assertServed(second);
+        assertTrue(workerFromArchive(second), "the worker's classes came from the archive");
+        assertEquals(made, archives(cache), "reused, not made again");
+    }
+
+    @Test
+    @DisplayName("a damaged archive is ignored: the pool serves, and nothing is printed")
+    void damagedArchiveIsIgnored() throws Exception {
+        String cp = jarredClassPath();
+        Path cache = tmp.resolve("cache");
+        assertServed(runApp(cp, cache));
+        Path archive = archives(cache).get(0);
+        byte[] b = Files.readAllBytes(archive);
+        for (int i = 4096; i < b.length; i += 997) {
+            b[i] ^= 0x5a; // the header stays valid (by hand, such damage crashed an unverified JVM: SIGSEGV)
+        }
+        Files.write(archive, b);
+        Run damaged = runApp(cp, cache);
+        assertServed(damaged);
+        assertFalse(workerFromArchive(damaged));
+
+        Files.write(archive, "not an archive".getBytes(StandardCharsets.UTF_8));
+        assertServed(runApp(cp, cache));
+    }
+
+    @Test
+    @DisplayName("an archive written for other jars is refused by the JVM: the pool serves, and nothing is printed")
+    void staleArchiveIsIgnored() throws Exception {
+        String cp = jarredClassPath();
+        Path cache = tmp.resolve("cache");
+        assertServed(runApp(cp, cache));
+        Path old = archives(cache).get(0);
+        Path jar = Path.of(cp.split(File.pathSeparator)[0]);
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(10)));
+        // the changed jar gives another key, so a second archive; then the old one goes under the
+        // new name, as if a key had collided
+        assertServed(runApp(cp, cache));
+        List<Path> both = new ArrayList<>(archives(cache));
+        assertEquals(2, both.size(), both.toString());
+        both.remove(old);
+        Files.copy(old, both.get(0), StandardCopyOption.REPLACE_EXISTING);
+        Run stale = runApp(cp, cache);
+        assertServed(stale);
+        assertFalse(workerFromArchive(stale), "the JVM refused the archive of the unchanged jar");
+    }
+}
