@@ -28,8 +28,12 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 8, time = 1) // the iterations spread 3-4x on this 2-core VM: more of them steady the median
+// The workers are JVMs that compile the task path only after tens of thousands of tasks: with
+// 2-3 warm-up seconds the first measured iterations still ran at a third of the steady rate
+// (300 -> 190 -> 130 -> 57 -> 43 us per task, second by second), which made the median swing 3x
+// between runs. 8 warm-up seconds reach the steady state.
+@Warmup(iterations = 8, time = 1)
+@Measurement(iterations = 6, time = 1)
 @Fork(1)
 public class ProcessPoolBench {
     static final int TASKS = 2000;
