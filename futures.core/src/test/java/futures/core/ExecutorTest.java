@@ -136,25 +136,6 @@ class ExecutorTest {
     }
 
     @Test
-    @DisplayName("shutdown(cancel_futures=True) cancels every call that has not started; a running one finishes")
-    void shutdownCancelFutures() {
-        ManualPool.Pair p = ManualPool.create();
-        Future<Integer> running = p.executor().submit(() -> 1);
-        Future<Integer> queued1 = p.executor().submit(() -> 2);
-        Future<Integer> queued2 = p.executor().submit(() -> 3);
-        WorkItem item = p.pool().take();
-        assertTrue(item.markRunning());
-        p.executor().shutdown(false, true);
-        assertTrue(queued1.cancelled());
-        assertTrue(queued2.cancelled());
-        assertTrue(running.running());
-        item.complete(1);
-        assertEquals(1, running.resultNow());
-        assertEquals(0, p.pool().runAll(), "the cancelled calls are dropped by the pool");
-        assertTrue(p.executor().toString().contains("pending=0"), p.executor().toString());
-    }
-
-    @Test
     @DisplayName("A call running on the executor may call shutdown(wait=False) without deadlock")
     void shutdownFromTask() {
         Executor ex = ThreadsPool.executor(1);
