@@ -86,9 +86,12 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * Set (once, never cleared) by {@code shutdown(cancelFutures=true)} before it cancels what has
      * not started: from then on {@link Item#markRunning()} cancels instead of starting, so a call
      * that a worker had already taken from the queue, but not yet marked running, is cancelled too
-     * ("cancel all pending futures that the executor has not started running"), and none can start
-     * once the shutdown has returned. Not set by {@code shutdownNow}, whose JDK contract is that each
-     * call not handed back may still run.
+     * ("cancel all pending futures that the executor has not started running"). Only for pools that
+     * hand back their queue (with the others the core's own sweep cancels every pending item, and
+     * cancelling inside markRunning would run done-callbacks under a pool's lock). A worker that
+     * read the flag just before it was set may still start the call it holds, as in CPython, where
+     * a work item already taken by a worker also runs. Not set by {@code shutdownNow}, whose JDK
+     * contract is that each call not handed back may still run.
      */
     private volatile boolean cancelPending;
     private final ExecutorServiceView view = new ExecutorServiceView(this); // keeps only the reference
@@ -613,8 +616,8 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
         @Override
         public boolean markRunning() {
-            if (owner.cancelPending) {
-                cancel(); // shut down with cancelFutures=true: nothing starts any more
+            if (owner.cancelPending && owner.pending == null) {
+                cancel(); // shut down with cancelFutures=true: nothing the pool handed out starts any more
             }
             boolean run;
             try {

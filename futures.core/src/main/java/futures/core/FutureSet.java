@@ -74,10 +74,12 @@ final class FutureSet<F> extends AbstractSet<F> {
         Object token = new Object();
         Chunks out = new Chunks(fs.size());
         Index others = null; // futures whose mark another call held when met
+        Future<?> claimed = null; // the last future marked, in case out.add fails (out of memory)
         try {
             for (F f : fs) {
                 Objects.requireNonNull(f, "a future in fs is null");
                 if (f.claim(token)) {
+                    claimed = f;
                     if (others != null && others.contains(f)) { // met before, while another call held it
                         f.unclaim(token);
                     } else {
@@ -95,6 +97,9 @@ final class FutureSet<F> extends AbstractSet<F> {
         } finally {
             for (int k = 0, n = out.size(); k < n; k++) {
                 ((Future<?>) out.get(k)).unclaim(token);
+            }
+            if (claimed != null) {
+                claimed.unclaim(token); // a no-op unless out.add failed right after its claim
             }
         }
         return new FutureSet<>(out);

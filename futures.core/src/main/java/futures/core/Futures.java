@@ -261,18 +261,18 @@ public final class Futures {
             int n = fs.size();
             Hooks hooks = new Hooks();
             remaining.set(n + 1); // +1 so no listener triggers ALL_COMPLETED before all are added
-            for (int i = 0; i < n; i++) {
-                Future<?> f = fs.get(i);
-                Object handle = f.addListener(() -> fired(f));
-                if (handle == null) { // already done: counts now
-                    fired(f);
-                } else {
-                    hooks.add(f, handle);
+            try { // also around the installing: an error half-way (out of memory) leaves no listener behind
+                for (int i = 0; i < n; i++) {
+                    Future<?> f = fs.get(i);
+                    Object handle = f.addListener(() -> fired(f));
+                    if (handle == null) { // already done: counts now
+                        fired(f);
+                    } else {
+                        hooks.add(f, handle);
+                    }
                 }
-            }
-            fired(null); // drop the +1
-            long deadline = System.nanoTime() + nanos;
-            try {
+                fired(null); // drop the +1
+                long deadline = System.nanoTime() + nanos;
                 while (!triggered) {
                     if (thread.isInterrupted()) {
                         throw new WaitInterruptedException();
@@ -335,13 +335,19 @@ public final class Futures {
         private FutureSet.Chunks futures;
         private FutureSet.Chunks handles;
 
+        /** Records a listener; if that fails (out of memory), removes it before rethrowing. */
         void add(Future<?> f, Object handle) {
-            if (futures == null) {
-                futures = new FutureSet.Chunks(16);
-                handles = new FutureSet.Chunks(16);
+            try {
+                if (futures == null) {
+                    futures = new FutureSet.Chunks(16);
+                    handles = new FutureSet.Chunks(16);
+                }
+                futures.add(f);
+                handles.add(handle);
+            } catch (Throwable e) {
+                f.removeListener(handle);
+                throw e;
             }
-            futures.add(f);
-            handles.add(handle);
         }
 
         @Override
@@ -349,7 +355,7 @@ public final class Futures {
             if (futures == null) {
                 return;
             }
-            for (int k = 0, n = futures.size(); k < n; k++) {
+            for (int k = 0, n = handles.size(); k < n; k++) { // futures may hold one more, if add failed
                 ((Future<?>) futures.get(k)).removeListener(handles.get(k));
             }
             futures = null;
@@ -389,20 +395,25 @@ public final class Futures {
             Hooks hooks = new Hooks();
             FutureSet.Chunks hookedAt = null;
             Inbox box = inbox;
-            for (int i = 0; i < n; i++) {
-                F f = fs.get(i);
-                Object handle = null;
-                if (!f.done()) {
-                    handle = f.addListener(() -> box.deliver(f));
-                }
-                // No handle: done at the call, or completed meanwhile; returned first, in input order.
-                if (handle != null) {
-                    hooks.add(f, handle);
-                    if (hookedAt == null) {
-                        hookedAt = new FutureSet.Chunks(16);
+            try {
+                for (int i = 0; i < n; i++) {
+                    F f = fs.get(i);
+                    Object handle = null;
+                    if (!f.done()) {
+                        handle = f.addListener(() -> box.deliver(f));
                     }
-                    hookedAt.add(i);
+                    // No handle: done at the call, or completed meanwhile; returned first, in input order.
+                    if (handle != null) {
+                        hooks.add(f, handle);
+                        if (hookedAt == null) {
+                            hookedAt = new FutureSet.Chunks(16);
+                        }
+                        hookedAt.add(i);
+                    }
                 }
+            } catch (Throwable e) { // out of memory half-way: leave no listener behind
+                hooks.run();
+                throw e;
             }
             this.hooked = hookedAt;
             cleanable = CLEANER.register(this, hooks);

@@ -129,12 +129,12 @@ final class ProcessPool implements WorkerPool {
                 }
             }
             for (Worker w : starts) {
-                Thread t = new OwnThread(() -> runWorker(w), name + "-worker-" + w.index);
-                t.setDaemon(true);
-                synchronized (lock) {
-                    w.thread = t;
-                }
                 try {
+                    Thread t = new OwnThread(() -> runWorker(w), name + "-worker-" + w.index);
+                    t.setDaemon(true);
+                    synchronized (lock) {
+                        w.thread = t;
+                    }
                     t.start();
                 } catch (Throwable e) { // out of memory for a thread stack, or a thread limit
                     // No thread will ever start this worker's process: break the pool rather than

@@ -32,14 +32,27 @@ final class Sender {
         this.name = name;
     }
 
-    /** Queues {@code write} to run in this sender's thread, in the order posted. */
+    /**
+     * Queues {@code write} to run in this sender's thread, in the order posted. If that thread
+     * cannot be started (out of memory for its stack, a thread limit), the writes queued so far
+     * are made in the caller's thread instead, as before this class existed: a write exposed to
+     * the caller's interrupts is better than no write at all, which would leave the task's future
+     * running forever.
+     */
     void post(Runnable write) {
         queue.add(write);
         synchronized (this) {
             if (thread == null) {
-                thread = new Thread(this::loop, name);
-                thread.setDaemon(true);
-                thread.start();
+                Thread t = new Thread(this::loop, name);
+                t.setDaemon(true);
+                try {
+                    t.start();
+                    thread = t;
+                } catch (Throwable e) {
+                    for (Runnable w; (w = queue.poll()) != null; ) {
+                        w.run();
+                    }
+                }
             }
         }
     }

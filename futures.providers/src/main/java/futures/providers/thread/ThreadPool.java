@@ -102,20 +102,27 @@ final class ThreadPool implements WorkerPool {
             return; // an idle worker will take it
         }
         if (threads.size() < maxWorkers) {
-            Thread t = threadFactory.newThread(this::work);
-            t.setName(prefix + "_" + threads.size());
-            t.setDaemon(true);
-            threads.add(t);
+            Thread t = null;
             try {
+                t = threadFactory.newThread(this::work);
+                t.setName(prefix + "_" + threads.size());
+                t.setDaemon(true);
+                threads.add(t);
                 t.start();
             } catch (Throwable e) { // out of memory for a thread stack, or a thread limit
-                threads.remove(t);
+                if (t != null) {
+                    threads.remove(t);
+                }
                 if (queue.remove(item)) {
                     throw new RejectedExecutionException("could not start a worker thread (" + e
                             + "); the call was not scheduled and the pool goes on with its "
                             + threads.size() + " thread(s)", e);
                 }
-                return; // a running worker took the item already: the call goes ahead
+                // A running worker took the item: the call goes ahead. That worker had counted
+                // itself idle just before; it is busy now, so take its permit back (at worst this
+                // under-counts, and a later call starts a thread it did not strictly need).
+                idle.tryAcquire();
+                return;
             }
             if (threads.size() == maxWorkers) {
                 full = true; // only once the last thread is running: the lock-free path relies on workers
