@@ -22,6 +22,25 @@ final class Pools {
     }
 
     /**
+     * Submits {@code n} no-op tasks ({@code Tasks::identity}), then reads every result in order;
+     * the round trip both RoundTripBench and ProcessPoolBench measure.
+     *
+     * @return the sum of the results, for the benchmark to return
+     */
+    static long submitAllThenReadAll(Executor ex, int n) {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Future<Integer>[] fs = new Future[n];
+        for (int i = 0; i < n; i++) {
+            fs[i] = ex.submit(Tasks::identity, i);
+        }
+        long sum = 0;
+        for (Future<Integer> f : fs) {
+            sum += f.result();
+        }
+        return sum;
+    }
+
+    /**
      * Makes a pool warm: every worker started and answered (by 10 ms tasks in waves of
      * {@code WORKERS}, until each worker has answered or 100 waves passed), then 2,000 no-op round
      * trips so that the JIT has compiled the paths on both sides.
@@ -29,13 +48,7 @@ final class Pools {
     static Executor warm(Executor ex) {
         untilEveryWorkerAnswered(ex);
         for (int round = 0; round < 2; round++) {
-            List<Future<Integer>> fs = new ArrayList<>(1000);
-            for (int i = 0; i < 1000; i++) {
-                fs.add(ex.submit(Tasks::identity, i));
-            }
-            for (Future<Integer> f : fs) {
-                f.result();
-            }
+            submitAllThenReadAll(ex, 1000);
         }
         return ex;
     }

@@ -1,7 +1,6 @@
 package futures.bench;
 
 import futures.core.Executor;
-import futures.core.Future;
 import futures.core.Futures;
 import futures.core.MapIterator;
 import java.util.List;
@@ -59,16 +58,7 @@ public class ProcessPoolBench {
     @Benchmark
     @OperationsPerInvocation(TASKS)
     public long submitResult(Pool p) {
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        Future<Integer>[] fs = new Future[TASKS];
-        for (int i = 0; i < TASKS; i++) {
-            fs[i] = p.ex.submit(Tasks::identity, i);
-        }
-        long sum = 0;
-        for (Future<Integer> f : fs) {
-            sum += f.result();
-        }
-        return sum;
+        return Pools.submitAllThenReadAll(p.ex, TASKS);
     }
 
     @Benchmark

@@ -74,16 +74,7 @@ public class RoundTripBench {
     @Benchmark
     @OperationsPerInvocation(TASKS)
     public long futures(Pool p) {
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        Future<Integer>[] fs = new Future[TASKS];
-        for (int i = 0; i < TASKS; i++) {
-            fs[i] = p.ex.submit(Tasks::identity, i);
-        }
-        long sum = 0;
-        for (Future<Integer> f : fs) {
-            sum += f.result();
-        }
-        return sum;
+        return Pools.submitAllThenReadAll(p.ex, TASKS);
     }
 
     @Benchmark

@@ -292,9 +292,5 @@ final class FutureSet<F> extends AbstractSet<F> {
         Object get(int k) {
             return chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK];
         }
-
-        void set(int k, Object o) {
-            chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK] = o;
-        }
     }
 }
