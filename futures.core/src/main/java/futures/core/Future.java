@@ -81,11 +81,14 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     private volatile Listener listeners;
 
     /**
-     * The token of the one {@code wait}/{@code asCompleted} call de-duplicating its futures right
-     * now, or null (see {@link FutureSet#distinct}). Taken only by CAS from null; cleared only by
-     * the call that holds it. Costs no memory: the object is 24 bytes with or without it.
+     * Whether the {@code wait}/{@code asCompleted} call that owns the marks has met this future
+     * already (see {@link FutureSet#distinct}). Plain, not volatile: only the one thread holding
+     * {@code FutureSet}'s mark ownership reads or writes it, it sets every mark it finds false
+     * back to false before it lets go, and letting go (a volatile write) happens-before the next
+     * owner's taking (a CAS on the same variable). Costs no memory: the object is 24 bytes with or
+     * without it.
      */
-    private volatile Object mark;
+    private boolean marked;
 
     /** Makes a pending future. */
     public Future() {}
@@ -461,24 +464,27 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     }
 
     /**
-     * Takes this future's de-duplication mark for {@code token}.
+     * Marks this future as met by the call that owns the marks; only that call's thread may call
+     * this (see {@link #marked}).
      *
-     * @return true if taken; false if held already, by {@code token} or by another call
+     * @return true if it was not marked yet
      */
-    final boolean claim(Object token) {
-        return mark == null && MARK.compareAndSet(this, null, token);
-    }
-
-    /** Whether {@code token} holds this future's de-duplication mark. */
-    final boolean claimedBy(Object token) {
-        return mark == token;
-    }
-
-    /** Gives the mark back if {@code token} holds it (only its holder ever clears it). */
-    final void unclaim(Object token) {
-        if (mark == token) {
-            MARK.setRelease(this, null);
+    final boolean mark() {
+        if (marked) {
+            return false;
         }
+        marked = true;
+        return true;
+    }
+
+    /** Clears the mark; only the thread of the call that owns the marks may call this. */
+    final void unmark() {
+        marked = false;
+    }
+
+    /** Whether marked; for tests, under the same rule. */
+    final boolean isMarked() {
+        return marked;
     }
 
     /** Whether the future finished with an exception (not cancelled). */
@@ -842,14 +848,12 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     // ------------------------------------------------------------------ VarHandle mechanics
     private static final VarHandle STATE;
     private static final VarHandle LISTENERS;
-    private static final VarHandle MARK;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(Future.class, "state", Object.class);
             LISTENERS = l.findVarHandle(Future.class, "listeners", Listener.class);
-            MARK = l.findVarHandle(Future.class, "mark", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

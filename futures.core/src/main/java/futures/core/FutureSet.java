@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The sets {@link Futures#wait} returns, and the de-duplication {@code wait} and
@@ -18,13 +19,14 @@ import java.util.Objects;
  * that table is a single 1 MB array, a <em>humongous</em> allocation for the G1 collector (above
  * half a region; regions are 1 MB for heaps up to 2 GB), and every insertion is a cache miss in
  * it; {@code wait} and {@code asCompleted} grew 75-114x per factor of 10 in the benchmarks. Here
- * the de-duplication hashes nothing: each future carries a mark that the call takes by CAS
- * ({@link #distinct}), so the cost per future is two touches of the future itself, in the order
- * given. The order is kept in {@link Chunks}, and the identity index that {@link #contains}
+ * the de-duplication usually hashes nothing: each future carries a mark, which one call at a time
+ * owns and sets with plain writes ({@link #distinct}), so the cost per future is two touches of
+ * the future itself, with no locked instruction. The order is kept in {@link Chunks}, and the identity index that {@link #contains}
  * needs is built only when first asked for, split into segments; no array here ever exceeds
  * {@link #CHUNK} references (64 KB with compressed references).
  *
- * <p>Thread-safety: built by one thread, then published through a final field or another
+ * <p>Thread-safety: the marks are owned by one {@code distinct} call at a time
+ * ({@link #MARKS_OWNED}). A set is built by one thread, then published through a final field or another
  * happens-before edge (as {@link DoneAndNotDone} and the iterators do) and only read. The lazy
  * index is a benign race: any thread may build it, each builds the same content from the
  * immutable order, and it is published through a volatile field.
@@ -39,12 +41,31 @@ final class FutureSet<F> extends AbstractSet<F> {
 
     /** The elements, in order, each once. Never changed after construction. */
     private final Chunks order;
+    /** How many elements {@link #distinct} saw done while it built this set; -1 if not built by it. */
+    private final int doneWhenBuilt;
     /** Identity index over {@code order} for {@link #contains}; null until first needed. */
     private volatile Index index;
 
     /** Takes ownership of {@code order}, whose elements must be distinct; nobody may change it afterwards. */
     FutureSet(Chunks order) {
+        this(order, -1);
+    }
+
+    private FutureSet(Chunks order, int doneWhenBuilt) {
         this.order = order;
+        this.doneWhenBuilt = doneWhenBuilt;
+    }
+
+    /**
+     * How many of the futures {@link #distinct} saw done as it built this set, each seen once
+     * during that call (done never reverts, so at least that many are done now); -1 for a set
+     * {@code distinct} did not build here (one {@code wait} returned, passed back in), whose
+     * futures must be looked at again. Lets {@code wait} with no time to wait, and
+     * {@code asCompleted} over futures all done, skip a pass over the futures: at 10^6 futures
+     * each pass is tens of megabytes read from memory, not from the caches.
+     */
+    int doneWhenBuilt() {
+        return doneWhenBuilt;
     }
 
     @SuppressWarnings("unchecked")
@@ -53,14 +74,27 @@ final class FutureSet<F> extends AbstractSet<F> {
     }
 
     /**
-     * The futures of {@code fs} without duplicates (by identity), in the order given.
+     * Who owns the futures' marks: true while one {@code distinct} call uses them. Taken by CAS,
+     * given back by a volatile write after every mark that call set is false again; that write
+     * happens-before the next owner's CAS, so each owner finds all marks false and the marks
+     * need no atomic operation of their own.
+     */
+    private static final AtomicBoolean MARKS_OWNED = new AtomicBoolean();
+
+    /**
+     * The futures of {@code fs} without duplicates (by identity), in the order given, and how many
+     * of them were seen done while this ran (see {@link #doneWhenBuilt}).
      *
-     * <p>Each future is marked with a token of this call, by CAS ({@link Future#claim}): a future
-     * already marked with it is a duplicate. A future that another call is de-duplicating at the
-     * same moment (its mark is taken) goes to a small identity index instead, which is also
-     * checked, once not empty, for a future this call marks later (the other call may have let
-     * go of it in between). The marks are given back before this returns, also on an exception.
-     * A set that {@code wait} returned is returned as it is (it is read-only and distinct).
+     * <p>The call that finds the marks free takes them: it marks each future as it meets it (a
+     * plain write: no other thread touches the marks meanwhile), a marked one is a duplicate,
+     * and it clears every mark before it returns, also on an exception, last first (over more
+     * futures than the caches hold, the ones marked last are the ones still in cache, and the
+     * caller's next pass, first to last, then finds the first ones there). No locked instruction
+     * per future, so the processor overlaps the cache misses of many futures: at 10^5-10^6 futures
+     * that is what the time is made of. A call made while another owns the marks (another thread's,
+     * or a call from inside {@code fs}'s own iterator) de-duplicates through an identity
+     * {@link Index} instead, which costs a hash per future but is as correct. A set that
+     * {@code wait} returned is returned as it is (it is read-only and distinct).
      *
      * @throws NullPointerException if {@code fs} or one of its elements is null
      */
@@ -71,38 +105,58 @@ final class FutureSet<F> extends AbstractSet<F> {
             FutureSet<F> same = (FutureSet<F>) set;
             return same;
         }
-        Object token = new Object();
+        if (!MARKS_OWNED.compareAndSet(false, true)) {
+            return distinctByIndex(fs);
+        }
         Chunks out = new Chunks(fs.size());
-        Index others = null; // futures whose mark another call held when met
-        Future<?> claimed = null; // the last future marked, in case out.add fails (out of memory)
+        Future<?> pending = null; // marked but maybe not yet in out (out.add can run out of memory)
+        int done = 0;
         try {
             for (F f : fs) {
                 Objects.requireNonNull(f, "a future in fs is null");
-                if (f.claim(token)) {
-                    claimed = f;
-                    if (others != null && others.contains(f)) { // met before, while another call held it
-                        f.unclaim(token);
-                    } else {
-                        out.add(f);
-                    }
-                } else if (!f.claimedBy(token)) { // held by another call
-                    if (others == null) {
-                        others = new Index(16);
-                    }
-                    if (others.add(f)) {
-                        out.add(f);
+                if (f.mark()) {
+                    pending = f;
+                    out.add(f);
+                    pending = null;
+                    if (f.done()) {
+                        done++;
                     }
                 }
             }
         } finally {
-            for (int k = 0, n = out.size(); k < n; k++) {
-                ((Future<?>) out.get(k)).unclaim(token);
+            for (int k = out.size() - 1; k >= 0; k--) {
+                ((Future<?>) out.get(k)).unmark();
             }
-            if (claimed != null) {
-                claimed.unclaim(token); // a no-op unless out.add failed right after its claim
+            if (pending != null) {
+                pending.unmark();
+            }
+            MARKS_OWNED.set(false);
+        }
+        return new FutureSet<>(out, done);
+    }
+
+    /** Whether no call owns the marks now; for tests. */
+    static boolean marksFree() {
+        return !MARKS_OWNED.get();
+    }
+
+    /** {@link #distinct} without the marks: through an identity index, which then also serves {@link #contains}. */
+    static <F extends Future<?>> FutureSet<F> distinctByIndex(Collection<? extends F> fs) {
+        Chunks out = new Chunks(fs.size());
+        Index seen = new Index(fs.size());
+        int done = 0;
+        for (F f : fs) {
+            Objects.requireNonNull(f, "a future in fs is null");
+            if (seen.add(f)) {
+                out.add(f);
+                if (f.done()) {
+                    done++;
+                }
             }
         }
-        return new FutureSet<>(out);
+        FutureSet<F> set = new FutureSet<>(out, done);
+        set.index = seen;
+        return set;
     }
 
     @Override

@@ -78,23 +78,31 @@ public final class Futures {
         Objects.requireNonNull(returnWhen, "returnWhen");
         long nanos = Future.toNanos(timeout);
         FutureSet<F> unique = FutureSet.distinct(fs);
-        if (nanos > 0 && !satisfied(unique, returnWhen)) {
+        if (nanos <= 0) { // no waiting: what distinct saw is the one observation of each future
+            return partition(unique, unique.doneWhenBuilt());
+        }
+        if (!satisfied(unique, returnWhen)) {
             new Waiter(unique, returnWhen).await(nanos);
         }
-        return partition(unique);
+        return partition(unique, -1); // look again: the condition held at a later observation
     }
 
     /**
      * Splits {@code unique} into done and not done, each in the given order. When every future is
      * on one side (the common case: a zero timeout over pending futures, or ALL_COMPLETED), that
      * side is {@code unique} itself and nothing is copied. Each future lands on the side of one
-     * observation of it.
+     * observation of it: the one {@code distinct} made while it built {@code unique} when
+     * {@code seenDone} counts those that were done then (no wait since), or a new one when
+     * {@code seenDone} is -1.
      */
-    private static <F extends Future<?>> DoneAndNotDone<F> partition(FutureSet<F> unique) {
-        int doneCount = 0;
-        for (F f : unique) {
-            if (f.done()) {
-                doneCount++;
+    private static <F extends Future<?>> DoneAndNotDone<F> partition(FutureSet<F> unique, int seenDone) {
+        int doneCount = seenDone;
+        if (doneCount < 0) {
+            doneCount = 0;
+            for (F f : unique) {
+                if (f.done()) {
+                    doneCount++;
+                }
             }
         }
         if (doneCount == 0) {
@@ -395,8 +403,10 @@ public final class Futures {
             Hooks hooks = new Hooks();
             FutureSet.Chunks hookedAt = null;
             Inbox box = inbox;
+            // All seen done as distinct built fs (done never reverts): nothing to listen to, no pass.
+            int scan = fs.doneWhenBuilt() == n ? 0 : n;
             try {
-                for (int i = 0; i < n; i++) {
+                for (int i = 0; i < scan; i++) {
                     F f = fs.get(i);
                     Object handle = null;
                     if (!f.done()) {

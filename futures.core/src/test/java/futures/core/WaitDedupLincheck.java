@@ -12,8 +12,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code wait} and {@code asCompleted} de-duplicate by taking a mark on each future by CAS
- * ({@link FutureSet#distinct}); two calls over the same futures at once meet each other's marks.
+ * {@code wait} and {@code asCompleted} de-duplicate with a mark on each future, which one call at
+ * a time owns ({@link FutureSet#distinct}); a call made meanwhile de-duplicates by an index.
  * Lincheck's model checker runs such calls, and completions, in every interleaving it can reach:
  * each call must still report every future of {@code [a, b, a, c, b]} exactly once, in the order
  * first given, and leave no mark behind.
@@ -66,17 +66,12 @@ public class WaitDedupLincheck {
         b.setResult(2);
     }
 
-    /** No call left a mark taken: a probe can take every one. */
+    /** Once every call returned: no mark is left set, and the marks are free for the next call. */
     @Operation
     public boolean marksFree() {
-        Object probe = new Object();
-        boolean free = true;
+        boolean free = FutureSet.marksFree();
         for (Future<Integer> f : distinct) {
-            if (f.claim(probe)) {
-                f.unclaim(probe);
-            } else {
-                free = false;
-            }
+            free &= !f.isMarked();
         }
         return free;
     }
