@@ -143,7 +143,7 @@ final class FutureSet<F> extends AbstractSet<F> {
     /** {@link #distinct} without the marks: through an identity index, which then also serves {@link #contains}. */
     static <F extends Future<?>> FutureSet<F> distinctByIndex(Collection<? extends F> fs) {
         Chunks out = new Chunks(fs.size());
-        Index seen = new Index(fs.size());
+        Index seen = new Index(Math.min(fs.size(), CHUNK)); // grows as needed: size() may overstate
         int done = 0;
         for (F f : fs) {
             Objects.requireNonNull(f, "a future in fs is null");

@@ -121,6 +121,32 @@ class FutureSetTest {
     }
 
     @Test
+    @DisplayName("a collection whose size() overstates (here Integer.MAX_VALUE) is de-duplicated by either path without sizing a table by it")
+    void overstatedSize() throws ReflectiveOperationException {
+        Future<Object> a = new Future<>(), b = new Future<>();
+        java.util.Collection<Future<Object>> overstated = new java.util.AbstractCollection<>() {
+            @Override
+            public java.util.Iterator<Future<Object>> iterator() {
+                return List.of(a, b, a).iterator();
+            }
+
+            @Override
+            public int size() {
+                return Integer.MAX_VALUE;
+            }
+        };
+        assertEquals(List.of(a, b), List.copyOf(FutureSet.distinct(overstated)));
+        FutureSet<Future<Object>> byIndex = FutureSet.distinctByIndex(overstated);
+        assertEquals(List.of(a, b), List.copyOf(byIndex));
+        Field index = FutureSet.class.getDeclaredField("index");
+        index.setAccessible(true);
+        Field capacity = FutureSet.Index.class.getDeclaredField("capacity");
+        capacity.setAccessible(true);
+        int slots = (int) capacity.get(index.get(byIndex));
+        assertTrue(slots <= 2 * FutureSet.CHUNK, "an index of " + slots + " slots for 2 futures");
+    }
+
+    @Test
     @DisplayName("the index of a FutureSet of 300,000 futures and its order hold no array longer than 16K references (none is a G1 humongous object)")
     void noLargeArray() throws ReflectiveOperationException {
         int n = 300_000;
