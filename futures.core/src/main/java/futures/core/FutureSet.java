@@ -59,8 +59,10 @@ final class FutureSet<F> extends AbstractSet<F> {
     /**
      * How many of the futures {@link #distinct} saw done as it built this set, each seen once
      * during that call (done never reverts, so at least that many are done now); -1 for a set
-     * {@code distinct} did not build here (one {@code wait} returned, passed back in), whose
-     * futures must be looked at again. Lets {@code wait} with no time to wait, and
+     * {@code distinct} did not build. A set {@code wait} returned and that is passed back in is
+     * returned by {@code distinct} as it is, with the count of the call that built it, which may
+     * be old: only a count equal to the size is still true then, so a caller that needs the
+     * count of its own call must check that {@code distinct} built the set for it. Lets {@code wait} with no time to wait, and
      * {@code asCompleted} over futures all done, skip a pass over the futures: at 10^6 futures
      * each pass is tens of megabytes read from memory, not from the caches.
      */
@@ -108,10 +110,11 @@ final class FutureSet<F> extends AbstractSet<F> {
         if (!MARKS_OWNED.compareAndSet(false, true)) {
             return distinctByIndex(fs);
         }
-        Chunks out = new Chunks(fs.size());
+        Chunks out = null;
         Future<?> pending = null; // marked but maybe not yet in out (out.add can run out of memory)
         int done = 0;
-        try {
+        try { // from here on: fs.size() is the user's code, and new Chunks can run out of memory
+            out = new Chunks(fs.size());
             for (F f : fs) {
                 Objects.requireNonNull(f, "a future in fs is null");
                 if (f.mark()) {
@@ -124,7 +127,7 @@ final class FutureSet<F> extends AbstractSet<F> {
                 }
             }
         } finally {
-            for (int k = out.size() - 1; k >= 0; k--) {
+            for (int k = out == null ? -1 : out.size() - 1; k >= 0; k--) {
                 ((Future<?>) out.get(k)).unmark();
             }
             if (pending != null) {

@@ -79,7 +79,9 @@ public final class Futures {
         long nanos = Future.toNanos(timeout);
         FutureSet<F> unique = FutureSet.distinct(fs);
         if (nanos <= 0) { // no waiting: what distinct saw is the one observation of each future
-            return partition(unique, unique.doneWhenBuilt());
+            // unless fs is a set an earlier wait returned: distinct returns it as it is, with the
+            // count of that earlier call, stale now (Python's polling loop over not_done)
+            return partition(unique, unique == fs ? -1 : unique.doneWhenBuilt());
         }
         if (!satisfied(unique, returnWhen)) {
             new Waiter(unique, returnWhen).await(nanos);
@@ -404,6 +406,7 @@ public final class Futures {
             FutureSet.Chunks hookedAt = null;
             Inbox box = inbox;
             // All seen done as distinct built fs (done never reverts): nothing to listen to, no pass.
+            // Also right for a set an earlier wait returned, whose count may be old: all were done then.
             int scan = fs.doneWhenBuilt() == n ? 0 : n;
             try {
                 for (int i = 0; i < scan; i++) {

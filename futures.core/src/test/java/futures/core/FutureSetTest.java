@@ -87,6 +87,21 @@ class FutureSetTest {
     }
 
     @Test
+    @DisplayName("de-duplication frees the marks also when the input's size() throws")
+    void marksGivenBackWhenSizeThrows() {
+        Future<Object> a = new Future<>();
+        List<Future<Object>> input = new ArrayList<>(List.of(a)) {
+            @Override
+            public int size() {
+                throw new IllegalStateException("size() failed");
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> FutureSet.distinct(input));
+        assertTrue(FutureSet.marksFree(), "the marks stayed owned after the call ended");
+        assertFalse(a.isMarked(), "a mark was left set");
+    }
+
+    @Test
     @DisplayName("a call made while another owns the marks (here from inside the input's iterator) de-duplicates by index; both get every future once, in order")
     void callWhileTheMarksAreOwned() {
         Future<Object> a = new Future<>(), b = new Future<>(), c = new Future<>();

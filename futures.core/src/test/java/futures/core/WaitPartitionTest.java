@@ -67,4 +67,33 @@ class WaitPartitionTest {
         assertEquals(2, seen[0]);
         assertEquals("12", order.toString());
     }
+    @Test
+    @DisplayName("wait with a zero timeout over the notDone of an earlier wait, Python's polling loop, reports the futures that completed since as done")
+    void zeroTimeoutOverNotDoneLooksAgain() {
+        Future<Object> a = new Future<>(), b = new Future<>();
+        DoneAndNotDone<Future<Object>> first = Futures.wait(List.of(a, b), Duration.ZERO);
+        assertEquals(List.of(a, b), List.copyOf(first.notDone()));
+        a.setResult(1);
+        DoneAndNotDone<Future<Object>> second = Futures.wait(first.notDone(), Duration.ZERO, ReturnWhen.FIRST_COMPLETED);
+        assertEquals(List.of(a), List.copyOf(second.done()));
+        assertEquals(List.of(b), List.copyOf(second.notDone()));
+        b.setResult(2);
+        DoneAndNotDone<Future<Object>> third = Futures.wait(second.notDone(), Duration.ZERO);
+        assertEquals(List.of(b), List.copyOf(third.done()));
+        assertEquals(List.of(), List.copyOf(third.notDone()));
+    }
+
+    @Test
+    @DisplayName("asCompleted over the notDone of an earlier zero-timeout wait yields first the futures that completed since")
+    void asCompletedOverNotDoneLooksAgain() {
+        Future<Object> a = new Future<>(), b = new Future<>();
+        DoneAndNotDone<Future<Object>> first = Futures.wait(List.of(a, b), Duration.ZERO);
+        b.setResult(2);
+        a.setResult(1);
+        StringBuilder order = new StringBuilder();
+        for (Future<Object> f : Futures.asCompleted(first.notDone(), Duration.ZERO)) {
+            order.append(f.resultNow());
+        }
+        assertEquals("12", order.toString());
+    }
 }

@@ -67,6 +67,12 @@ public final class WorkerMain {
         Thread reader = new Thread(new Reader(channel, inbox), "futures-worker-reader");
         reader.setDaemon(true);
         reader.start();
+        // The warm-up overlaps the connecting only: no user code (initializer, task) runs beside it,
+        // so a JVM-wide serial filter an initializer installs never sees the warm-up's stream, and
+        // the user's code sees the JVM as without a warm-up. Holding no class-initialization lock
+        // here, this thread cannot be part of a deadlock with it; what could hang it would hang the
+        // first deserialization just the same.
+        awaitEnd(warmUp);
 
         Thread watch = null;
         while (true) {
@@ -91,6 +97,21 @@ public final class WorkerMain {
                 watch.setDaemon(true);
                 watch.start();
             }
+        }
+    }
+
+    /** Waits until {@code t} has ended; an interrupt does not stop the wait (nothing interrupts this thread on purpose). */
+    private static void awaitEnd(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -259,7 +280,8 @@ public final class WorkerMain {
      * {@code SecureRandom}) and ~50 ms of this, one after the other before; side by side on two
      * cores now. It shares no state with the other threads: what it warms is the JVM's own class
      * initialization, which the JVM makes safe across threads (a thread that needs a class another
-     * is initializing waits for it). Any failure is ignored: the real task then pays the cost.
+     * is initializing waits for it). Any failure is ignored: the real task then pays the cost. The
+     * main thread waits for its end before it runs the first frame, so it never runs beside user code.
      */
     private static final class WarmUp implements Runnable {
         @Override
