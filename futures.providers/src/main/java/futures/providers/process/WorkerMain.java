@@ -59,9 +59,7 @@ public final class WorkerMain {
             halt(64);
         }
         long parent = Long.parseLong(args[1]);
-        Thread warmUp = new Thread(new WarmUp(), "futures-worker-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.start();
+        Thread warmUp = startWarmUp();
         FrameChannel channel = new FrameChannel(connect(UnixDomainSocketAddress.of(Path.of(args[0])), parent));
         LinkedBlockingQueue<FrameChannel.Frame> inbox = new LinkedBlockingQueue<>();
         Thread reader = new Thread(new Reader(channel, inbox), "futures-worker-reader");
@@ -72,7 +70,9 @@ public final class WorkerMain {
         // the user's code sees the JVM as without a warm-up. Holding no class-initialization lock
         // here, this thread cannot be part of a deadlock with it; what could hang it would hang the
         // first deserialization just the same.
-        awaitEnd(warmUp);
+        if (warmUp != null) {
+            awaitEnd(warmUp);
+        }
 
         Thread watch = null;
         while (true) {
@@ -101,6 +101,18 @@ public final class WorkerMain {
     }
 
     /** Waits until {@code t} has ended; an interrupt does not stop the wait (nothing interrupts this thread on purpose). */
+    /** Starts the {@link WarmUp} thread, or returns null if no thread can be made: it is only an optimization. */
+    private static Thread startWarmUp() {
+        try {
+            Thread t = new Thread(new WarmUp(), "futures-worker-warm-up");
+            t.setDaemon(true);
+            t.start();
+            return t;
+        } catch (Throwable noThread) { // OutOfMemoryError: unable to create native thread
+            return null;
+        }
+    }
+
     private static void awaitEnd(Thread t) {
         boolean interrupted = false;
         while (t.isAlive()) {
