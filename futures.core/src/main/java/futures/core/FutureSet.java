@@ -62,9 +62,10 @@ final class FutureSet<F> extends AbstractSet<F> {
      * {@code distinct} did not build. A set {@code wait} returned and that is passed back in is
      * returned by {@code distinct} as it is, with the count of the call that built it, which may
      * be old: only a count equal to the size is still true then, so a caller that needs the
-     * count of its own call must check that {@code distinct} built the set for it. Lets {@code wait} with no time to wait, and
-     * {@code asCompleted} over futures all done, skip a pass over the futures: at 10^6 futures
-     * each pass is tens of megabytes read from memory, not from the caches.
+     * count of its own call must check that {@code distinct} built the set for it. Lets
+     * {@code wait} with no time to wait, and {@code asCompleted} over futures all done, skip a
+     * pass over the futures: at 10^6 futures each pass is tens of megabytes read from memory,
+     * not from the caches.
      */
     int doneWhenBuilt() {
         return doneWhenBuilt;
