@@ -66,7 +66,10 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      * happened before the swap and the completer sees and wakes it.
      */
 
-    private static final System.Logger LOG = System.getLogger(Future.class.getName());
+    /** The logger, made on first use: a JVM's first {@code System.getLogger} sets up java.util.logging (20-30 ms). */
+    private static final class Log {
+        static final System.Logger LOG = System.getLogger(Future.class.getName());
+    }
 
     /** Null, so that a future seen through a data race before construction ends reads as pending. */
     private static final Object PENDING = null;
@@ -592,7 +595,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
             try {
                 internal.action().run();
             } catch (Throwable e) {
-                LOG.log(Level.ERROR, "internal future listener threw", e);
+                Log.LOG.log(Level.ERROR, "internal future listener threw", e);
             }
             return true;
         }
@@ -608,7 +611,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         try {
             callback.accept(this);
         } catch (Throwable e) {
-            LOG.log(Level.WARNING, () -> "exception calling callback for " + this, e);
+            Log.LOG.log(Level.WARNING, () -> "exception calling callback for " + this, e);
         }
     }
 

@@ -17,17 +17,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Why not a {@code LinkedHashSet}: it hashes every future into one table, and at 10^5 futures
  * that table is a single 1 MB array, a <em>humongous</em> allocation for the G1 collector (above
- * half a region; regions are 1 MB for heaps up to 2 GB), and every insertion is a cache miss in
- * it; {@code wait} and {@code asCompleted} grew 75-114x per factor of 10 in the benchmarks. Here
- * the de-duplication usually hashes nothing: each future carries a mark, which one call at a time
- * owns and sets with plain writes ({@link #distinct}), so the cost per future is two touches of
- * the future itself, with no locked instruction. The order is kept in {@link Chunks}, and the identity index that {@link #contains}
- * needs is built only when first asked for, split into segments; no array here ever exceeds
- * {@link #CHUNK} references (64 KB with compressed references).
+ * half a region; regions are 1 MB for heaps up to 2 GB), and every insertion is a cache miss in it;
+ * {@code wait} and {@code asCompleted} grew 75-114x per factor of 10 in the benchmarks. Here the
+ * de-duplication usually hashes nothing: each future carries a mark, which one call at a time owns
+ * and sets with plain writes ({@link #distinct}), so the cost per future is two touches of the
+ * future itself, with no locked instruction. The order is kept in {@link Chunks}, and the identity
+ * index that {@link #contains} needs is built only when first asked for, split into segments; no
+ * array here ever exceeds {@link #CHUNK} references (64 KB with compressed references).
  *
  * <p>Thread-safety: the marks are owned by one {@code distinct} call at a time
- * ({@link #MARKS_OWNED}). A set is built by one thread, then published through a final field or another
- * happens-before edge (as {@link DoneAndNotDone} and the iterators do) and only read. The lazy
+ * ({@link #MARKS_OWNED}). A set is built by one thread, then published through a final field or
+ * another happens-before edge (as {@link DoneAndNotDone} and the iterators do) and only read. The lazy
  * index is a benign race: any thread may build it, each builds the same content from the
  * immutable order, and it is published through a volatile field.
  */

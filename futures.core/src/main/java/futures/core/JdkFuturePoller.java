@@ -35,7 +35,10 @@ final class JdkFuturePoller {
     static final long FIRST_MILLIS = 1;
     static final long MAX_MILLIS = 50;
 
-    private static final System.Logger LOG = System.getLogger(JdkFuturePoller.class.getName());
+    /** The logger, made on first use: a JVM's first {@code System.getLogger} sets up java.util.logging (20-30 ms). */
+    private static final class Log {
+        static final System.Logger LOG = System.getLogger(JdkFuturePoller.class.getName());
+    }
     private static final DelayQueue<Entry> due = new DelayQueue<>();
     private static final AtomicInteger threadsStarted = new AtomicInteger();
 
@@ -85,7 +88,7 @@ final class JdkFuturePoller {
                     due.add(e);
                 }
             } catch (Throwable t) {
-                LOG.log(Level.ERROR, "watching a JDK future failed", t);
+                Log.LOG.log(Level.ERROR, "watching a JDK future failed", t);
             }
         }
     }

@@ -60,7 +60,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is settled exactly once: run and reported, dropped as cancelled, or failed.
  */
 final class ProcessPool implements WorkerPool {
-    private static final System.Logger LOG = System.getLogger(ProcessPool.class.getName());
+    /** The logger, made on first use: a JVM's first {@code System.getLogger} sets up java.util.logging (20-30 ms). */
+    private static final class Log {
+        static final System.Logger LOG = System.getLogger(ProcessPool.class.getName());
+    }
     private static final AtomicInteger POOLS = new AtomicInteger();
     /** A worker that has not connected this long after its start is killed and breaks the pool. */
     static final long CONNECT_TIMEOUT_SECONDS = 120;
@@ -406,7 +409,7 @@ final class ProcessPool implements WorkerPool {
                 Files.deleteIfExists(argFile);
                 Files.deleteIfExists(dir);
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "could not delete " + dir, e);
+                Log.LOG.log(System.Logger.Level.DEBUG, "could not delete " + dir, e);
             }
         }
     }
@@ -652,7 +655,7 @@ final class ProcessPool implements WorkerPool {
             if (broken == null) {
                 brokenCause = why;
                 broken = message;
-                LOG.log(System.Logger.Level.DEBUG, message);
+                Log.LOG.log(System.Logger.Level.DEBUG, message);
             }
             for (Entry e : queue) {
                 failed.add(e.item());
