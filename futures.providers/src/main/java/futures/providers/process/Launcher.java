@@ -5,18 +5,24 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Builds the command line of a child JVM that can load the same classes as this one: the same
@@ -157,10 +163,7 @@ final class Launcher {
      * workers' sockets. It is short, since a Unix-domain socket path must stay under 108 bytes.
      */
     static Path privateDirectory() throws IOException {
-        Path base = Path.of(System.getProperty("java.io.tmpdir"));
-        if (base.toAbsolutePath().toString().length() > 60) {
-            base = Path.of("/tmp");
-        }
+        Path base = baseDirectory();
         if (isWindows()) {
             return Files.createTempDirectory(base, "futures-");
         }
@@ -186,6 +189,88 @@ final class Launcher {
 
     private static final AtomicLong DIRECTORIES = new AtomicLong();
 
+    /** Where the private directories go: {@code java.io.tmpdir}, or {@code /tmp} if that path is long. */
+    static Path baseDirectory() {
+        Path base = Path.of(System.getProperty("java.io.tmpdir"));
+        return base.toAbsolutePath().toString().length() > 60 ? Path.of("/tmp") : base;
+    }
+
+    /** The argfile's name in a pool's private directory. */
+    static final String ARG_FILE = "worker.args";
+
+    /** A private directory's name ({@code futures-<pid>-<hex>}, POSIX) and a worker's socket in it. */
+    private static final Pattern DIRECTORY_NAME = Pattern.compile("futures-(\\d{1,19})-[0-9a-f]{1,16}");
+    private static final Pattern SOCKET_NAME = Pattern.compile("w\\d{1,10}\\.sock");
+
+    /**
+     * Removes the private directories that pools of JVMs now gone left behind: a JVM killed with
+     * SIGKILL, or one that crashed, cannot remove its own (as the JVM itself does with the
+     * {@code hsperfdata} files of dead JVMs). Removed: a directory (not a link) in {@code base}
+     * named {@code futures-<pid>-<hex>}, owned by this user, whose pid is no live process (a
+     * zombie or a reused pid counts as live: it is left for a later sweep), holding nothing but
+     * what a pool puts there (its argfile and workers' sockets). Anything else is left alone, and
+     * any failure ends the sweep quietly: it is housekeeping.
+     *
+     * @param own this JVM's own private directory: its owner is "this user", its parent the base
+     * @return how many directories were removed
+     */
+    static int sweepStaleDirectories(Path own) {
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(own.getParent(), "futures-*")) {
+            UserPrincipal me = Files.getOwner(own, LinkOption.NOFOLLOW_LINKS);
+            for (Path d : entries) {
+                Matcher m = DIRECTORY_NAME.matcher(d.getFileName().toString());
+                if (!m.matches() || d.equals(own) || !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                long pid;
+                try {
+                    pid = Long.parseLong(m.group(1));
+                } catch (NumberFormatException tooLarge) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).isPresent()) {
+                    continue;
+                }
+                if (!me.equals(Files.getOwner(d, LinkOption.NOFOLLOW_LINKS)) || !onlyPoolFiles(d)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
+                    for (Path f : files) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(d);
+                removed++;
+            }
+        } catch (IOException | RuntimeException e) {
+            // housekeeping only
+        }
+        return removed;
+    }
+
+    private static final AtomicBoolean SWEPT = new AtomicBoolean();
+
+    /** {@link #sweepStaleDirectories} the first time a JVM calls this (POSIX only); later calls do nothing. */
+    static void sweepStaleDirectoriesOnce(Path own) {
+        if (!isWindows() && SWEPT.compareAndSet(false, true)) {
+            sweepStaleDirectories(own);
+        }
+    }
+
+    private static boolean onlyPoolFiles(Path dir) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (!(name.equals(ARG_FILE) || SOCKET_NAME.matcher(name).matches())
+                        || Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /**
      * Writes {@code args} to an argfile the java launcher reads with {@code @file}: each argument
      * quoted, with backslashes and quotes escaped.
@@ -203,7 +288,7 @@ final class Launcher {
             }
             sb.append("\"\n");
         }
-        Path file = dir.resolve("worker.args");
+        Path file = dir.resolve(ARG_FILE);
         Files.writeString(file, sb, StandardCharsets.UTF_8);
         return file;
     }

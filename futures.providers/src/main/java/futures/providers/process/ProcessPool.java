@@ -443,6 +443,8 @@ final class ProcessPool implements WorkerPool {
             if (kill) {
                 process.destroyForcibly();
             }
+            // While the worker's JVM starts: once per JVM, remove what pools of dead JVMs left.
+            Launcher.sweepStaleDirectoriesOnce(dir);
             // Bound after the start, so that the first socket of a fresh parent JVM (~50 ms: the
             // JDK makes a SecureRandom for Unix-domain sockets) overlaps the worker's own start;
             // the worker retries its connect until the socket is there.

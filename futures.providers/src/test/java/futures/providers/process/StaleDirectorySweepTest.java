@@ -1,0 +1,58 @@
+package futures.providers.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pool's private directory outlives a JVM killed with SIGKILL (ParentKilledTest leaves one per
+ * run): the next JVM's first pool removes such directories, and nothing else.
+ */
+class StaleDirectorySweepTest {
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @DisplayName("the sweep removes the directory of a pool whose JVM is gone, and leaves live JVMs' directories, unknown files, links and other names alone")
+    void sweepRemovesOnlyStaleDirectories(@TempDir Path base) throws Exception {
+        assumeFalse(System.getProperty("os.name", "").startsWith("Windows"), "POSIX names and permissions");
+        long me = ProcessHandle.current().pid();
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor(); // reaped by the JDK: its pid names no process now
+        long dead = gone.pid();
+
+        Path own = Files.createDirectory(base.resolve("futures-" + me + "-1"));
+        Path stale = poolDirectory(base, "futures-" + dead + "-abc");
+        Files.writeString(stale.resolve("w0.sock"), "a socket left by a worker that was connecting");
+        Path unknownFile = poolDirectory(base, "futures-" + dead + "-abd");
+        Files.writeString(unknownFile.resolve("notes.txt"), "not a pool's file");
+        Path live = poolDirectory(base, "futures-" + me + "-abe");
+        Path target = poolDirectory(base, "elsewhere");
+        Path link = Files.createSymbolicLink(base.resolve("futures-" + dead + "-abf"), target);
+        Path otherName = poolDirectory(base, "futures-notapid-abc");
+
+        assertEquals(1, Launcher.sweepStaleDirectories(own));
+
+        assertFalse(Files.exists(stale), "the stale directory is removed");
+        assertTrue(Files.exists(unknownFile.resolve("notes.txt")), "a directory holding a file no pool makes stays");
+        assertTrue(Files.exists(live.resolve(Launcher.ARG_FILE)), "a live JVM's directory stays");
+        assertTrue(Files.isSymbolicLink(link) && Files.exists(target.resolve(Launcher.ARG_FILE)),
+                "a link is neither followed nor removed");
+        assertTrue(Files.exists(otherName.resolve(Launcher.ARG_FILE)), "another name stays");
+        assertTrue(Files.isDirectory(own), "this JVM's own directory stays");
+    }
+
+    private static Path poolDirectory(Path base, String name) throws Exception {
+        Path d = Files.createDirectory(base.resolve(name));
+        Files.writeString(d.resolve(Launcher.ARG_FILE), "\"-cp\"\n");
+        return d;
+    }
+}
