@@ -5,11 +5,15 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -205,17 +209,23 @@ final class Launcher {
     /**
      * Removes the private directories that pools of JVMs now gone left behind: a JVM killed with
      * SIGKILL, or one that crashed, cannot remove its own (as the JVM itself does with the
-     * {@code hsperfdata} files of dead JVMs). Removed: a directory (not a link) in {@code base}
-     * named {@code futures-<pid>-<hex>}, owned by this user, whose pid is no live process (a
-     * zombie or a reused pid counts as live: it is left for a later sweep), holding nothing but
-     * what a pool puts there (its argfile and workers' sockets). Anything else is left alone, and
-     * any failure ends the sweep quietly: it is housekeeping.
+     * {@code hsperfdata} files of dead JVMs). Removed: a directory (not a link) beside
+     * {@code own} named {@code futures-<pid>-<hex>}, owned by this user, whose pid is no live
+     * process (a zombie or a reused pid counts as live: it is left for a later sweep), unchanged
+     * for {@link #STALE_AFTER_MILLIS}, holding nothing but what a pool puts there (its argfile
+     * and workers' sockets), and whose argfile this JVM can lock (a live pool holds that lock,
+     * see {@link #lockArgFile}). Anything else is left alone, and any failure ends the sweep
+     * quietly: it is housekeeping.
      *
      * @param own this JVM's own private directory: its owner is "this user", its parent the base
      * @return how many directories were removed
      */
     static int sweepStaleDirectories(Path own) {
         int removed = 0;
+        if (ProcessHandle.of(ProcessHandle.current().pid()).isEmpty()) {
+            return 0; // pids cannot be looked up here (no /proc?): every pool would look dead
+        }
+        long youngest = System.currentTimeMillis() - STALE_AFTER_MILLIS;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(own.getParent(), "futures-*")) {
             UserPrincipal me = Files.getOwner(own, LinkOption.NOFOLLOW_LINKS);
             for (Path d : entries) {
@@ -232,16 +242,28 @@ final class Launcher {
                 if (ProcessHandle.of(pid).isPresent()) {
                     continue;
                 }
-                if (!me.equals(Files.getOwner(d, LinkOption.NOFOLLOW_LINKS)) || !onlyPoolFiles(d)) {
+                if (!me.equals(Files.getOwner(d, LinkOption.NOFOLLOW_LINKS)) || !onlyPoolFiles(d)
+                        || Files.getLastModifiedTime(d, LinkOption.NOFOLLOW_LINKS).toMillis() > youngest) {
                     continue;
                 }
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
-                    for (Path f : files) {
-                        Files.deleteIfExists(f);
+                // The lock tells a live pool in another PID namespace sharing this directory
+                // (containers sharing /tmp), whose pid means nothing here: it holds the lock.
+                try (FileChannel arg = FileChannel.open(d.resolve(ARG_FILE), StandardOpenOption.WRITE,
+                                LinkOption.NOFOLLOW_LINKS);
+                        FileLock lock = arg.tryLock()) {
+                    if (lock == null) {
+                        continue;
                     }
+                    try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
+                        for (Path f : files) {
+                            Files.deleteIfExists(f);
+                        }
+                    }
+                    Files.deleteIfExists(d);
+                    removed++;
+                } catch (IOException | OverlappingFileLockException held) {
+                    // no argfile, or locked by this JVM: not ours to remove
                 }
-                Files.deleteIfExists(d);
-                removed++;
             }
         } catch (IOException | RuntimeException e) {
             // housekeeping only
@@ -250,6 +272,35 @@ final class Launcher {
     }
 
     private static final AtomicBoolean SWEPT = new AtomicBoolean();
+
+    /** A directory changed this recently is left alone: its pool may be between mkdir and locking its argfile. */
+    static final long STALE_AFTER_MILLIS = 60_000;
+
+    /**
+     * Opens and locks a pool's argfile for as long as the pool lives (the lock goes with the
+     * process): the sweep of a JVM that cannot see this JVM's pid (another PID namespace sharing
+     * the directory) then knows the pool is alive. Null if the file system cannot lock; the sweep
+     * then cannot lock it either and leaves it alone.
+     */
+    static FileChannel lockArgFile(Path argFile) {
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(argFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            if (ch.tryLock() != null) {
+                return ch;
+            }
+        } catch (IOException | RuntimeException e) {
+            // no locking here
+        }
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing held
+            }
+        }
+        return null;
+    }
 
     /** {@link #sweepStaleDirectories} the first time a JVM calls this (POSIX only); later calls do nothing. */
     static void sweepStaleDirectoriesOnce(Path own) {

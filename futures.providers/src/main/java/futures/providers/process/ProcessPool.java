@@ -175,6 +175,8 @@ final class ProcessPool implements WorkerPool {
     private final String java;
     private final Path dir;
     private final Path argFile;
+    /** Holds a lock on the argfile while the pool lives (see {@link Launcher#lockArgFile}); null if none. */
+    private final java.nio.channels.FileChannel argLock;
     /** Makes the writes that user threads would otherwise make (see {@link Sender}). */
     private final Sender sender;
     private final ClassCache cache;
@@ -216,6 +218,7 @@ final class ProcessPool implements WorkerPool {
             }
             this.argFile = Launcher.writeArgFile(dir, args);
             argFile.toFile().deleteOnExit();
+            this.argLock = Launcher.lockArgFile(argFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the process pool's private directory: " + e, e);
         }
@@ -406,6 +409,9 @@ final class ProcessPool implements WorkerPool {
         if (workers.isEmpty() && (shutdown || broken != null)) {
             lock.notifyAll();
             try {
+                if (argLock != null) {
+                    argLock.close(); // releases the lock: the directory goes next
+                }
                 Files.deleteIfExists(argFile);
                 Files.deleteIfExists(dir);
             } catch (IOException e) {

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -21,7 +24,7 @@ class StaleDirectorySweepTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    @DisplayName("the sweep removes the directory of a pool whose JVM is gone, and leaves live JVMs' directories, unknown files, links and other names alone")
+    @DisplayName("the sweep removes the directory of a pool whose JVM is gone, and leaves alone live JVMs' directories, locked or recent ones, unknown files, links and other names")
     void sweepRemovesOnlyStaleDirectories(@TempDir Path base) throws Exception {
         assumeFalse(System.getProperty("os.name", "").startsWith("Windows"), "POSIX names and permissions");
         long me = ProcessHandle.current().pid();
@@ -38,8 +41,17 @@ class StaleDirectorySweepTest {
         Path target = poolDirectory(base, "elsewhere");
         Path link = Files.createSymbolicLink(base.resolve("futures-" + dead + "-abf"), target);
         Path otherName = poolDirectory(base, "futures-notapid-abc");
+        Path young = poolDirectory(base, "futures-" + dead + "-abb");
+        Path locked = poolDirectory(base, "futures-" + dead + "-aba");
+        for (Path d : List.of(stale, unknownFile, live, target, otherName, locked)) {
+            Files.setLastModifiedTime(d, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        }
 
-        assertEquals(1, Launcher.sweepStaleDirectories(own));
+        // a pool alive in another PID namespace holds its argfile's lock (here: this JVM holds it)
+        try (FileChannel held = Launcher.lockArgFile(locked.resolve(Launcher.ARG_FILE))) {
+            assertTrue(held != null, "this file system can lock");
+            assertEquals(1, Launcher.sweepStaleDirectories(own));
+        }
 
         assertFalse(Files.exists(stale), "the stale directory is removed");
         assertTrue(Files.exists(unknownFile.resolve("notes.txt")), "a directory holding a file no pool makes stays");
@@ -48,6 +60,8 @@ class StaleDirectorySweepTest {
                 "a link is neither followed nor removed");
         assertTrue(Files.exists(otherName.resolve(Launcher.ARG_FILE)), "another name stays");
         assertTrue(Files.isDirectory(own), "this JVM's own directory stays");
+        assertTrue(Files.exists(young.resolve(Launcher.ARG_FILE)), "a directory changed in the last minute stays");
+        assertTrue(Files.exists(locked.resolve(Launcher.ARG_FILE)), "a directory whose argfile is locked stays");
     }
 
     private static Path poolDirectory(Path base, String name) throws Exception {
