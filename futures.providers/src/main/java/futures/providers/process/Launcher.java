@@ -280,9 +280,13 @@ final class Launcher {
      * Opens and locks a pool's argfile for as long as the pool lives (the lock goes with the
      * process): the sweep of a JVM that cannot see this JVM's pid (another PID namespace sharing
      * the directory) then knows the pool is alive. Null if the file system cannot lock; the sweep
-     * then cannot lock it either and leaves it alone.
+     * then cannot lock it either and leaves it alone. Null on Windows, where there is no sweep and
+     * a lock is mandatory: the worker's java launcher could not read the locked argfile.
      */
     static FileChannel lockArgFile(Path argFile) {
+        if (isWindows()) {
+            return null;
+        }
         FileChannel ch = null;
         try {
             ch = FileChannel.open(argFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);

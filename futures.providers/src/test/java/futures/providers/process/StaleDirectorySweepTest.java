@@ -2,9 +2,12 @@ package futures.providers.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +65,78 @@ class StaleDirectorySweepTest {
         assertTrue(Files.isDirectory(own), "this JVM's own directory stays");
         assertTrue(Files.exists(young.resolve(Launcher.ARG_FILE)), "a directory changed in the last minute stays");
         assertTrue(Files.exists(locked.resolve(Launcher.ARG_FILE)), "a directory whose argfile is locked stays");
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @DisplayName("a directory whose argfile another live process has locked stays, and goes once that process is gone")
+    void lockHeldByAnotherProcessKeepsTheDirectory(@TempDir Path base) throws Exception {
+        assumeFalse(System.getProperty("os.name", "").startsWith("Windows"), "POSIX names and permissions");
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path own = Files.createDirectory(base.resolve("futures-" + ProcessHandle.current().pid() + "-1"));
+        // the pid in the name is dead here, as a live pool's pid in another PID namespace would be
+        Path pool = poolDirectory(base, "futures-" + gone.pid() + "-abc");
+        Files.setLastModifiedTime(pool, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        Path holder = Files.writeString(base.resolve("Holder.java"), """
+                public class Holder {
+                    public static void main(String[] a) throws Exception {
+                        var ch = java.nio.channels.FileChannel.open(java.nio.file.Path.of(a[0]),
+                                java.nio.file.StandardOpenOption.WRITE);
+                        System.out.println(ch.tryLock() != null ? "locked" : "not locked");
+                        System.out.flush();
+                        System.in.read(); // until the test closes this process's input
+                    }
+                }
+                """);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                holder.toString(), pool.resolve(Launcher.ARG_FILE).toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+                assertEquals("locked", out.readLine());
+                assertEquals(0, Launcher.sweepStaleDirectories(own));
+                assertTrue(Files.exists(pool.resolve(Launcher.ARG_FILE)), "the live holder's directory stays");
+                p.getOutputStream().close();
+                assertEquals(0, p.waitFor());
+            }
+            assertEquals(1, Launcher.sweepStaleDirectories(own), "the lock went with its process");
+            assertFalse(Files.exists(pool));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    @DisplayName("an interrupted thread still locks its pool's argfile, and stays interrupted")
+    void interruptedThreadLocksTheArgFile(@TempDir Path base) throws Exception {
+        assumeFalse(System.getProperty("os.name", "").startsWith("Windows"), "no lock on Windows");
+        Path file = poolDirectory(base, "d").resolve(Launcher.ARG_FILE);
+        Thread.currentThread().interrupt();
+        FileChannel ch = null;
+        try {
+            ch = Launcher.lockArgFile(file);
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status is kept");
+            assertTrue(ch != null && ch.isOpen(), "the argfile is locked");
+        } finally {
+            Thread.interrupted();
+            if (ch != null) {
+                ch.close();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("on Windows the argfile is not locked: a lock there is mandatory and the worker's launcher must read the file")
+    void noLockOnWindows(@TempDir Path base) throws Exception {
+        Path file = poolDirectory(base, "d").resolve(Launcher.ARG_FILE);
+        String os = System.getProperty("os.name");
+        System.setProperty("os.name", "Windows 11");
+        try (FileChannel ch = Launcher.lockArgFile(file)) {
+            assertNull(ch);
+        } finally {
+            System.setProperty("os.name", os);
+        }
     }
 
     private static Path poolDirectory(Path base, String name) throws Exception {
