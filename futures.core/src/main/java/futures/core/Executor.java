@@ -64,11 +64,6 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * set; a settlement counts itself before it reads `shutdown`, and shutdown sets it before it reads
      * the count: so the last of them sees both, and no item enters for good after termination.
      */
-    /** The logger, made on first use: a JVM's first {@code System.getLogger} sets up java.util.logging (20-30 ms). */
-    private static final class Log {
-        static final System.Logger LOG = System.getLogger(Executor.class.getName());
-    }
-
     private final String name;
     private final WorkerPool pool;
     /** Null when the pool hands back its queue; see the invariants. */
@@ -162,7 +157,8 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         Future<Object> f = schedule(new Calls.Run(command));
         f.addDoneCallback(done -> {
             if (done.failed()) {
-                Log.LOG.log(Level.WARNING, "task given to execute() on " + this + " threw", done.exceptionNow());
+                Logs.log(Executor.class, Level.WARNING, "task given to execute() on " + this + " threw",
+                        done.exceptionNow());
             }
         });
     }

@@ -35,11 +35,6 @@ import java.util.concurrent.TimeoutException;
  * are guarded by the handle's monitor.
  */
 final class ExecutorServiceView implements ExecutorService {
-    /** The logger, made on first use: a JVM's first {@code System.getLogger} sets up java.util.logging (20-30 ms). */
-    private static final class Log {
-        static final System.Logger LOG = System.getLogger(Executor.class.getName());
-    }
-
     private final Executor executor;
     private final Set<Handle> running = ConcurrentHashMap.newKeySet();
 
@@ -63,7 +58,8 @@ final class ExecutorServiceView implements ExecutorService {
         Future<Object> f = executor.schedule(new ViewTask<>(new RunnableCall<>(command, null), new Handle()));
         f.addDoneCallback(done -> {
             if (done.failed()) {
-                Log.LOG.log(Level.WARNING, "task given to execute() on " + this + " threw", done.exceptionNow());
+                Logs.log(Executor.class, Level.WARNING, "task given to execute() on " + this + " threw",
+                        done.exceptionNow());
             }
             if ((done.failed() || done.cancelled()) && command instanceof java.util.concurrent.Future<?> jf
                     && !jf.isDone()) {

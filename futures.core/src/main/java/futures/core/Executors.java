@@ -35,10 +35,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * name; the others still load.
  */
 public final class Executors {
-    /** The logger, made on first use: a JVM's first {@code System.getLogger} sets up java.util.logging (20-30 ms). */
-    private static final class Log {
-        static final System.Logger LOG = System.getLogger(Executors.class.getName());
-    }
     /** Load failures whose stack trace was logged already; grows only by distinct failures (a concurrent set: add() decides who logs). */
     private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
 
@@ -142,10 +138,11 @@ public final class Executors {
                 String what = e.getMessage() + (e.getCause() != null ? " (" + e.getCause() + ")" : "");
                 // Discovery runs on every create: the stack trace is logged once per failure, a line after.
                 if (REPORTED.add(what)) {
-                    Log.LOG.log(Level.WARNING, "an executor provider failed to load and is skipped: " + what, e);
+                    Logs.log(Executors.class, Level.WARNING,
+                            "an executor provider failed to load and is skipped: " + what, e);
                 } else {
-                    Log.LOG.log(Level.WARNING, "an executor provider failed to load and is skipped: " + what
-                            + " (stack trace logged before)");
+                    Logs.log(Executors.class, Level.WARNING, "an executor provider failed to load and is skipped: "
+                            + what + " (stack trace logged before)", (Throwable) null);
                 }
                 failures.add(what);
                 continue;

@@ -66,11 +66,6 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      * happened before the swap and the completer sees and wakes it.
      */
 
-    /** The logger, made on first use: a JVM's first {@code System.getLogger} sets up java.util.logging (20-30 ms). */
-    private static final class Log {
-        static final System.Logger LOG = System.getLogger(Future.class.getName());
-    }
-
     /** Null, so that a future seen through a data race before construction ends reads as pending. */
     private static final Object PENDING = null;
     private static final Object RUNNING = new Sentinel("RUNNING");
@@ -595,7 +590,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
             try {
                 internal.action().run();
             } catch (Throwable e) {
-                Log.LOG.log(Level.ERROR, "internal future listener threw", e);
+                Logs.log(Future.class, Level.ERROR, "internal future listener threw", e);
             }
             return true;
         }
@@ -611,7 +606,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         try {
             callback.accept(this);
         } catch (Throwable e) {
-            Log.LOG.log(Level.WARNING, () -> "exception calling callback for " + this, e);
+            Logs.log(Future.class, Level.WARNING, () -> "exception calling callback for " + this, e);
         }
     }
 

@@ -35,10 +35,6 @@ final class JdkFuturePoller {
     static final long FIRST_MILLIS = 1;
     static final long MAX_MILLIS = 50;
 
-    /** The logger, made on first use: a JVM's first {@code System.getLogger} sets up java.util.logging (20-30 ms). */
-    private static final class Log {
-        static final System.Logger LOG = System.getLogger(JdkFuturePoller.class.getName());
-    }
     private static final DelayQueue<Entry> due = new DelayQueue<>();
     private static final AtomicInteger threadsStarted = new AtomicInteger();
 
@@ -88,7 +84,7 @@ final class JdkFuturePoller {
                     due.add(e);
                 }
             } catch (Throwable t) {
-                Log.LOG.log(Level.ERROR, "watching a JDK future failed", t);
+                Logs.log(JdkFuturePoller.class, Level.ERROR, "watching a JDK future failed", t);
             }
         }
     }

@@ -221,54 +221,68 @@ final class Launcher {
      * @return how many directories were removed
      */
     static int sweepStaleDirectories(Path own) {
-        int removed = 0;
         if (ProcessHandle.of(ProcessHandle.current().pid()).isEmpty()) {
             return 0; // pids cannot be looked up here (no /proc?): every pool would look dead
         }
         long youngest = System.currentTimeMillis() - STALE_AFTER_MILLIS;
+        int removed = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(own.getParent(), "futures-*")) {
             UserPrincipal me = Files.getOwner(own, LinkOption.NOFOLLOW_LINKS);
             for (Path d : entries) {
-                Matcher m = DIRECTORY_NAME.matcher(d.getFileName().toString());
-                if (!m.matches() || d.equals(own) || !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                long pid;
                 try {
-                    pid = Long.parseLong(m.group(1));
-                } catch (NumberFormatException tooLarge) {
-                    continue;
-                }
-                if (ProcessHandle.of(pid).isPresent()) {
-                    continue;
-                }
-                if (!me.equals(Files.getOwner(d, LinkOption.NOFOLLOW_LINKS)) || !onlyPoolFiles(d)
-                        || Files.getLastModifiedTime(d, LinkOption.NOFOLLOW_LINKS).toMillis() > youngest) {
-                    continue;
-                }
-                // The lock tells a live pool in another PID namespace sharing this directory
-                // (containers sharing /tmp), whose pid means nothing here: it holds the lock.
-                try (FileChannel arg = FileChannel.open(d.resolve(ARG_FILE), StandardOpenOption.WRITE,
-                                LinkOption.NOFOLLOW_LINKS);
-                        FileLock lock = arg.tryLock()) {
-                    if (lock == null) {
-                        continue;
+                    if (removeIfStale(d, own, me, youngest)) {
+                        removed++;
                     }
-                    try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
-                        for (Path f : files) {
-                            Files.deleteIfExists(f);
-                        }
-                    }
-                    Files.deleteIfExists(d);
-                    removed++;
-                } catch (IOException | OverlappingFileLockException held) {
-                    // no argfile, or locked by this JVM: not ours to remove
+                } catch (IOException | RuntimeException e) {
+                    // this one vanished, or is not ours to remove: the others are still looked at
                 }
             }
         } catch (IOException | RuntimeException e) {
             // housekeeping only
         }
         return removed;
+    }
+
+    private static boolean removeIfStale(Path d, Path own, UserPrincipal me, long youngest) throws IOException {
+        Matcher m = DIRECTORY_NAME.matcher(d.getFileName().toString());
+        if (!m.matches() || d.equals(own) || !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(m.group(1));
+        } catch (NumberFormatException tooLarge) {
+            return false;
+        }
+        if (ProcessHandle.of(pid).isPresent()
+                || !me.equals(Files.getOwner(d, LinkOption.NOFOLLOW_LINKS)) || !onlyPoolFiles(d)
+                || Files.getLastModifiedTime(d, LinkOption.NOFOLLOW_LINKS).toMillis() > youngest) {
+            return false;
+        }
+        // The lock tells a live pool in another PID namespace sharing this directory
+        // (containers sharing /tmp), whose pid means nothing here: it holds the lock.
+        try (FileChannel arg = FileChannel.open(d.resolve(ARG_FILE), StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS);
+                FileLock lock = arg.tryLock()) {
+            if (lock == null) {
+                return false;
+            }
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
+                for (Path f : files) {
+                    if (isPoolFile(f.getFileName().toString())) { // anything else keeps the directory
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
+            Files.deleteIfExists(d);
+            return true;
+        } catch (OverlappingFileLockException lockedByThisJvm) {
+            return false;
+        }
+    }
+
+    private static boolean isPoolFile(String name) {
+        return name.equals(ARG_FILE) || SOCKET_NAME.matcher(name).matches();
     }
 
     private static final AtomicBoolean SWEPT = new AtomicBoolean();
@@ -316,9 +330,7 @@ final class Launcher {
     private static boolean onlyPoolFiles(Path dir) throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
-                String name = f.getFileName().toString();
-                if (!(name.equals(ARG_FILE) || SOCKET_NAME.matcher(name).matches())
-                        || Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
+                if (!isPoolFile(f.getFileName().toString()) || Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
                     return false;
                 }
             }

@@ -60,9 +60,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is settled exactly once: run and reported, dropped as cancelled, or failed.
  */
 final class ProcessPool implements WorkerPool {
-    /** The logger, made on first use: a JVM's first {@code System.getLogger} sets up java.util.logging (20-30 ms). */
-    private static final class Log {
-        static final System.Logger LOG = System.getLogger(ProcessPool.class.getName());
+    /**
+     * Logs at DEBUG, never throwing: it runs while the pool breaks or cleans up, where an error of
+     * the logging itself must not escape. The logger is looked up only then (a JVM's first
+     * {@code System.getLogger} sets up java.util.logging, 20-30 ms; a pool that never breaks need
+     * not pay it).
+     */
+    private static void debug(String message, Throwable thrown) {
+        try {
+            System.getLogger(ProcessPool.class.getName()).log(System.Logger.Level.DEBUG, message, thrown);
+        } catch (Throwable ignored) {
+            // logging must not fail the pool
+        }
     }
     private static final AtomicInteger POOLS = new AtomicInteger();
     /** A worker that has not connected this long after its start is killed and breaks the pool. */
@@ -415,7 +424,7 @@ final class ProcessPool implements WorkerPool {
                 Files.deleteIfExists(argFile);
                 Files.deleteIfExists(dir);
             } catch (IOException e) {
-                Log.LOG.log(System.Logger.Level.DEBUG, "could not delete " + dir, e);
+                debug("could not delete " + dir, e);
             }
         }
     }
@@ -663,7 +672,7 @@ final class ProcessPool implements WorkerPool {
             if (broken == null) {
                 brokenCause = why;
                 broken = message;
-                Log.LOG.log(System.Logger.Level.DEBUG, message);
+                debug(message, null);
             }
             for (Entry e : queue) {
                 failed.add(e.item());
