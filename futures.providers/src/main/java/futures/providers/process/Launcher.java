@@ -254,6 +254,9 @@ final class Launcher {
         } catch (NumberFormatException tooLarge) {
             return false;
         }
+        // The pid check comes before the argfile is opened: this JVM's own pools carry its live
+        // pid, and closing a channel of a file this JVM has locked through another channel would
+        // drop that lock (POSIX locks belong to the process, and any close releases them).
         if (ProcessHandle.of(pid).isPresent()
                 || !me.equals(Files.getOwner(d, LinkOption.NOFOLLOW_LINKS)) || !onlyPoolFiles(d)
                 || Files.getLastModifiedTime(d, LinkOption.NOFOLLOW_LINKS).toMillis() > youngest) {
