@@ -11,12 +11,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -259,21 +257,19 @@ final class ClassCache {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(dir.getParent());
             try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE));
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(Launcher.OWNER_ONLY));
             } catch (java.nio.file.FileAlreadyExistsException raced) {
                 // made by another pool meanwhile: checked below like any existing one
             }
         }
         PosixFileAttributes at = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!at.isDirectory() || !at.permissions().equals(PRIVATE)
+        if (!at.isDirectory() || !at.permissions().equals(Launcher.OWNER_ONLY)
                 || !at.owner().getName().equals(System.getProperty("user.name"))) {
             return null;
         }
         return dir;
     }
 
-    private static final java.util.Set<PosixFilePermission> PRIVATE = EnumSet.of(
-            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 
     /**
      * The options for the next worker: use the archive if it is there; else, if no worker of this

@@ -175,8 +175,7 @@ final class Launcher {
         // measured) before the first worker can start. The name need not be secret: mkdir with
         // rwx------ either makes a new directory, or fails if anything (a link included) has the
         // name, and then the next name is tried.
-        FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------"));
+        FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
         long pid = ProcessHandle.current().pid();
         for (int attempt = 0; ; attempt++) {
             long n = DIRECTORIES.incrementAndGet() ^ (System.nanoTime() * 0x9e3779b97f4a7c15L);
@@ -193,6 +192,9 @@ final class Launcher {
 
     private static final AtomicLong DIRECTORIES = new AtomicLong();
 
+    /** {@code rwx------}: the mode of the pool's private directory and of the class-data cache's. */
+    static final Set<PosixFilePermission> OWNER_ONLY = Set.copyOf(PosixFilePermissions.fromString("rwx------"));
+
     /** Where the private directories go: {@code java.io.tmpdir}, or {@code /tmp} if that path is long. */
     static Path baseDirectory() {
         Path base = Path.of(System.getProperty("java.io.tmpdir"));
@@ -206,6 +208,11 @@ final class Launcher {
     private static final Pattern DIRECTORY_NAME = Pattern.compile("futures-(\\d{1,19})-[0-9a-f]{1,16}");
     private static final Pattern SOCKET_NAME = Pattern.compile("w\\d{1,10}\\.sock");
 
+    /** Where worker {@code index} of the pool with private directory {@code dir} finds its socket. */
+    static Path socketPath(Path dir, int index) {
+        return dir.resolve("w" + index + ".sock");
+    }
+
     /**
      * Removes the private directories that pools of JVMs now gone left behind: a JVM killed with
      * SIGKILL, or one that crashed, cannot remove its own (as the JVM itself does with the
@@ -214,8 +221,8 @@ final class Launcher {
      * process (a zombie or a reused pid counts as live: it is left for a later sweep), unchanged
      * for {@link #STALE_AFTER_MILLIS}, holding nothing but what a pool puts there (its argfile
      * and workers' sockets), and whose argfile this JVM can lock (a live pool holds that lock,
-     * see {@link #lockArgFile}). Anything else is left alone, and any failure ends the sweep
-     * quietly: it is housekeeping.
+     * see {@link #lockArgFile}). Anything else is left alone. Failures are quiet, since this is
+     * housekeeping: one directory's skips that directory, and one of the listing ends the sweep.
      *
      * @param own this JVM's own private directory: its owner is "this user", its parent the base
      * @return how many directories were removed

@@ -432,7 +432,7 @@ final class ProcessPool implements WorkerPool {
     // ------------------------------------------------------------------ a worker's thread
 
     private void runWorker(Worker w) {
-        Path socket = dir.resolve("w" + w.index + ".sock");
+        Path socket = Launcher.socketPath(dir, w.index);
         ServerSocketChannel server = null;
         Process process = null;
         String problem = null;

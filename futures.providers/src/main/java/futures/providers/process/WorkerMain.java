@@ -100,7 +100,6 @@ public final class WorkerMain {
         }
     }
 
-    /** Waits until {@code t} has ended; an interrupt does not stop the wait (nothing interrupts this thread on purpose). */
     /** Starts the {@link WarmUp} thread, or returns null if no thread can be made: it is only an optimization. */
     private static Thread startWarmUp() {
         try {
@@ -113,6 +112,7 @@ public final class WorkerMain {
         }
     }
 
+    /** Waits until {@code t} has ended; an interrupt does not stop the wait (nothing interrupts this thread on purpose). */
     private static void awaitEnd(Thread t) {
         boolean interrupted = false;
         while (t.isAlive()) {

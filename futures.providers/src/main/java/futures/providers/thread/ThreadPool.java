@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * to set. A thread is added to {@code threads} before it starts and removed only if it fails to
  * start (then the call that needed it is refused, unless a running worker took it already), so
  * {@code threads.size()} never exceeds {@code maxWorkers}; {@code full} is set once it reaches it
- * with the last thread started. Until then {@code idle} holds one permit per worker waiting on the queue (or about to), and
- * {@link #execute} runs under the lock to choose between an idle worker and a new one; once
+ * with the last thread started. Until then {@code idle} holds one permit per worker waiting on the
+ * queue (or about to), and {@link #execute} runs under the lock to choose between an idle worker
+ * and a new one; once
  * {@code full}, no thread is ever started again, so workers stop counting themselves idle and
  * {@code execute} takes no lock: it checks {@code shutdown} and {@code broken}, queues the item,
  * then reads them again. The second read is what keeps the lock's guarantee. A shutdown or a
