@@ -320,7 +320,9 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     public void shutdown(boolean wait, boolean cancelFutures) {
         shutdown = true;
         if (cancelFutures) {
-            cancelPending = true;
+            if (pending == null) { // a pool that hands back its queue: see cancelPending
+                cancelPending = true;
+            }
             cancelNotStarted();
         }
         checkTerminated();
@@ -615,7 +617,7 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
         @Override
         public boolean markRunning() {
-            if (owner.cancelPending && owner.pending == null) {
+            if (owner.cancelPending) {
                 cancel(); // shut down with cancelFutures=true: nothing the pool handed out starts any more
             }
             boolean run;

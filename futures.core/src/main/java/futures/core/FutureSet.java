@@ -59,13 +59,12 @@ final class FutureSet<F> extends AbstractSet<F> {
     /**
      * How many of the futures {@link #distinct} saw done as it built this set, each seen once
      * during that call (done never reverts, so at least that many are done now); -1 for a set
-     * {@code distinct} did not build. A set {@code wait} returned and that is passed back in is
-     * returned by {@code distinct} as it is, with the count of the call that built it, which may
-     * be old: only a count equal to the size is still true then, so a caller that needs the
-     * count of its own call must check that {@code distinct} built the set for it. Lets
-     * {@code wait} with no time to wait, and {@code asCompleted} over futures all done, skip a
-     * pass over the futures: at 10^6 futures each pass is tens of megabytes read from memory,
-     * not from the caches.
+     * {@code distinct} did not build in the caller's own call. Only the call that built a set sees
+     * a count: the sets {@code wait} returns carry none ({@link #published}), so one passed back
+     * in (Python's polling loop over {@code not_done}) is looked at again. Lets {@code wait} with
+     * no time to wait, and {@code asCompleted} over futures all done, skip a pass over the
+     * futures: at 10^6 futures each pass is tens of megabytes read from memory, not from the
+     * caches.
      */
     int doneWhenBuilt() {
         return doneWhenBuilt;
@@ -137,6 +136,19 @@ final class FutureSet<F> extends AbstractSet<F> {
             MARKS_OWNED.set(false);
         }
         return new FutureSet<>(out, done);
+    }
+
+    /**
+     * This set as {@code wait} hands it out: the same futures, without this call's done count,
+     * which would be stale for a later call given the set back. Shares the order and any index.
+     */
+    FutureSet<F> published() {
+        if (doneWhenBuilt < 0) {
+            return this;
+        }
+        FutureSet<F> copy = new FutureSet<>(order, -1);
+        copy.index = index;
+        return copy;
     }
 
     /** Whether no call owns the marks now; for tests. */

@@ -78,10 +78,11 @@ public final class Futures {
         Objects.requireNonNull(returnWhen, "returnWhen");
         long nanos = Future.toNanos(timeout);
         FutureSet<F> unique = FutureSet.distinct(fs);
-        if (nanos <= 0) { // no waiting: what distinct saw is the one observation of each future
-            // unless fs is a set an earlier wait returned: distinct returns it as it is, with the
-            // count of that earlier call, stale now (Python's polling loop over not_done)
-            return partition(unique, unique == fs ? -1 : unique.doneWhenBuilt());
+        int seenDone = unique.doneWhenBuilt();
+        if (nanos <= 0 || seenDone == unique.size()) {
+            // no waiting (no time, or all done: done never reverts): what distinct saw is the one
+            // observation of each future
+            return partition(unique, seenDone);
         }
         if (!satisfied(unique, returnWhen)) {
             new Waiter(unique, returnWhen).await(nanos);
@@ -108,10 +109,10 @@ public final class Futures {
             }
         }
         if (doneCount == 0) {
-            return new DoneAndNotDone<>(FutureSet.empty(), unique);
+            return new DoneAndNotDone<>(FutureSet.empty(), unique.published());
         }
         if (doneCount == unique.size()) { // done never reverts, so they are all still done
-            return new DoneAndNotDone<>(unique, FutureSet.empty());
+            return new DoneAndNotDone<>(unique.published(), FutureSet.empty());
         }
         FutureSet.Chunks done = new FutureSet.Chunks(doneCount);
         FutureSet.Chunks notDone = new FutureSet.Chunks(unique.size() - doneCount);
@@ -274,7 +275,7 @@ public final class Futures {
             try { // also around the installing: an error half-way (out of memory) leaves no listener behind
                 for (int i = 0; i < n; i++) {
                     Future<?> f = fs.get(i);
-                    Object handle = f.addListener(() -> fired(f));
+                    Object handle = f.done() ? null : f.addListener(() -> fired(f));
                     if (handle == null) { // already done: counts now
                         fired(f);
                     } else {
@@ -333,7 +334,6 @@ public final class Futures {
         }
     }
 
-    /** Removes the listeners of an asCompleted call; run once, at the end or by the cleaner. */
     /**
      * The listeners one wait or asCompleted call installed: futures and their handles side by
      * side (nothing for futures that were done already, so a call over done futures allocates
