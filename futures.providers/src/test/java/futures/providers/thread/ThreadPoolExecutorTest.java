@@ -90,8 +90,10 @@ class ThreadPoolExecutorTest {
                     return null;
                 }));
             }
-            await(() -> current.get() == max, max + " calls run at once");
-            assertEquals(max, highWater.get());
+            // A call raises current before it folds it into highWater, so wait on highWater: once it
+            // reads max, max calls have started, and none ends before release.
+            await(() -> highWater.get() == max, max + " calls run at once");
+            assertEquals(max, current.get());
             // getAllStackTraces is a snapshot that has been seen to miss a live thread once in a while,
             // so it bounds from above only; the names of the threads that ran calls pin it down below.
             assertTrue(threadsNamed("hw").size() <= max, "no thread beyond max_workers was started");
