@@ -371,18 +371,29 @@ public final class Futures {
             futures = null;
             handles = null;
         }
+
+        /**
+         * The futures that got a listener, in the order added; null if none did. Still intact
+         * after {@link #run}, which only lets go of it.
+         */
+        FutureSet.Chunks futures() {
+            return futures;
+        }
     }
 
     /**
      * Iterator of asCompleted. Not thread-safe (like any iterator); the listeners it installs are.
      * Invariant: {@code left} counts the futures not yet returned; the futures done at the call
-     * are the indices of {@code fs} not in {@code hooked}, returned in input order as
+     * are those of {@code fs} not in {@code hooked}, returned in input order as
      * {@code readyCursor} passes them; the inbox holds the rest as they complete, each exactly once.
      */
     private static final class CompletionIterator<F extends Future<?>> implements Iterator<F>, Iterable<F> {
         /** The futures, each once, in the order given. */
         private final FutureSet<F> fs;
-        /** Indices into {@code fs} that got a listener, ascending; null if none did. */
+        /**
+         * The futures of {@code fs} that got a listener, in the order of {@code fs}; null if none
+         * did. The list {@link Hooks} keeps (its {@code run} lets go of it but leaves it intact).
+         */
         private final FutureSet.Chunks hooked;
         /** The next index into {@code fs} to consider as ready, and the next entry of {@code hooked}. */
         private int readyCursor;
@@ -403,7 +414,6 @@ public final class Futures {
             this.left = n;
             this.fs = fs;
             Hooks hooks = new Hooks();
-            FutureSet.Chunks hookedAt = null;
             Inbox box = inbox;
             // All seen done as distinct built fs (done never reverts): nothing to listen to, no pass.
             // Also right for a set an earlier wait returned, whose count may be old: all were done then.
@@ -418,17 +428,13 @@ public final class Futures {
                     // No handle: done at the call, or completed meanwhile; returned first, in input order.
                     if (handle != null) {
                         hooks.add(f, handle);
-                        if (hookedAt == null) {
-                            hookedAt = new FutureSet.Chunks(16);
-                        }
-                        hookedAt.add(i);
                     }
                 }
             } catch (Throwable e) { // out of memory half-way: leave no listener behind
                 hooks.run();
                 throw e;
             }
-            this.hooked = hookedAt;
+            this.hooked = hooks.futures();
             cleanable = CLEANER.register(this, hooks);
         }
 
@@ -464,17 +470,18 @@ public final class Futures {
 
         /**
          * The next future that was done at the call, in input order, or null when there is none
-         * left: walks {@code fs}, skipping the indices that got a listener (no copy of the ready
-         * ones is made: over 10^6 done futures that copy was 4 MB of garbage per call).
+         * left: walks {@code fs}, skipping the futures that got a listener, which come in the same
+         * order and, {@code fs} being distinct, are found by identity (no copy of the ready ones
+         * is made: over 10^6 done futures that copy was 4 MB of garbage per call).
          */
         private F nextReady() {
             while (readyCursor < total) {
-                int i = readyCursor++;
-                if (hooked != null && hookedCursor < hooked.size() && (Integer) hooked.get(hookedCursor) == i) {
+                F f = fs.get(readyCursor++);
+                if (hooked != null && hookedCursor < hooked.size() && hooked.get(hookedCursor) == f) {
                     hookedCursor++;
                     continue;
                 }
-                return fs.get(i);
+                return f;
             }
             return null;
         }
