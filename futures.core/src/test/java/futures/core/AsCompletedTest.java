@@ -101,11 +101,15 @@ class AsCompletedTest {
     @DisplayName("as_completed: the timeout is measured from the original call, not from next()")
     void timeoutFromTheCall() {
         Future<String> a = new Future<>();
-        Iterator<Future<String>> it = Futures.asCompleted(List.of(a), Duration.ofMillis(200)).iterator();
-        assertThrows(WaitTimeoutException.class, () -> new Future<String>().result(Duration.ofMillis(300))); // let 300 ms pass
+        // A next() that waited a timeout of its own would take the whole timeout again; one that
+        // honours the call's deadline returns at once. The timeout is long enough that a thread
+        // descheduled on a loaded machine still returns well within it.
+        Duration timeout = Duration.ofSeconds(2);
+        Iterator<Future<String>> it = Futures.asCompleted(List.of(a), timeout).iterator();
+        assertThrows(WaitTimeoutException.class, () -> new Future<String>().result(timeout.plusMillis(100))); // let the deadline pass
         long t0 = System.nanoTime();
         assertThrows(WaitTimeoutException.class, it::next);
-        assertTrue(System.nanoTime() - t0 < 200_000_000L, "next() waited its own timeout again");
+        assertTrue(System.nanoTime() - t0 < timeout.toNanos(), "next() waited its own timeout again");
     }
 
     @Test

@@ -105,13 +105,17 @@ class MapTest {
     @DisplayName("map: the iterator raises TimeoutError if the result isn't available after timeout seconds from the original call to map")
     void timeoutFromTheCall() {
         ManualPool.Pair p = ManualPool.create();
-        MapIterator<Integer> it = p.executor().map(i -> i, List.of(1, 2), Duration.ofMillis(200));
+        // A next() that started a timeout of its own would take the whole timeout again; one that
+        // honours the map's deadline returns at once. The timeout is long enough that a thread
+        // descheduled on a loaded machine still returns well within it.
+        Duration timeout = Duration.ofSeconds(2);
+        MapIterator<Integer> it = p.executor().map(i -> i, List.of(1, 2), timeout);
         p.pool().runNext(); // item 1 is done, item 2 never runs
-        assertThrows(WaitTimeoutException.class, () -> new Future<String>().result(Duration.ofMillis(300))); // let 300 ms pass
+        assertThrows(WaitTimeoutException.class, () -> new Future<String>().result(timeout.plusMillis(100))); // let the deadline pass
         assertEquals(1, it.next(), "a result that is ready is returned even after the deadline");
         long t0 = System.nanoTime();
         assertThrows(WaitTimeoutException.class, it::next);
-        assertTrue(System.nanoTime() - t0 < 200_000_000L, "next() started its own timeout instead of the map's");
+        assertTrue(System.nanoTime() - t0 < timeout.toNanos(), "next() started its own timeout instead of the map's");
         assertFalse(it.hasNext(), "iteration ends after the timeout");
         assertFalse(p.pool().runNext(), "the call not started is cancelled");
     }

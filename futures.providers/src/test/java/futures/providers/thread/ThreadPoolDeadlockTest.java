@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class ThreadPoolDeadlockTest {
     private static final Duration STANDS_FOR_FOREVER = Duration.ofSeconds(1);
+    /** A wait that must not run out in a passing test: a guard against a hang, not a speed check. */
+    private static final Duration HANG_GUARD = Duration.ofSeconds(30);
 
     @Test
     @DisplayName("Deadlocks can occur when the callable associated with a Future waits on the results of another Future: wait_on_b and wait_on_a on two workers")
@@ -35,23 +37,31 @@ class ThreadPoolDeadlockTest {
         AtomicReference<Future<Integer>> b = new AtomicReference<>();
         CountDownLatch bothSubmitted = new CountDownLatch(1);
         CountDownLatch bothWaiting = new CountDownLatch(2);
+        CountDownLatch seenRunning = new CountDownLatch(1);
         try {
+            // Only a's wait stands for "forever" and runs out; b waits on a with a hang guard, so b
+            // can end only after a has: b is RUNNING for as long as a waits, whatever the timing.
+            // a starts its wait only once the test has seen both calls running (before, a late
+            // look could come after a's one second and find a done).
             a.set(executor.submit(() -> { // wait_on_b
                 bothSubmitted.await();
                 bothWaiting.countDown();
+                seenRunning.await();
                 return b.get().result(STANDS_FOR_FOREVER) + 5; // b will never complete because it is waiting on a
             }));
             b.set(executor.submit(() -> { // wait_on_a
                 bothSubmitted.await();
                 bothWaiting.countDown();
-                return a.get().result(STANDS_FOR_FOREVER) + 6; // a will never complete because it is waiting on b
+                return a.get().result(HANG_GUARD) + 6; // a will never complete because it is waiting on b
             }));
             bothSubmitted.countDown();
             bothWaiting.await();
             assertTrue(a.get().running() && b.get().running(), "both calls run, each blocked on the other");
-            Throwable ea = a.get().exception(Duration.ofSeconds(30));
-            Throwable eb = b.get().exception(Duration.ofSeconds(30));
-            // Neither could ever finish: each gave up only because its wait had a timeout.
+            seenRunning.countDown();
+            Throwable ea = a.get().exception(HANG_GUARD);
+            Throwable eb = b.get().exception(HANG_GUARD);
+            // Neither could ever finish: a gave up only because its wait had a timeout, and b only
+            // because a's result() then raised a's WaitTimeoutException in it.
             assertInstanceOf(WaitTimeoutException.class, ea);
             assertInstanceOf(WaitTimeoutException.class, eb);
             assertTrue(ea.getMessage().contains("state=RUNNING"), "a waited on a running b: " + ea.getMessage());
@@ -59,6 +69,7 @@ class ThreadPoolDeadlockTest {
             throw new AssertionError(e);
         } finally {
             bothSubmitted.countDown();
+            seenRunning.countDown();
             executor.shutdown();
         }
     }
