@@ -337,12 +337,33 @@ final class ExecutorServiceView implements ExecutorService {
 
     // ------------------------------------------------------------------ the pieces
 
-    /** A Runnable as a Callable; serializable when the runnable and result are. */
-    record RunnableCall<T>(Runnable runnable, T result) implements Callable<T>, Serializable {
+    /**
+     * A Runnable as a Callable; serializable when the runnable and result are. A class, not a
+     * record, for the reason {@link Calls} gives.
+     */
+    static final class RunnableCall<T> implements Callable<T>, Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Runnable runnable;
+        private final T result;
+
+        RunnableCall(Runnable runnable, T result) {
+            this.runnable = runnable;
+            this.result = result;
+        }
+
+        Runnable runnable() {
+            return runnable;
+        }
+
         @Override
         public T call() {
             runnable.run();
             return result;
+        }
+
+        @Override
+        public String toString() {
+            return "RunnableCall[runnable=" + runnable + ", result=" + result + "]";
         }
     }
 
