@@ -3,6 +3,7 @@ package futures.providers.thread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import futures.core.Executor;
@@ -64,6 +65,7 @@ class ThreadPoolDeadlockTest {
             // because a's result() then raised a's WaitTimeoutException in it.
             assertInstanceOf(WaitTimeoutException.class, ea);
             assertInstanceOf(WaitTimeoutException.class, eb);
+            assertSame(ea, eb, "b failed only because a's result() raised a's timeout in it");
             assertTrue(ea.getMessage().contains("state=RUNNING"), "a waited on a running b: " + ea.getMessage());
         } catch (InterruptedException e) {
             throw new AssertionError(e);

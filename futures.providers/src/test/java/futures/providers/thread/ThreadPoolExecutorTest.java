@@ -91,8 +91,10 @@ class ThreadPoolExecutorTest {
                 }));
             }
             // A call raises current before it folds it into highWater, so wait on highWater: once it
-            // reads max, max calls have started, and none ends before release.
-            await(() -> highWater.get() == max, max + " calls run at once");
+            // reads max (or more, a bug the next line reports), max calls have started, and none ends
+            // before release.
+            await(() -> highWater.get() >= max, max + " calls run at once");
+            assertEquals(max, highWater.get(), "never more than max_workers calls at once");
             assertEquals(max, current.get());
             // getAllStackTraces is a snapshot that has been seen to miss a live thread once in a while,
             // so it bounds from above only; the names of the threads that ran calls pin it down below.
