@@ -12,7 +12,8 @@ import java.io.Serializable;
  * and the first one in a JVM spins a few dozen classes. In a fresh process worker that put
  * 25-35 ms between the first task's frame and its call (JDK 25, 2-core VM, class-loading log);
  * an ordinary serializable class is filled field by field, by the machinery the worker has warmed
- * up already, and took 5-6 ms. {@code toString} reads as a record's would.
+ * up already, and took 5-6 ms. {@code toString} reads as a record's would ({@link Chunk} gives
+ * its item count instead of the array).
  */
 final class Calls {
     private Calls() {}

@@ -348,9 +348,11 @@ public final class Futures {
         /** Records a listener; if that fails (out of memory), removes it before rethrowing. */
         void add(Future<?> f, Object handle) {
             try {
-                if (futures == null) {
-                    futures = new FutureSet.Chunks(16);
-                    handles = new FutureSet.Chunks(16);
+                if (futures == null) { // both or neither, so run() never meets one without the other
+                    FutureSet.Chunks fs = new FutureSet.Chunks(16);
+                    FutureSet.Chunks hs = new FutureSet.Chunks(16);
+                    futures = fs;
+                    handles = hs;
                 }
                 futures.add(f);
                 handles.add(handle);
