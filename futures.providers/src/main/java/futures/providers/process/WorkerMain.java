@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -285,9 +286,10 @@ public final class WorkerMain {
 
     /**
      * Runs, once, on its own thread while the main thread connects, the machinery the first task
-     * needs: Java serialization (whose first stream also sets up the serial filter and a
-     * {@code System.Logger}), a serializable lambda's deserialization ({@code SerializedLambda},
-     * reflection, {@code LambdaMetafactory}, class spinning) and the outcome's serialization.
+     * needs: Java deserialization (whose first stream also sets up the serial filter and a
+     * {@code System.Logger}) of a serializable lambda ({@code SerializedLambda}, reflection,
+     * {@code LambdaMetafactory}, class spinning), from bytes made at build time, and the
+     * serialization of an outcome.
      * Measured in a fresh JVM: ~40 ms to connect (the first Unix-domain socket seeds a
      * {@code SecureRandom}) and ~50 ms of this, one after the other before; side by side on two
      * cores now. It shares no state with the other threads: what it warms is the JVM's own class
@@ -295,12 +297,44 @@ public final class WorkerMain {
      * is initializing waits for it). Any failure is ignored: the real task then pays the cost. The
      * main thread waits for its end before it runs the first frame, so it never runs beside user code.
      */
-    private static final class WarmUp implements Runnable {
+    static final class WarmUp implements Runnable {
+        /**
+         * {@link #sample()} serialized ({@code ObjectOutputStream}), in Base64. Made once, not at
+         * each start: serializing it here cost the warm-up 15-30 ms (the descriptor of the
+         * lambda's {@code Object[]} needs a SHA-1 digest, which waited for the security providers
+         * the connecting thread sets up). It depends only on the names of this class, of
+         * {@link #one}, of {@code Task} and of the JDK's {@code SerializedLambda} fields;
+         * {@code WarmUpSampleTest} fails, and prints the new value, if it goes stale.
+         */
+        static final String SAMPLE =
+                "rO0ABXNyACFqYXZhLmxhbmcuaW52b2tlLlNlcmlhbGl6ZWRMYW1iZGFvYdCULCk2hQIACkkADmltcGxNZXRob2RL"
+                + "aW5kWwAMY2FwdHVyZWRBcmdzdAATW0xqYXZhL2xhbmcvT2JqZWN0O0wADmNhcHR1cmluZ0NsYXNzdAARTGphdmEv"
+                + "bGFuZy9DbGFzcztMABhmdW5jdGlvbmFsSW50ZXJmYWNlQ2xhc3N0ABJMamF2YS9sYW5nL1N0cmluZztMAB1mdW5j"
+                + "dGlvbmFsSW50ZXJmYWNlTWV0aG9kTmFtZXEAfgADTAAiZnVuY3Rpb25hbEludGVyZmFjZU1ldGhvZFNpZ25hdHVy"
+                + "ZXEAfgADTAAJaW1wbENsYXNzcQB+AANMAA5pbXBsTWV0aG9kTmFtZXEAfgADTAATaW1wbE1ldGhvZFNpZ25hdHVy"
+                + "ZXEAfgADTAAWaW5zdGFudGlhdGVkTWV0aG9kVHlwZXEAfgADeHAAAAAGdXIAE1tMamF2YS5sYW5nLk9iamVjdDuQ"
+                + "zlifEHMpbAIAAHhwAAAAAHZyACtmdXR1cmVzLnByb3ZpZGVycy5wcm9jZXNzLldvcmtlck1haW4kV2FybVVwAAAA"
+                + "AAAAAAAAAAB4cHQAEGZ1dHVyZXMvc3BpL1Rhc2t0AARjYWxsdAAUKClMamF2YS9sYW5nL09iamVjdDt0ACtmdXR1"
+                + "cmVzL3Byb3ZpZGVycy9wcm9jZXNzL1dvcmtlck1haW4kV2FybVVwdAADb25ldAAVKClMamF2YS9sYW5nL0ludGVn"
+                + "ZXI7cQB+AA4=";
+
+        /** What the sample calls; its name is in {@link #SAMPLE}. */
+        static Integer one() {
+            return 1;
+        }
+
+        /**
+         * The sample task: a serializable reference to a static method, so {@link #SAMPLE} holds
+         * that method's own name, not a name the compiler makes up for a lambda body.
+         */
+        static Task<Integer> sample() {
+            return WarmUp::one;
+        }
+
         @Override
         public void run() {
             try {
-                Task<Integer> sample = () -> 1;
-                Task<?> back = (Task<?>) Codec.deserialize(Codec.serializeOutcome(sample));
+                Task<?> back = (Task<?>) Codec.deserialize(Base64.getDecoder().decode(SAMPLE));
                 Codec.serializeOutcome(back.call());
             } catch (Throwable ignored) {
                 // a warm-up only
