@@ -418,7 +418,7 @@ public final class Futures {
             Hooks hooks = new Hooks();
             Inbox box = inbox;
             // All seen done as distinct built fs (done never reverts): nothing to listen to, no pass.
-            // Also right for a set an earlier wait returned, whose count may be old: all were done then.
+            // A set an earlier wait returned carries no count (-1), so it is scanned.
             int scan = fs.doneWhenBuilt() == n ? 0 : n;
             try {
                 for (int i = 0; i < scan; i++) {

@@ -270,7 +270,6 @@ final class ClassCache {
         return dir;
     }
 
-
     /**
      * The options for the next worker: use the archive if it is there; else, if no worker of this
      * pool is training, train this one ({@code training} is then the file it writes); else none.

@@ -60,6 +60,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is settled exactly once: run and reported, dropped as cancelled, or failed.
  */
 final class ProcessPool implements WorkerPool {
+    private static final AtomicInteger POOLS = new AtomicInteger();
+    /** A worker that has not connected this long after its start is killed and breaks the pool. */
+    static final long CONNECT_TIMEOUT_SECONDS = 120;
+
+    private enum State { STARTING, READY, RETIRING }
+
     /**
      * Logs at DEBUG, never throwing: it runs while the pool breaks or cleans up, where an error of
      * the logging itself must not escape. The logger is looked up only then (a JVM's first
@@ -73,11 +79,6 @@ final class ProcessPool implements WorkerPool {
             // logging must not fail the pool
         }
     }
-    private static final AtomicInteger POOLS = new AtomicInteger();
-    /** A worker that has not connected this long after its start is killed and breaks the pool. */
-    static final long CONNECT_TIMEOUT_SECONDS = 120;
-
-    private enum State { STARTING, READY, RETIRING }
 
     private record Entry(WorkItem item, long id, byte[] task) {}
 
@@ -417,10 +418,14 @@ final class ProcessPool implements WorkerPool {
     private void cleanUpIfDoneLocked() {
         if (workers.isEmpty() && (shutdown || broken != null)) {
             lock.notifyAll();
-            try {
-                if (argLock != null) {
+            if (argLock != null) {
+                try {
                     argLock.close(); // releases the lock: the directory goes next
+                } catch (IOException e) {
+                    debug("could not close the argfile of " + dir, e); // the files still go below
                 }
+            }
+            try {
                 Files.deleteIfExists(argFile);
                 Files.deleteIfExists(dir);
             } catch (IOException e) {
