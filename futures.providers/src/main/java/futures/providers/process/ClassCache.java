@@ -2,6 +2,7 @@ package futures.providers.process;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -18,23 +19,27 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
 
 /**
  * The workers' class-data cache: a dynamic CDS archive ({@code -XX:ArchiveClassesAtExit}, then
  * {@code -XX:SharedArchiveFile}) of the classes a worker loads, so that later workers map them
- * instead of loading, parsing and verifying them (measured: about a fifth off a worker's time to
- * its first result). One archive per <em>key</em>: the java binary and its JDK, every option and
+ * instead of loading, parsing and verifying them (measured: 2-4% off one worker's time to its
+ * first result, 10-14% off two workers starting at once on 2 cores). One archive per <em>key</em>: the java binary and its JDK, every option and
  * argument of the worker's argfile, and the size, modification time and file key of every jar on
  * its class path and module path. A changed jar, option or JDK gives another key, so an archive is
  * only ever offered to the exact worker set-up that wrote it; the JVM's own checks come on top.
  *
- * <p>Safety, as measured on JDK 25.0.3 (see docs/process-provider.md): a damaged archive makes the
- * JVM crash unless it is verified, so an archive is only used with {@code -XX:+VerifySharedSpaces}
- * (a damaged one is then ignored); the JVM's CDS messages go nowhere ({@code -Xlog:cds*=off}), so
- * a stale or damaged archive never prints on the user's stderr; archives are written by one
- * training worker per pool into a file of its own and moved into place atomically, and only after
- * that worker exited with code 0; the directory must be a real directory (not a link) owned by
- * this user with mode {@code rwx------}, since the JVM maps the archive as class metadata.
+ * <p>Safety, as measured on JDK 25.0.3 (see docs/process-provider.md): a damaged archive whose
+ * header is intact makes the JVM crash (SIGSEGV), so a worker is only given an archive whose
+ * CRC-32C and size match the checksum file its training wrote beside it (checked here, in the
+ * parent, once per archive file and pool; the JVM's own {@code -XX:+VerifySharedSpaces} would
+ * check the same but also the JDK's base archive, at every start: about 30 ms, more than the cache
+ * saves); the JVM's CDS messages go nowhere ({@code -Xlog:cds*=off}), so a stale archive never
+ * prints on the user's stderr; archives are written by one training worker per pool into a file
+ * of its own and moved into place atomically, checksum first, and only after that worker exited
+ * with code 0; the directory must be a real directory (not a link) owned by this user with mode
+ * {@code rwx------}, since the JVM maps the archive as class metadata.
  *
  * <p>No cache (and nothing changes) when: the setting is {@code off}; the OS has no POSIX file
  * permissions; {@code jvm_options} already choose CDS or AOT settings; the parent runs with
@@ -43,12 +48,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * is neither a jar nor a directory of jars (the JVM cannot archive from directories); the worker's JDK is older than 19 or its version unknown.
  *
  * <p>Immutable, but for {@code training}, an atomic flag that makes at most one worker of a pool
- * train at a time.
+ * train, and {@code verified}, a volatile memo of the archive file last found intact (two worker
+ * threads may both check it; either result is written whole, and both are true).
  */
 final class ClassCache {
     /** Config value: no cache. */
     static final String OFF = "off";
-    /** Config value and default: the cache in the per-user directory. */
+    /** Config value: the cache in the per-user directory. */
     static final String AUTO = "auto";
 
     /** Worker options that mean the user chose CDS or AOT settings; the cache then stays out of the way. */
@@ -69,6 +75,8 @@ final class ClassCache {
     private final Path archive;
     private final String why;
     private final AtomicBoolean training = new AtomicBoolean();
+    /** The file key and size of the archive file last found intact, or null. */
+    private volatile List<Object> verified;
 
     private ClassCache(Path dir, Path archive, String why) {
         this.dir = dir;
@@ -105,8 +113,8 @@ final class ClassCache {
         if (v.equalsIgnoreCase(AUTO) || v.equalsIgnoreCase(OFF) || (!v.isEmpty() && Path.of(v).isAbsolute())) {
             return v;
         }
-        throw new IllegalArgumentException("config key '" + key + "' must be 'auto' (the default: a per-user cache"
-                + " directory), 'off', or an absolute directory path, got '" + value + "'");
+        throw new IllegalArgumentException("config key '" + key + "' must be 'off' (the default), 'auto' (a per-user"
+                + " cache directory) or an absolute directory path, got '" + value + "'");
     }
 
     /**
@@ -271,15 +279,16 @@ final class ClassCache {
     }
 
     /**
-     * The options for the next worker: use the archive if it is there; else, if no worker of this
-     * pool is training, train this one ({@code training} is then the file it writes); else none.
+     * The options for the next worker: use the archive if it is there and intact; else, if no
+     * worker of this pool is training, train this one ({@code training} is then the file it
+     * writes); else none. Called on a worker's own thread, before its JVM starts.
      */
     Launch next() {
         if (archive == null) {
             return Launch.NONE;
         }
-        if (Files.isRegularFile(archive, LinkOption.NOFOLLOW_LINKS)) {
-            return new Launch(List.of("-XX:SharedArchiveFile=" + archive, "-XX:+VerifySharedSpaces"), null);
+        if (intact()) {
+            return new Launch(List.of("-XX:SharedArchiveFile=" + archive), null);
         }
         if (!training.compareAndSet(false, true)) {
             return Launch.NONE;
@@ -290,16 +299,69 @@ final class ClassCache {
     }
 
     /**
-     * After a training worker exited: moves the archive it wrote into place if it exited with
-     * code 0, and deletes what is left. Never throws: the cache only saves time.
+     * Whether the archive is there and is, byte for byte, what a training worker wrote: its
+     * CRC-32C and size match its checksum file. An archive file (known by its file key and size)
+     * is read once per pool; a missing or other checksum means "no archive", so the pool trains
+     * a new one, which replaces both.
+     */
+    private boolean intact() {
+        try {
+            BasicFileAttributes at = Files.readAttributes(archive, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!at.isRegularFile()) {
+                return false;
+            }
+            List<Object> id = at.fileKey() == null ? null : List.of(at.fileKey(), at.size());
+            if (id != null && id.equals(verified)) {
+                return true;
+            }
+            Path sum = checksumFile(archive);
+            if (!Files.isRegularFile(sum, LinkOption.NOFOLLOW_LINKS)
+                    || !Files.readString(sum).trim().equals(checksum(archive))) {
+                return false;
+            }
+            verified = id;
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The file beside an archive that holds its checksum: {@code worker-<key>.crc}. */
+    static Path checksumFile(Path archive) {
+        String name = archive.getFileName().toString();
+        return archive.resolveSibling(name.substring(0, name.length() - ".jsa".length()) + ".crc");
+    }
+
+    /** A file's CRC-32C and size, as {@code "<crc in hex> <size>"}. */
+    static String checksum(Path file) throws IOException {
+        CRC32C crc = new CRC32C();
+        long size = 0;
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                crc.update(buf, 0, n);
+                size += n;
+            }
+        }
+        return Long.toHexString(crc.getValue()) + " " + size;
+    }
+
+    /**
+     * After a training worker exited: if it exited with code 0, writes the checksum of the
+     * archive it wrote and moves both into place (checksum first, each atomically), and deletes
+     * what is left. Never throws: the cache only saves time.
      */
     void trained(Launch launch, int exitCode) {
         Path tmp = launch.training();
         if (tmp == null) {
             return;
         }
+        Path sumTmp = tmp.resolveSibling(tmp.getFileName().toString().replace(".jsa.", ".crc."));
         try {
             if (exitCode == 0 && Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS) && Files.size(tmp) > 0) {
+                Files.writeString(sumTmp, checksum(tmp) + "\n");
+                Files.move(sumTmp, checksumFile(archive), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
                 Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 prune();
             }
@@ -308,6 +370,7 @@ final class ClassCache {
         } finally {
             try {
                 Files.deleteIfExists(tmp);
+                Files.deleteIfExists(sumTmp);
             } catch (IOException ignored) {
                 // left for the next cleanup
             }
@@ -315,8 +378,9 @@ final class ClassCache {
     }
 
     /**
-     * Keeps the {@value #KEEP} most recently used archives and deletes the rest, and training files
-     * more than an hour old (left by a parent that died while its worker trained).
+     * Keeps the {@value #KEEP} most recently used archives and deletes the rest with their
+     * checksums, and training files and checksums without an archive more than an hour old (left
+     * by a parent that died while its worker trained, or by an older version).
      */
     private void prune() throws IOException {
         List<Path> archives = new ArrayList<>();
@@ -326,7 +390,9 @@ final class ClassCache {
                 String n = p.getFileName().toString();
                 if (n.endsWith(".jsa")) {
                     archives.add(p);
-                } else if (n.endsWith(".tmp") && Files.getLastModifiedTime(p).toInstant().isBefore(hourAgo)) {
+                } else if ((n.endsWith(".tmp") || n.endsWith(".crc")
+                        && !Files.exists(p.resolveSibling(n.substring(0, n.length() - 4) + ".jsa")))
+                        && Files.getLastModifiedTime(p).toInstant().isBefore(hourAgo)) {
                     Files.deleteIfExists(p);
                 }
             }
@@ -337,6 +403,7 @@ final class ClassCache {
         archives.sort(Comparator.comparing(ClassCache::modified).reversed());
         for (Path p : archives.subList(KEEP, archives.size())) {
             Files.deleteIfExists(p);
+            Files.deleteIfExists(checksumFile(p));
         }
     }
 

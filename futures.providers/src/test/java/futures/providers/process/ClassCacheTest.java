@@ -127,6 +127,55 @@ class ClassCacheTest {
     }
 
     @Test
+    @DisplayName("a worker is given the archive only with its own checksum beside it, and without -XX:+VerifySharedSpaces")
+    void archiveOnlyWhenItsChecksumMatches() throws IOException {
+        Path a = jar("a.jar");
+        String dir = privateDir("cache").toString();
+        ClassCache c = ClassCache.of(dir, JAVA, argsWith(a.toString()), List.of());
+        ClassCache.Launch first = c.next();
+        assertTrue(first.training() != null && first.options().equals(List.of("-XX:ArchiveClassesAtExit=" + first.training())),
+                "no archive yet: this worker trains; " + first);
+        assertEquals(ClassCache.Launch.NONE, c.next(), "one training worker per pool");
+
+        Path archive = c.archive();
+        Files.write(archive, new byte[] {1, 2, 3, 4});
+        assertTrue(ClassCache.of(dir, JAVA, argsWith(a.toString()), List.of()).next().training() != null,
+                "no checksum beside it: not used, and this worker trains a new one");
+        Files.writeString(ClassCache.checksumFile(archive), ClassCache.checksum(archive) + "\n");
+        ClassCache later = ClassCache.of(dir, JAVA, argsWith(a.toString()), List.of());
+        assertEquals(List.of("-XX:SharedArchiveFile=" + archive), later.next().options());
+        assertEquals(List.of("-XX:SharedArchiveFile=" + archive), later.next().options(), "checked once, used by every worker");
+
+        Files.write(archive, new byte[] {1, 2, 3, 5}); // same size, other bytes
+        ClassCache damaged = ClassCache.of(dir, JAVA, argsWith(a.toString()), List.of());
+        assertTrue(damaged.next().training() != null, "a damaged archive is not used; this worker trains a new one");
+    }
+
+    @Test
+    @DisplayName("after a training worker exits with 0, its archive and checksum are in place and no training file is left; after a failure, nothing is")
+    void trainedMovesArchiveAndChecksum() throws IOException {
+        Path a = jar("a.jar");
+        Path dir = privateDir("cache");
+        ClassCache c = ClassCache.of(dir.toString(), JAVA, argsWith(a.toString()), List.of());
+        ClassCache.Launch failed = c.next();
+        Files.write(failed.training(), new byte[] {9, 9});
+        c.trained(failed, 1);
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of(), s.toList(), "a failed training leaves nothing");
+        }
+        ClassCache again = ClassCache.of(dir.toString(), JAVA, argsWith(a.toString()), List.of());
+        ClassCache.Launch ok = again.next();
+        Files.write(ok.training(), new byte[] {7, 7, 7});
+        again.trained(ok, 0);
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(Set.of(again.archive(), ClassCache.checksumFile(again.archive())), Set.copyOf(s.toList()));
+        }
+        assertEquals(ClassCache.checksum(again.archive()) + "\n", Files.readString(ClassCache.checksumFile(again.archive())));
+        assertEquals(List.of("-XX:SharedArchiveFile=" + again.archive()), again.next().options(),
+                "the pool's next worker uses what its training wrote");
+    }
+
+    @Test
     @DisplayName("the JDK's feature version is read from its release file")
     void featureVersion() {
         assertEquals(21, ClassCache.feature("IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"21.0.2\"\n"));
@@ -140,7 +189,7 @@ class ClassCacheTest {
     void badSetting() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Executors.create("process",
                 ExecutorConfig.builder().property(ProcessProvider.CLASS_CACHE, "relative/dir").build()));
-        assertTrue(e.getMessage().contains("'class_cache' must be 'auto'"), e.getMessage());
+        assertTrue(e.getMessage().contains("'class_cache' must be 'off' (the default), 'auto'"), e.getMessage());
         assertTrue(e.getMessage().contains("relative/dir"), e.getMessage());
     }
 
@@ -205,10 +254,16 @@ class ClassCacheTest {
         assertEquals("", r.stderr(), "nothing on stderr");
     }
 
+    /** The archives in a cache directory; each must have its checksum file beside it. */
     private static List<Path> archives(Path dir) throws IOException {
+        List<Path> archives;
         try (Stream<Path> s = Files.list(dir)) {
-            return s.sorted().toList();
+            archives = s.filter(p -> p.getFileName().toString().endsWith(".jsa")).sorted().toList();
         }
+        for (Path a : archives) {
+            assertTrue(Files.isRegularFile(ClassCache.checksumFile(a)), "no checksum beside " + a);
+        }
+        return archives;
     }
 
     private static boolean workerFromArchive(Run r) {
@@ -226,6 +281,9 @@ class ClassCacheTest {
         List<Path> made = archives(cache);
         assertEquals(1, made.size(), made.toString());
         assertTrue(made.get(0).getFileName().toString().matches("worker-[0-9a-f]{32}\\.jsa"), made.toString());
+        try (Stream<Path> all = Files.list(cache)) {
+            assertEquals(2, all.count(), "the archive and its checksum, no training file left");
+        }
 
         Run second = runApp(cp, cache);
         assertServed(second);
@@ -234,7 +292,7 @@ class ClassCacheTest {
     }
 
     @Test
-    @DisplayName("a damaged archive is ignored: the pool serves, and nothing is printed")
+    @DisplayName("a damaged archive is never given to a worker: the pool serves, trains a new one, and nothing is printed")
     void damagedArchiveIsIgnored() throws Exception {
         String cp = jarredClassPath();
         Path cache = tmp.resolve("cache");
@@ -248,6 +306,7 @@ class ClassCacheTest {
         Run damaged = runApp(cp, cache);
         assertServed(damaged);
         assertFalse(workerFromArchive(damaged));
+        assertTrue(workerFromArchive(runApp(cp, cache)), "the damaged archive was replaced by a new one");
 
         Files.write(archive, "not an archive".getBytes(StandardCharsets.UTF_8));
         assertServed(runApp(cp, cache));
@@ -269,6 +328,7 @@ class ClassCacheTest {
         assertEquals(2, both.size(), both.toString());
         both.remove(old);
         Files.copy(old, both.get(0), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(ClassCache.checksumFile(old), ClassCache.checksumFile(both.get(0)), StandardCopyOption.REPLACE_EXISTING);
         Run stale = runApp(cp, cache);
         assertServed(stale);
         assertFalse(workerFromArchive(stale), "the JVM refused the archive of the unchanged jar");
