@@ -79,14 +79,14 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     private volatile Listener listeners;
 
     /**
-     * Whether the {@code wait}/{@code asCompleted} call that owns the marks has met this future
-     * already (see {@link FutureSet#distinct}). Plain, not volatile: only the one thread holding
-     * {@code FutureSet}'s mark ownership reads or writes it, it sets every mark it finds false
-     * back to false before it lets go, and letting go (a volatile write) happens-before the next
-     * owner's taking (a CAS on the same variable). Costs no memory: the object is 24 bytes with or
-     * without it.
+     * The number of the last {@code wait}/{@code asCompleted} de-duplication that met this future
+     * (see {@link FutureSet#distinct}); 0 until one does. Plain, not volatile: only the one thread
+     * holding {@code FutureSet}'s mark ownership reads or writes it, and ownership passes on with a
+     * happens-before edge (a volatile write by the owner letting go, then the next owner's CAS on
+     * the same variable). Costs no memory: the object is 24 bytes with it (12 of header, three
+     * 4-byte fields) as with a boolean.
      */
-    private boolean marked;
+    private int metBy;
 
     /** Makes a pending future. */
     public Future() {}
@@ -462,27 +462,19 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     }
 
     /**
-     * Marks this future as met by the call that owns the marks; only that call's thread may call
-     * this (see {@link #marked}).
+     * Records that the de-duplication numbered {@code call}, which owns the marks, meets this
+     * future; only that call's thread may call this (see {@link #metBy}).
      *
-     * @return true if it was not marked yet
+     * @return false if this future already carried {@code call}: met before by the same call, or
+     *     last met by a call 2^32 - 1 calls earlier that had the same number (the caller tells the
+     *     two apart)
      */
-    final boolean mark() {
-        if (marked) {
+    final boolean meet(int call) {
+        if (metBy == call) {
             return false;
         }
-        marked = true;
+        metBy = call;
         return true;
-    }
-
-    /** Clears the mark; only the thread of the call that owns the marks may call this. */
-    final void unmark() {
-        marked = false;
-    }
-
-    /** Whether marked; for tests, under the same rule. */
-    final boolean isMarked() {
-        return marked;
     }
 
     /** Whether the future finished with an exception (not cancelled). */

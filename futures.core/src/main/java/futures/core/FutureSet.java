@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * that table is a single 1 MB array, a <em>humongous</em> allocation for the G1 collector (above
  * half a region; regions are 1 MB for heaps up to 2 GB), and every insertion is a cache miss in it;
  * {@code wait} and {@code asCompleted} grew 75-114x per factor of 10 in the benchmarks. Here the
- * de-duplication usually hashes nothing: each future carries a mark, which one call at a time owns
- * and sets with plain writes ({@link #distinct}), so the cost per future is two touches of the
- * future itself, with no locked instruction. The order is kept in {@link Chunks}, and the identity
+ * de-duplication usually hashes nothing: each future carries a mark, the number of the last call
+ * that met it, which one call at a time owns and sets with a plain write ({@link #distinct}), so
+ * the cost per future is one touch of the future itself, with no locked instruction. The order is kept in {@link Chunks}, and the identity
  * index that {@link #contains} needs is built only when first asked for, split into segments; no
  * array here ever exceeds {@link #CHUNK} references (64 KB with compressed references).
  *
@@ -77,26 +77,35 @@ final class FutureSet<F> extends AbstractSet<F> {
 
     /**
      * Who owns the futures' marks: true while one {@code distinct} call uses them. Taken by CAS,
-     * given back by a volatile write after every mark that call set is false again; that write
-     * happens-before the next owner's CAS, so each owner finds all marks false and the marks
-     * need no atomic operation of their own.
+     * given back by a volatile write; that write happens-before the next owner's CAS, so each
+     * owner sees every mark earlier owners wrote, and the marks (and {@link #lastCall}) need no
+     * atomic operation of their own.
      */
     private static final AtomicBoolean MARKS_OWNED = new AtomicBoolean();
+
+    /**
+     * The number of the call that owns the marks, or of the last one that did; 1 to 2^32 - 1 as
+     * an unsigned int, never 0 (a new future's mark). Read and written only by the owner of
+     * {@link #MARKS_OWNED}, which publishes it to the next owner.
+     */
+    private static int lastCall;
 
     /**
      * The futures of {@code fs} without duplicates (by identity), in the order given, and how many
      * of them were seen done while this ran (see {@link #doneWhenBuilt}).
      *
-     * <p>The call that finds the marks free takes them: it marks each future as it meets it (a
-     * plain write: no other thread touches the marks meanwhile), a marked one is a duplicate,
-     * and it clears every mark before it returns, also on an exception, last first (over more
-     * futures than the caches hold, the ones marked last are the ones still in cache, and the
-     * caller's next pass, first to last, then finds the first ones there). No locked instruction
-     * per future, so the processor overlaps the cache misses of many futures: at 10^5-10^6 futures
-     * that is what the time is made of. A call made while another owns the marks (another thread's,
-     * or a call from inside {@code fs}'s own iterator) de-duplicates through an identity
-     * {@link Index} instead, which costs a hash per future but is as correct. A set that
-     * {@code wait} returned is returned as it is (it is read-only and distinct).
+     * <p>The call that finds the marks free takes them and a new number; it writes its number into
+     * each future as it meets it (a plain write: no other thread touches the marks meanwhile).
+     * A future that already carries the number is either a duplicate or, after 2^32 - 1 calls, one
+     * whose mark is that old; the first such future makes the call build an identity {@link Index}
+     * of the futures met so far, which then tells the two apart (and takes every future met after
+     * it). So an input without duplicates costs one touch of each future and no hash, and nothing
+     * has to be cleared afterwards: the next owner's number is another. No locked instruction per
+     * future, so the processor overlaps the cache misses of many futures: at 10^5-10^6 futures that
+     * is what the time is made of. A call made while another owns the marks (another thread's, or
+     * a call from inside {@code fs}'s own iterator) de-duplicates through an identity {@link Index}
+     * instead, which costs a hash per future but is as correct. A set that {@code wait} returned is
+     * returned as it is (it is read-only and distinct).
      *
      * @throws NullPointerException if {@code fs} or one of its elements is null
      */
@@ -110,32 +119,59 @@ final class FutureSet<F> extends AbstractSet<F> {
         if (!MARKS_OWNED.compareAndSet(false, true)) {
             return distinctByIndex(fs);
         }
-        Chunks out = null;
-        Future<?> pending = null; // marked but maybe not yet in out (out.add can run out of memory)
+        Chunks out;
         int done = 0;
         try { // from here on: fs.size() is the user's code, and new Chunks can run out of memory
+            int call = lastCall + 1;
+            if (call == 0) {
+                call = 1;
+            }
+            lastCall = call;
             out = new Chunks(fs.size());
+            Index met = null; // the futures met so far, once one already carried this call's number
             for (F f : fs) {
                 Objects.requireNonNull(f, "a future in fs is null");
-                if (f.mark()) {
-                    pending = f;
+                boolean first;
+                if (f.meet(call)) {
+                    first = true;
+                    if (met != null) {
+                        met.add(f);
+                    }
+                } else {
+                    if (met == null) {
+                        met = index(out);
+                    }
+                    first = met.add(f); // false: a duplicate; true: a mark 2^32 - 1 calls old
+                }
+                if (first) {
                     out.add(f);
-                    pending = null;
                     if (f.done()) {
                         done++;
                     }
                 }
             }
         } finally {
-            for (int k = out == null ? -1 : out.size() - 1; k >= 0; k--) {
-                ((Future<?>) out.get(k)).unmark();
-            }
-            if (pending != null) {
-                pending.unmark();
-            }
             MARKS_OWNED.set(false);
         }
         return new FutureSet<>(out, done);
+    }
+
+    /** An identity index of the first {@code out.size()} elements of {@code out}. */
+    private static Index index(Chunks out) {
+        Index i = new Index(out.size());
+        for (int k = 0, n = out.size(); k < n; k++) {
+            i.add(out.get(k));
+        }
+        return i;
+    }
+
+    /** Sets the number of the last call; for tests of the numbers' wrap-around. */
+    static void lastCallForTests(int call) {
+        if (!MARKS_OWNED.compareAndSet(false, true)) {
+            throw new IllegalStateException("the marks are owned");
+        }
+        lastCall = call;
+        MARKS_OWNED.set(false);
     }
 
     /**
@@ -182,10 +218,7 @@ final class FutureSet<F> extends AbstractSet<F> {
         }
         Index i = index;
         if (i == null) {
-            i = new Index(order.size());
-            for (int k = 0, n = order.size(); k < n; k++) {
-                i.add(order.get(k));
-            }
+            i = index(order);
             index = i;
         }
         return i.contains(o);

@@ -74,16 +74,39 @@ class FutureSetTest {
     }
 
     @Test
-    @DisplayName("de-duplication clears every mark and frees the marks, also when a null element stops it")
+    @DisplayName("de-duplication frees the marks, also when a null element stops it, and what it left in the futures does not mislead the next call")
     void marksGivenBack() {
         Future<Object> a = new Future<>(), b = new Future<>();
-        FutureSet.distinct(List.of(a, b, a));
+        assertEquals(List.of(a, b), List.copyOf(FutureSet.distinct(List.of(a, b, a))));
         List<Future<Object>> withNull = new ArrayList<>(List.of(a, b));
         withNull.add(null);
         assertThrows(NullPointerException.class, () -> FutureSet.distinct(withNull));
-        assertFalse(a.isMarked() || b.isMarked(), "a mark was left set");
-        FutureSet.distinct(List.of(b, a, b));
-        assertFalse(a.isMarked() || b.isMarked(), "a mark was left set");
+        assertTrue(FutureSet.marksFree(), "the marks stayed owned after the call ended");
+        assertEquals(List.of(b, a), List.copyOf(FutureSet.distinct(List.of(b, a, b))));
+        assertEquals(List.of(a), List.copyOf(FutureSet.distinct(List.of(a))));
+        assertEquals(List.of(b), List.copyOf(FutureSet.distinct(List.of(b, b))));
+    }
+
+    @Test
+    @DisplayName("the calls' numbers wrap around past 2^32 - 1, skipping 0 (a new future's), and a future whose mark is as old as that is still met once, not dropped as a duplicate")
+    void numbersWrapAround() {
+        Future<Object> fresh = new Future<>(), old = new Future<>(), other = new Future<>();
+        FutureSet.lastCallForTests(-2); // the next call is 2^32 - 1 as an unsigned number
+        assertEquals(List.of(old), List.copyOf(FutureSet.distinct(List.of(old))));
+        assertEquals(List.of(fresh, other), List.copyOf(FutureSet.distinct(List.of(fresh, other, fresh))),
+                "after 2^32 - 1 comes 1, not 0: a new future (mark 0) is not taken for a duplicate");
+        // 2^32 - 1 calls later, the number of the call that met `old` comes round again
+        FutureSet.lastCallForTests(-2);
+        assertEquals(List.of(old), List.copyOf(FutureSet.distinct(List.of(old))), "not dropped");
+        FutureSet.lastCallForTests(-2);
+        FutureSet<Future<Object>> set = FutureSet.distinct(List.of(other, old, other, fresh, old, fresh, other));
+        assertEquals(List.of(other, old, fresh), List.copyOf(set), "met once each, duplicates dropped, in order");
+        assertEquals(3, set.size());
+        FutureSet.lastCallForTests(-2);
+        Future<Object> born = new Future<>();
+        assertEquals(List.of(born, fresh, old, other), List.copyOf(FutureSet.distinct(List.of(born, fresh, old, other))),
+                "stale marks met after a new future, with no duplicate at all");
+        assertTrue(FutureSet.marksFree());
     }
 
     @Test
@@ -98,7 +121,7 @@ class FutureSetTest {
         };
         assertThrows(IllegalStateException.class, () -> FutureSet.distinct(input));
         assertTrue(FutureSet.marksFree(), "the marks stayed owned after the call ended");
-        assertFalse(a.isMarked(), "a mark was left set");
+        assertEquals(List.of(a), List.copyOf(FutureSet.distinct(List.of(a, a))));
     }
 
     @Test
@@ -132,7 +155,8 @@ class FutureSetTest {
         FutureSet<Future<Object>> set = FutureSet.distinct(input);
         assertEquals(List.of(a, b, c), List.copyOf(set));
         assertEquals(List.of(List.of(b, c, a)), inner);
-        assertFalse(a.isMarked() || b.isMarked() || c.isMarked(), "a mark was left set");
+        assertTrue(FutureSet.marksFree());
+        assertEquals(List.of(c, b, a), List.copyOf(FutureSet.distinct(List.of(c, b, c, a))));
     }
 
     @Test
@@ -243,9 +267,8 @@ class FutureSetTest {
         } finally {
             es.shutdownNow();
         }
-        for (Future<Object> f : pool) {
-            assertFalse(f.isMarked(), "a mark was left set");
-        }
+        assertTrue(FutureSet.marksFree());
+        assertTrue(pool.equals(List.copyOf(FutureSet.distinct(input))), "a later call still gets the 500, in order");
     }
 
     private static void assertNoArrayAbove(Object[][] arrays, int limit) {
