@@ -126,12 +126,17 @@ class ClassCacheTest {
                 "a missing directory is created private");
     }
 
+    /** The cache of a pool whose workers run from {@code jar}, in {@code dir}. */
+    private ClassCache cacheFor(String dir, Path jar) {
+        return ClassCache.of(dir, JAVA, argsWith(jar.toString()), List.of());
+    }
+
     @Test
     @DisplayName("a worker is given the archive only with its own checksum beside it, and without -XX:+VerifySharedSpaces")
     void archiveOnlyWhenItsChecksumMatches() throws IOException {
         Path a = jar("a.jar");
         String dir = privateDir("cache").toString();
-        ClassCache c = ClassCache.of(dir, JAVA, argsWith(a.toString()), List.of());
+        ClassCache c = cacheFor(dir, a);
         ClassCache.Launch first = c.next();
         assertTrue(first.training() != null && first.options().equals(List.of("-XX:ArchiveClassesAtExit=" + first.training())),
                 "no archive yet: this worker trains; " + first);
@@ -139,31 +144,31 @@ class ClassCacheTest {
 
         Path archive = c.archive();
         Files.write(archive, new byte[] {1, 2, 3, 4});
-        assertTrue(ClassCache.of(dir, JAVA, argsWith(a.toString()), List.of()).next().training() != null,
+        assertTrue(cacheFor(dir, a).next().training() != null,
                 "no checksum beside it: not used, and this worker trains a new one");
         Files.writeString(ClassCache.checksumFile(archive), ClassCache.checksum(archive) + "\n");
-        ClassCache later = ClassCache.of(dir, JAVA, argsWith(a.toString()), List.of());
+        ClassCache later = cacheFor(dir, a);
         assertEquals(List.of("-XX:SharedArchiveFile=" + archive), later.next().options());
         assertEquals(List.of("-XX:SharedArchiveFile=" + archive), later.next().options(), "checked once, used by every worker");
 
         Files.write(archive, new byte[] {1, 2, 3, 5}); // same size, other bytes
-        ClassCache damaged = ClassCache.of(dir, JAVA, argsWith(a.toString()), List.of());
+        ClassCache damaged = cacheFor(dir, a);
         assertTrue(damaged.next().training() != null, "a damaged archive is not used; this worker trains a new one");
     }
 
     @Test
     @DisplayName("after a training worker exits with 0, its archive and checksum are in place and no training file is left; after a failure, nothing is")
     void trainedMovesArchiveAndChecksum() throws IOException {
-        Path a = jar("a.jar");
         Path dir = privateDir("cache");
-        ClassCache c = ClassCache.of(dir.toString(), JAVA, argsWith(a.toString()), List.of());
+        Path a = jar("a.jar");
+        ClassCache c = cacheFor(dir.toString(), a);
         ClassCache.Launch failed = c.next();
         Files.write(failed.training(), new byte[] {9, 9});
         c.trained(failed, 1);
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of(), s.toList(), "a failed training leaves nothing");
         }
-        ClassCache again = ClassCache.of(dir.toString(), JAVA, argsWith(a.toString()), List.of());
+        ClassCache again = cacheFor(dir.toString(), a);
         ClassCache.Launch ok = again.next();
         Files.write(ok.training(), new byte[] {7, 7, 7});
         again.trained(ok, 0);
