@@ -19,7 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * to the moment both workers have answered (10 ms tasks in waves of 2, until two different pids
  * came back; the same definition in bench.py). Each measurement is one fresh pool; its shutdown
  * happens after the clock stops. Beside (in bench.py): CPython's spawn context (and fork and
- * forkserver, for context).
+ * forkserver, for context). The same two again with the opt-in class-data cache
+ * ({@code class_cache}, see docs/process-provider.md): the first warm-up pool trains the
+ * archive, so the measured ones map it.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -51,7 +53,23 @@ public class ColdStartBench {
     @Benchmark
     public int everyWorker(Cold c) {
         c.ex = Pools.open("process");
-        int answered = Pools.untilEveryWorkerAnswered(c.ex);
+        return everyAnswered(c.ex);
+    }
+
+    @Benchmark
+    public Integer firstResultClassCache(Cold c) {
+        c.ex = Pools.openWithClassCache();
+        return c.ex.submit(Tasks::identity, 1).result();
+    }
+
+    @Benchmark
+    public int everyWorkerClassCache(Cold c) {
+        c.ex = Pools.openWithClassCache();
+        return everyAnswered(c.ex);
+    }
+
+    private static int everyAnswered(Executor ex) {
+        int answered = Pools.untilEveryWorkerAnswered(ex);
         if (answered < Pools.WORKERS) {
             throw new IllegalStateException("only " + answered + " of " + Pools.WORKERS + " workers answered in 100 waves");
         }

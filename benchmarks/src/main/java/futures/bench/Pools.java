@@ -22,6 +22,17 @@ final class Pools {
     }
 
     /**
+     * A {@code WORKERS}-worker process pool with the opt-in class-data cache, kept in
+     * {@code class-cache/} under the working directory (the results directory when
+     * {@code scripts/bench} runs it), not in the user's home. Its first pool trains the archive.
+     */
+    static Executor openWithClassCache() {
+        String dir = java.nio.file.Path.of("class-cache").toAbsolutePath().toString();
+        return Executors.create("process", ExecutorConfig.builder().maxWorkers(WORKERS)
+                .property("class_cache", dir).build());
+    }
+
+    /**
      * Submits {@code n} no-op tasks ({@code Tasks::identity}), then reads every result in order;
      * the round trip both RoundTripBench and ProcessPoolBench measure.
      *
