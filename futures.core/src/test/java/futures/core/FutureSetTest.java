@@ -110,6 +110,31 @@ class FutureSetTest {
     }
 
     @Test
+    @DisplayName("the done count of a de-duplication counts each done future once, also one met after the first duplicate or whose mark is 2^32 - 1 calls old, so wait with no time to wait puts each future on its side")
+    void doneCountedOnceOnEveryPath() {
+        Future<Object> p = new Future<>(), q = new Future<>(), old = done(), d1 = done(), d2 = done();
+        FutureSet.lastCallForTests(-2);
+        FutureSet.distinct(List.of(old)); // old carries 2^32 - 1
+        FutureSet.lastCallForTests(-2); // and so does the next call
+        FutureSet<Future<Object>> set = FutureSet.distinct(List.of(p, d1, p, old, d1, d2, q, old, d2));
+        assertEquals(List.of(p, d1, old, d2, q), List.copyOf(set));
+        assertEquals(3, set.doneWhenBuilt(), "d1 before the first duplicate, old (stale) and d2 after it");
+        FutureSet.lastCallForTests(-2);
+        FutureSet.distinct(List.of(old));
+        FutureSet.lastCallForTests(-2);
+        // no time to wait: wait splits by the count distinct made, and a count of 0 puts all in notDone
+        DoneAndNotDone<Future<Object>> r = Futures.wait(List.of(old, p, old), java.time.Duration.ZERO);
+        assertEquals(List.of(old), List.copyOf(r.done()), "the future with the stale mark is done");
+        assertEquals(List.of(p), List.copyOf(r.notDone()));
+    }
+
+    private static Future<Object> done() {
+        Future<Object> f = new Future<>();
+        f.setResult("done");
+        return f;
+    }
+
+    @Test
     @DisplayName("de-duplication frees the marks also when the input's size() throws")
     void marksGivenBackWhenSizeThrows() {
         Future<Object> a = new Future<>();
