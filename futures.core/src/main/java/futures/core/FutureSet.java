@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code wait} and {@code asCompleted} grew 75-114x per factor of 10 in the benchmarks. Here the
  * de-duplication usually hashes nothing: each future carries a mark, the number of the last call
  * that met it, which one call at a time owns and sets with a plain write ({@link #distinct}), so
- * the cost per future is one touch of the future itself, with no locked instruction. The order is kept in {@link Chunks}, and the identity
- * index that {@link #contains} needs is built only when first asked for, split into segments; no
- * array here ever exceeds {@link #CHUNK} references (64 KB with compressed references).
+ * the cost per future is one touch of the future itself, with no locked instruction. The order is
+ * kept in {@link Chunks}, and the identity index that {@link #contains} needs is built only when
+ * first asked for, split into segments; no array here ever exceeds {@link #CHUNK} references (64
+ * KB with compressed references).
  *
  * <p>Thread-safety: the marks are owned by one {@code distinct} call at a time
  * ({@link #MARKS_OWNED}). A set is built by one thread, then published through a final field or
@@ -91,21 +92,31 @@ final class FutureSet<F> extends AbstractSet<F> {
     private static int lastCall;
 
     /**
+     * Whether a call's number can have been given before: false until {@link #lastCall} wraps
+     * around past 2^32 - 1 (or a test sets it), and never false again. Until then a future that
+     * carries a call's number was met by that very call: a duplicate, with no index to build. Owned
+     * like {@link #lastCall}.
+     */
+    private static boolean numbersReused;
+
+    /**
      * The futures of {@code fs} without duplicates (by identity), in the order given, and how many
      * of them were seen done while this ran (see {@link #doneWhenBuilt}).
      *
      * <p>The call that finds the marks free takes them and a new number; it writes its number into
      * each future as it meets it (a plain write: no other thread touches the marks meanwhile).
-     * A future that already carries the number is either a duplicate or, after 2^32 - 1 calls, one
-     * whose mark is that old; the first such future makes the call build an identity {@link Index}
-     * of the futures met so far, which then tells the two apart (and takes every future met after
-     * it). So an input without duplicates costs one touch of each future and no hash, and nothing
-     * has to be cleared afterwards: the next owner's number is another. No locked instruction per
-     * future, so the processor overlaps the cache misses of many futures: at 10^5-10^6 futures that
-     * is what the time is made of. A call made while another owns the marks (another thread's, or
-     * a call from inside {@code fs}'s own iterator) de-duplicates through an identity {@link Index}
-     * instead, which costs a hash per future but is as correct. A set that {@code wait} returned is
-     * returned as it is (it is read-only and distinct).
+     * A future that already carries the number is a duplicate, until the numbers wrap around after
+     * 2^32 - 1 calls; from then on it may also be one whose mark is that old, so the first such
+     * future makes the call build an identity {@link Index} of the futures met so far, which tells
+     * the two apart (and takes every future met after it). So an input costs one touch of each
+     * future and no hash, duplicates or not (until the numbers wrap: then a call that meets a
+     * duplicate hashes from there on), and nothing has to be cleared afterwards: the next owner's
+     * number is another. No locked instruction per future, so the processor overlaps the cache
+     * misses of many futures: at 10^5-10^6 futures that is what the time is made of. A call made
+     * while another owns the marks (another thread's, or a call from inside {@code fs}'s own
+     * iterator) de-duplicates through an identity {@link Index} instead, which costs a hash per
+     * future but is as correct. A set that {@code wait} returned is returned as it is (it is
+     * read-only and distinct).
      *
      * @throws NullPointerException if {@code fs} or one of its elements is null
      */
@@ -125,8 +136,10 @@ final class FutureSet<F> extends AbstractSet<F> {
             int call = lastCall + 1;
             if (call == 0) {
                 call = 1;
+                numbersReused = true;
             }
             lastCall = call;
+            boolean reused = numbersReused;
             out = new Chunks(fs.size());
             Index met = null; // the futures met so far, once one already carried this call's number
             for (F f : fs) {
@@ -137,6 +150,8 @@ final class FutureSet<F> extends AbstractSet<F> {
                     if (met != null) {
                         met.add(f);
                     }
+                } else if (!reused) {
+                    first = false; // the number is this call's alone: met before by this call
                 } else {
                     if (met == null) {
                         met = index(out);
@@ -165,12 +180,24 @@ final class FutureSet<F> extends AbstractSet<F> {
         return i;
     }
 
-    /** Sets the number of the last call; for tests of the numbers' wrap-around. */
+    /**
+     * Sets the number of the last call, as if the numbers had wrapped around (a number set back is
+     * given again); for tests of the wrap-around.
+     */
     static void lastCallForTests(int call) {
+        lastCallForTests(call, true);
+    }
+
+    /**
+     * Sets the number of the last call and whether numbers may have been given before; for tests.
+     * With {@code reused} false, the calls that follow must meet only futures no call met before.
+     */
+    static void lastCallForTests(int call, boolean reused) {
         if (!MARKS_OWNED.compareAndSet(false, true)) {
             throw new IllegalStateException("the marks are owned");
         }
         lastCall = call;
+        numbersReused = reused;
         MARKS_OWNED.set(false);
     }
 

@@ -41,8 +41,17 @@ class FutureSetTest {
                     order.add(f);
                 }
             }
-            // both ways of de-duplicating: the marks (the usual one) and the index (while another call owns the marks)
-            FutureSet<Future<Object>> set = round % 2 == 0 ? FutureSet.distinct(input) : FutureSet.distinctByIndex(input);
+            // every way of de-duplicating: the marks before the numbers wrap around (the usual one), the
+            // marks after (a duplicate makes the call index the futures), and the index alone (while
+            // another call owns the marks); the futures are new, so no number given before is in them
+            FutureSet<Future<Object>> set;
+            if (round % 3 == 2) {
+                set = FutureSet.distinctByIndex(input);
+            } else {
+                FutureSet.lastCallForTests(round, round % 3 == 1);
+                set = FutureSet.distinct(input);
+                FutureSet.lastCallForTests(round, true); // as after a wrap-around: right whatever the futures carry
+            }
             assertEquals(order.size(), set.size(), "seed " + seed);
             assertTrue(order.equals(List.copyOf(set)), "seed " + seed + ": order or content differs");
             for (int k = 0; k < order.size(); k++) {
@@ -85,6 +94,20 @@ class FutureSetTest {
         assertEquals(List.of(b, a), List.copyOf(FutureSet.distinct(List.of(b, a, b))));
         assertEquals(List.of(a), List.copyOf(FutureSet.distinct(List.of(a))));
         assertEquals(List.of(b), List.copyOf(FutureSet.distinct(List.of(b, b))));
+    }
+
+    @Test
+    @DisplayName("until the numbers wrap around, a future that carries the call's number is a duplicate; the wrap-around itself makes the calls after it tell a mark 2^32 - 1 calls old from a duplicate")
+    void wrapAroundTurnsTheIndexOn() {
+        Future<Object> old = new Future<>(), other = new Future<>();
+        FutureSet.lastCallForTests(0, false);
+        assertEquals(List.of(old, other), List.copyOf(FutureSet.distinct(List.of(old, other, old, other))));
+        // old and other carry 1; the numbers 2 to 2^32 - 1 go to calls that meet neither
+        FutureSet.lastCallForTests(-1, false);
+        assertEquals(List.of(other, old), List.copyOf(FutureSet.distinct(List.of(other, old, other))),
+                "the number after 2^32 - 1 is 1 again: other and old are met once each, not dropped");
+        assertEquals(List.of(old, other), List.copyOf(FutureSet.distinct(List.of(old, other, other, old))));
+        assertTrue(FutureSet.marksFree());
     }
 
     @Test
