@@ -85,15 +85,23 @@ class FutureSetTest {
     @Test
     @DisplayName("de-duplication frees the marks, also when a null element stops it, and what it left in the futures does not mislead the next call")
     void marksGivenBack() {
-        Future<Object> a = new Future<>(), b = new Future<>();
-        assertEquals(List.of(a, b), List.copyOf(FutureSet.distinct(List.of(a, b, a))));
-        List<Future<Object>> withNull = new ArrayList<>(List.of(a, b));
-        withNull.add(null);
-        assertThrows(NullPointerException.class, () -> FutureSet.distinct(withNull));
-        assertTrue(FutureSet.marksFree(), "the marks stayed owned after the call ended");
-        assertEquals(List.of(b, a), List.copyOf(FutureSet.distinct(List.of(b, a, b))));
-        assertEquals(List.of(a), List.copyOf(FutureSet.distinct(List.of(a))));
-        assertEquals(List.of(b), List.copyOf(FutureSet.distinct(List.of(b, b))));
+        for (boolean reused : new boolean[] {false, true}) { // before and after the numbers wrapped around
+            Future<Object> a = new Future<>(), b = new Future<>();
+            FutureSet.lastCallForTests(0, reused);
+            try {
+                assertEquals(List.of(a, b), List.copyOf(FutureSet.distinct(List.of(a, b, a))));
+                List<Future<Object>> withNull = new ArrayList<>(List.of(a, b));
+                withNull.add(null);
+                assertThrows(NullPointerException.class, () -> FutureSet.distinct(withNull));
+                assertTrue(FutureSet.marksFree(), "the marks stayed owned after the call ended");
+                assertEquals(List.of(b, a), List.copyOf(FutureSet.distinct(List.of(b, a, b))),
+                        "the call after the one stopped by null has a number of its own");
+                assertEquals(List.of(a), List.copyOf(FutureSet.distinct(List.of(a))));
+                assertEquals(List.of(b), List.copyOf(FutureSet.distinct(List.of(b, b))));
+            } finally {
+                FutureSet.lastCallForTests(0, true); // right whatever the futures carry
+            }
+        }
     }
 
     @Test
