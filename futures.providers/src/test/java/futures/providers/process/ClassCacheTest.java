@@ -157,6 +157,26 @@ class ClassCacheTest {
     }
 
     @Test
+    @DisplayName("an archive another pool moves into place after this pool checked the one before is checked again before a worker gets it")
+    void replacedArchiveCheckedAgain() throws IOException {
+        Path a = jar("a.jar");
+        String dir = privateDir("cache").toString();
+        ClassCache pool = ClassCache.of(dir, JAVA, argsWith(a.toString()), List.of());
+        Path archive = pool.archive();
+        Files.write(archive, new byte[] {1, 2, 3, 4});
+        Files.writeString(ClassCache.checksumFile(archive), ClassCache.checksum(archive) + "\n");
+        assertEquals(List.of("-XX:SharedArchiveFile=" + archive), pool.next().options());
+        // as another pool's trained() does, but with a file of the same size whose checksum does not match
+        Path other = archive.resolveSibling("other.tmp");
+        Files.write(other, new byte[] {1, 2, 3, 5});
+        Files.move(other, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        ClassCache.Launch next = pool.next();
+        assertFalse(next.options().contains("-XX:SharedArchiveFile=" + archive),
+                "a replaced archive of the same size was given to a worker unchecked: " + next);
+        assertTrue(next.training() != null, "this pool trains a new one: " + next);
+    }
+
+    @Test
     @DisplayName("after a training worker exits with 0, its archive and checksum are in place and no training file is left; after a failure, nothing is")
     void trainedMovesArchiveAndChecksum() throws IOException {
         Path dir = privateDir("cache");
