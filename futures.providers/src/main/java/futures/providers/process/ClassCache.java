@@ -25,9 +25,9 @@ import java.util.zip.CRC32C;
  * The workers' class-data cache: a dynamic CDS archive ({@code -XX:ArchiveClassesAtExit}, then
  * {@code -XX:SharedArchiveFile}) of the classes a worker loads, so that later workers map them
  * instead of loading, parsing and verifying them (measured: 2-4% off one worker's time to its
- * first result, 10-14% off two workers starting at once on 2 cores). One archive per <em>key</em>: the java binary and its JDK, every option and
- * argument of the worker's argfile, and the size, modification time and file key of every jar on
- * its class path and module path. A changed jar, option or JDK gives another key, so an archive is
+ * first result, 9-14% off two workers starting at once on 2 cores). One archive per
+ * <em>key</em>: the java binary and its JDK, every option and argument of the worker's argfile,
+ * and the size, modification time and file key of every jar on its class path and module path. A changed jar, option or JDK gives another key, so an archive is
  * only ever offered to the exact worker set-up that wrote it; the JVM's own checks come on top.
  *
  * <p>Safety, as measured on JDK 25.0.3 (see docs/process-provider.md): a damaged archive whose
