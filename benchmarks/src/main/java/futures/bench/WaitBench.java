@@ -27,12 +27,18 @@ import org.openjdk.jmh.annotations.Warmup;
  * The futures are plain {@code new Future<>()}, finished by hand with {@code setResult}; bench.py
  * does the same with CPython's {@code Future()}. The score is the time of one call (for
  * asCompleted: the call and the whole iteration).
+ *
+ * <p>Three forks of three iterations each, not one fork of five, and a full collection at the end
+ * of the set-up ({@link #settle}): what moved these figures was the fork, not the iteration. Two
+ * forks at the same N differed by up to 2-3x (asCompleted at 10^5: 1.1-1.8 ms in one, 3.1-6.4 in
+ * another), which alone moved the growth per ×10 between 10x and 38x from run to run. The table
+ * takes the median of all nine.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 4, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 3, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class WaitBench {
 
     @State(Scope.Benchmark)
@@ -50,6 +56,7 @@ public class WaitBench {
                 f.setResult(i);
                 fs.add(f);
             }
+            settle();
         }
     }
 
@@ -66,7 +73,19 @@ public class WaitBench {
             for (int i = 0; i < n; i++) {
                 fs.add(new Future<>());
             }
+            settle();
         }
+    }
+
+    /**
+     * A full collection after the set-up, so the futures are old before the first iteration. Else
+     * they stay young through the first dozen or so young collections of the run (each call's
+     * result set is garbage), each of which copies them, and that copying lands in the measured
+     * calls: wait at 10^5, forks of one run, 0.86-1.76 ms in one and 2.2-2.9 in another; with the
+     * futures promoted at once, 0.84-1.28 in all four.
+     */
+    static void settle() {
+        System.gc();
     }
 
     @Benchmark
