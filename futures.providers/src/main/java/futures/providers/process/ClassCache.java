@@ -27,8 +27,9 @@ import java.util.zip.CRC32C;
  * instead of loading, parsing and verifying them (measured: 2-4% off one worker's time to its
  * first result, 9-14% off two workers starting at once on 2 cores). One archive per
  * <em>key</em>: the java binary and its JDK, every option and argument of the worker's argfile,
- * and the size, modification time and file key of every jar on its class path and module path. A changed jar, option or JDK gives another key, so an archive is
- * only ever offered to the exact worker set-up that wrote it; the JVM's own checks come on top.
+ * and the size, modification time and file key of every jar on its class path and module path.
+ * A changed jar, option or JDK gives another key, so an archive is only ever offered to the exact
+ * worker set-up that wrote it; the JVM's own checks come on top.
  *
  * <p>Safety, as measured on JDK 25.0.3 (see docs/process-provider.md): a damaged archive whose
  * header is intact makes the JVM crash (SIGSEGV), so a worker is only given an archive whose
@@ -368,11 +369,12 @@ final class ClassCache {
         } catch (IOException | RuntimeException e) {
             // another pool's archive is as good, or the next pool trains again
         } finally {
-            try {
-                Files.deleteIfExists(tmp);
-                Files.deleteIfExists(sumTmp);
-            } catch (IOException ignored) {
-                // left for the next cleanup
+            for (Path left : List.of(tmp, sumTmp)) {
+                try {
+                    Files.deleteIfExists(left);
+                } catch (IOException ignored) {
+                    // left for the next cleanup (prune deletes training files an hour old)
+                }
             }
         }
     }
