@@ -177,6 +177,9 @@ class Table:
         self.target("thread provider round trip vs JDK ThreadPoolExecutor(2) (speed)", r, 0.9, True,
                     "%s vs %s µs/task" % (fmt(self.med("roundtrip.futures_thread")), fmt(self.med("roundtrip.jdk_thread"))),
                     "roundtrip.futures_thread")
+        if self.get("roundtrip.futures_process") is not None:
+            out.append("\nThe `process` row is a pool after about 2 s of warm-up, still warming (a fresh process pool "
+                       "takes 4-7 s to reach its throughput): section 2 has the warm figures.")
         out.append("")
 
     def med(self, key):
