@@ -4,6 +4,7 @@ import futures.core.Executor;
 import futures.core.Executors;
 import futures.core.Future;
 import futures.spi.ExecutorConfig;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +28,7 @@ final class Pools {
      * {@code scripts/bench} runs it), not in the user's home. Its first pool trains the archive.
      */
     static Executor openWithClassCache() {
-        String dir = java.nio.file.Path.of("class-cache").toAbsolutePath().toString();
+        String dir = Path.of("class-cache").toAbsolutePath().toString();
         return Executors.create("process", ExecutorConfig.builder().maxWorkers(WORKERS)
                 .property("class_cache", dir).build());
     }

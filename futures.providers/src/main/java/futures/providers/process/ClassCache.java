@@ -333,6 +333,12 @@ final class ClassCache {
         return archive.resolveSibling(name.substring(0, name.length() - ".jsa".length()) + ".crc");
     }
 
+    /** The archive a checksum file belongs to: the inverse of {@link #checksumFile}. */
+    private static Path archiveOf(Path checksumFile) {
+        String name = checksumFile.getFileName().toString();
+        return checksumFile.resolveSibling(name.substring(0, name.length() - ".crc".length()) + ".jsa");
+    }
+
     /** A file's CRC-32C and size, as {@code "<crc in hex> <size>"}. */
     static String checksum(Path file) throws IOException {
         CRC32C crc = new CRC32C();
@@ -392,9 +398,10 @@ final class ClassCache {
                 String n = p.getFileName().toString();
                 if (n.endsWith(".jsa")) {
                     archives.add(p);
-                } else if ((n.endsWith(".tmp") || n.endsWith(".crc")
-                        && !Files.exists(p.resolveSibling(n.substring(0, n.length() - 4) + ".jsa")))
-                        && Files.getLastModifiedTime(p).toInstant().isBefore(hourAgo)) {
+                    continue;
+                }
+                boolean leftOver = n.endsWith(".tmp") || n.endsWith(".crc") && !Files.exists(archiveOf(p));
+                if (leftOver && Files.getLastModifiedTime(p).toInstant().isBefore(hourAgo)) {
                     Files.deleteIfExists(p);
                 }
             }

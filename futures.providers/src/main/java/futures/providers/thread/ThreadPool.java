@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with the last thread started. Until then {@code idle} holds one permit per worker waiting on the
  * queue (or about to), and {@link #execute} runs under the lock to choose between an idle worker
  * and a new one; once {@code full}, no thread is ever started again, so workers stop counting
- * themselves idle and {@code execute} takes no lock: it checks {@code shutdown} and {@code broken}, queues the item,
- * then reads them again. The second read is what keeps the lock's guarantee. A shutdown or a
+ * themselves idle and {@code execute} takes no lock: it checks {@code shutdown} and
+ * {@code broken}, queues the item, then reads them again. The second read is what keeps the
+ * lock's guarantee. A shutdown or a
  * break writes its flag and only then queues its stop markers or drains the queue; the lock-free
  * path queues the item and only then reads the flags again (volatile fields and the queue's
  * locks, so the four steps are totally ordered). So either that read sees the flag, and the item
