@@ -30,13 +30,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with the last thread started. Until then {@code idle} holds one permit per worker waiting on the
  * queue (or about to), and {@link #execute} runs under the lock to choose between an idle worker
  * and a new one; once {@code full}, no thread is ever started again, so workers stop counting
- * themselves idle and {@code execute} takes no lock: it checks {@code shutdown} and
- * {@code broken}, queues the item, then reads them again. The second read is what keeps the
- * lock's guarantee. A shutdown or a break writes its flag and only then queues its stop markers
- * or drains the queue; the lock-free path queues the item and only then reads the flags again
- * (volatile fields and the queue's locks, so the four steps are totally ordered). So either that read sees the flag, and the item
- * is taken back out and the call refused (if it is gone already, a worker or a drain took it and
- * settles it); or the item was queued before the flag was written, so it is ahead of the stop
+ * themselves idle and {@code execute} takes no lock: it checks {@code shutdown} and {@code broken},
+ * queues the item, then reads them again. The second read is what keeps the lock's guarantee. A
+ * shutdown or a break writes its flag and only then queues its stop markers or drains the queue;
+ * the lock-free path queues the item and only then reads the flags again (volatile fields and the
+ * queue's locks, so the four steps are totally ordered). So either that read sees the flag, and the
+ * item is taken back out and the call refused (if it is gone already, a worker or a drain took it
+ * and settles it); or the item was queued before the flag was written, so it is ahead of the stop
  * markers (a worker takes it) and in any drain that follows.
  * {@code broken} is set once, before the queue is drained and failed. After shutdown, one
  * {@link #STOP} marker per thread is queued behind the real items, so each thread leaves once the
