@@ -15,21 +15,36 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 
 /**
- * The workers' class-data cache: a dynamic CDS archive ({@code -XX:ArchiveClassesAtExit}, then
- * {@code -XX:SharedArchiveFile}) of the classes a worker loads, so that later workers map them
- * instead of loading, parsing and verifying them (measured: 2-4% off one worker's time to its
- * first result, 9-14% off two workers starting at once on 2 cores). One archive per
- * <em>key</em>: the java binary and its JDK, every option and argument of the worker's argfile,
- * and the size, modification time and file key of every jar on its class path and module path.
- * A changed jar, option or JDK gives another key, so an archive is only ever offered to the exact
- * worker set-up that wrote it; the JVM's own checks come on top.
+ * The workers' class-data cache: an archive of what a worker loads and links at its start, so
+ * that later workers map it instead of loading, parsing, verifying and linking those classes
+ * again. Two kinds, by the worker's JDK:
+ * <ul>
+ * <li>JDK 25 and later: the JDK's <b>AOT cache</b> (JEP 483/514/515). The training worker runs
+ *     with {@code -XX:AOTMode=record}; after it exits, the parent runs the JDK's assembly step
+ *     ({@code -XX:AOTMode=create}, a short JVM that runs no main); later workers get
+ *     {@code -XX:AOTCache}. It also keeps lambdas and method handles linked. Measured: 16-20% off
+ *     one worker's time to its first result, 13-21% off two starting at once on 2 cores.
+ * <li>JDK 19 to 24: a dynamic CDS archive ({@code -XX:ArchiveClassesAtExit}, then
+ *     {@code -XX:SharedArchiveFile}): 2-4% and 9-14%.
+ * </ul>
+ * One archive per <em>key</em>: the kind, the java binary and its JDK, every option and argument
+ * of the worker's argfile, and the size, modification time, file key and CRC-32 of every jar on
+ * its class path and module path. A changed jar, option or JDK gives another key, so an archive
+ * is only ever offered to the exact worker set-up that wrote it. For a CDS archive the JVM's own
+ * class-path checks come on top; the JDK 25 AOT cache has none that work (it served a rebuilt
+ * jar's old classes, JDK-8377932), so there the key, with the jars' contents in it, is the only
+ * check, which is why it reads every jar (once per JVM and jar file).
  *
  * <p>Safety, as measured on JDK 25.0.3 (see docs/process-provider.md): a damaged archive whose
  * header is intact makes the JVM crash (SIGSEGV), so a worker is only given an archive whose
@@ -39,8 +54,11 @@ import java.util.zip.CRC32C;
  * saves); the JVM's CDS messages go nowhere ({@code -Xlog:cds*=off}), so a stale archive never
  * prints on the user's stderr; archives are written by one training worker per pool into a file
  * of its own and moved into place atomically, checksum first, and only after that worker exited
- * with code 0; the directory must be a real directory (not a link) owned by this user with mode
- * {@code rwx------}, since the JVM maps the archive as class metadata.
+ * with code 0 (and, for an AOT cache, its assembly step too); the directory must be a real
+ * directory (not a link) owned by this user with mode {@code rwx------}, since the JVM maps the
+ * archive as class metadata. The JDK's own messages about the cache go nowhere: its log tags are
+ * off in every worker of a pool with the cache, and the training worker of an AOT cache, which
+ * the JVM makes print a line on stdout at its exit, runs with {@code -XX:-DisplayVMOutput}.
  *
  * <p>No cache (and nothing changes) when: the setting is {@code off}; the OS has no POSIX file
  * permissions; {@code jvm_options} already choose CDS or AOT settings; the parent runs with
@@ -49,8 +67,10 @@ import java.util.zip.CRC32C;
  * is neither a jar nor a directory of jars (the JVM cannot archive from directories); the worker's JDK is older than 19 or its version unknown.
  *
  * <p>Immutable, but for {@code training}, an atomic flag that makes at most one worker of a pool
- * train, and {@code verified}, a volatile memo of the archive file last found intact (two worker
- * threads may both check it; either result is written whole, and both are true).
+ * train. Shared by all pools of the JVM: {@link #VERIFIED} and {@link #JAR_CRCS}, concurrent maps
+ * that remember what was read (an archive found intact, a jar's CRC), each entry tied to the
+ * file's identity (file key, size, modification time), so a rewritten file is read again; two
+ * threads may compute the same entry, and both results are equal.
  */
 final class ClassCache {
     /** Config value: no cache. */
@@ -65,28 +85,62 @@ final class ClassCache {
     /** Parent options with which the JVM turns CDS off. */
     private static final List<String> CDS_OFF = List.of("--patch-module", "--upgrade-module-path", "--limit-modules");
 
-    /** Worker option when the cache is on: the JVM's CDS messages (a stale or damaged archive) go nowhere. */
-    static final String QUIET = "-Xlog:cds*=off:stderr";
-    /** At most this many archives are kept; the least recently used go first. */
-    static final int KEEP = 16;
+    /** Worker options when the cache is on: the JVM's CDS messages (a stale or damaged archive) go nowhere. */
+    private static final List<String> QUIET_CDS = List.of("-Xlog:cds*=off:stderr");
+    /** The same for the AOT cache, whose messages also have the {@code aot} tag (JDK 25+). */
+    private static final List<String> QUIET_AOT = List.of("-Xlog:cds*=off:stderr", "-Xlog:aot*=off:stderr");
+    /** At most this many archives are kept (an AOT cache is 10-15 MB); the least recently used go first. */
+    static final int KEEP = 8;
+    /** The first JDK whose AOT cache the pool uses (the one measured; it also has the {@code aot} log tag). */
+    static final int AOT_FROM = 25;
+    /** The longest an AOT cache's assembly step may take before it is killed (it takes about a second). */
+    private static final long ASSEMBLY_TIMEOUT_SECONDS = 300;
+
+    /**
+     * Test hook: false makes every pool use a dynamic CDS archive even on a JDK with the AOT
+     * cache, so that both kinds are tested on one JDK. Set before the pools it is meant for.
+     */
+    static volatile boolean aotAllowed = true;
 
     private static final AtomicLong TRAININGS = new AtomicLong();
+    /** Archive path to the identity (file key, size, modification time) it had when found intact. */
+    private static final ConcurrentHashMap<Path, List<Object>> VERIFIED = new ConcurrentHashMap<>();
+    /** Jar path to its identity and CRC-32, as last read. */
+    private static final ConcurrentHashMap<Path, List<Object>> JAR_CRCS = new ConcurrentHashMap<>();
+
+    /** Worker options that load an agent: its code would run in the AOT cache's assembly step, so that kind is not used. */
+    private static final List<String> AGENTS = List.of("-javaagent", "-agentlib", "-agentpath");
+    /** Worker options that write files at a JVM's start or exit, left out of the assembly step's command. */
+    private static final List<String> WRITERS = List.of("-Xlog", "-XX:StartFlightRecording", "-XX:FlightRecorderOptions");
 
     private final Path dir;
     private final Path archive;
+    private final boolean aot;
+    /** The AOT cache's assembly step, all but its file options; empty for a CDS archive. */
+    private final List<String> assembly;
     private final String why;
     private final AtomicBoolean training = new AtomicBoolean();
-    /** The file key and size of the archive file last found intact, or null. */
-    private volatile List<Object> verified;
 
-    private ClassCache(Path dir, Path archive, String why) {
+    private ClassCache(Path dir, Path archive, boolean aot, List<String> assembly, String why) {
         this.dir = dir;
         this.archive = archive;
+        this.aot = aot;
+        this.assembly = assembly;
         this.why = why;
     }
 
     private static ClassCache none(String why) {
-        return new ClassCache(null, null, why);
+        return new ClassCache(null, null, false, List.of(), why);
+    }
+
+    /** Whether this pool's archive is an AOT cache (else a CDS archive, or none). */
+    boolean aot() {
+        return aot;
+    }
+
+    /** The options that keep the JVM's messages about the cache off the user's stderr, for every worker. */
+    List<String> quiet() {
+        return aot ? QUIET_AOT : QUIET_CDS;
     }
 
     /** Whether workers of this pool use the cache. */
@@ -127,6 +181,12 @@ final class ClassCache {
      * @param userOptions the {@code jvm_options}
      */
     static ClassCache of(String setting, String java, List<String> args, List<String> userOptions) {
+        return of(setting, java, args, userOptions, aotAllowed);
+    }
+
+    /** As {@link #of(String, String, List, List)}; {@code aotIfAvailable} false gives a CDS archive on any JDK. */
+    static ClassCache of(String setting, String java, List<String> args, List<String> userOptions,
+            boolean aotIfAvailable) {
         if (setting.equalsIgnoreCase(OFF)) {
             return none("off: config");
         }
@@ -175,8 +235,10 @@ final class ClassCache {
             if (feature < 19) {
                 return none("off: the worker's JDK is older than 19 or its version is unknown");
             }
+            boolean aot = aotIfAvailable && feature >= AOT_FROM
+                    && userOptions.stream().noneMatch(o -> AGENTS.stream().anyMatch(o::startsWith));
             Key key = new Key();
-            update(key, "futures class cache v1");
+            update(key, aot ? "futures class cache v2 aot" : "futures class cache v2 cds");
             update(key, javaPath.toString());
             key.update(releaseBytes);
             stamp(key, javaPath);
@@ -206,6 +268,7 @@ final class ClassCache {
                     for (Path j : jars) {
                         update(key, j.getFileName().toString());
                         stamp(key, j);
+                        update(key, jarCrc(j));
                     }
                     continue;
                 }
@@ -214,19 +277,65 @@ final class ClassCache {
                 }
                 update(key, e.toRealPath().toString());
                 stamp(key, e);
+                update(key, jarCrc(e));
             }
             Path dir = directory(setting);
             if (dir == null) {
                 return none("off: no private cache directory");
             }
-            Path archive = dir.resolve("worker-" + key.hex() + ".jsa");
-            if (Files.isRegularFile(archive, LinkOption.NOFOLLOW_LINKS)) {
-                Files.setLastModifiedTime(archive, FileTime.from(Instant.now())); // recently used: kept longest
+            Path archive = dir.resolve("worker-" + key.hex() + (aot ? AOT : JSA));
+            Path sum = checksumFile(archive);
+            if (Files.isRegularFile(sum, LinkOption.NOFOLLOW_LINKS)) {
+                // recently used: kept longest (the checksum file is touched, not the archive,
+                // whose modification time is part of what VERIFIED remembers)
+                Files.setLastModifiedTime(sum, FileTime.from(Instant.now()));
             }
-            return new ClassCache(dir, archive, null);
+            List<String> assembly = new ArrayList<>();
+            if (aot) {
+                assembly.add(java);
+                assembly.add("-Xlog:disable");
+                for (String a : args) {
+                    if (WRITERS.stream().noneMatch(a::startsWith)) {
+                        assembly.add(a);
+                    }
+                }
+            }
+            return new ClassCache(dir, archive, aot, List.copyOf(assembly), null);
         } catch (IOException | RuntimeException e) {
             return none("off: " + e);
         }
+    }
+
+    private static final String JSA = ".jsa";
+    private static final String AOT = ".aot";
+
+    /**
+     * A jar's CRC-32, read once per JVM and jar file (its file key, size and modification time):
+     * java.util.zip's native CRC, about 1 ms per 3 MB once the file is in the page cache.
+     */
+    private static String jarCrc(Path jar) throws IOException {
+        Path real = jar.toRealPath();
+        List<Object> id = identity(real);
+        List<Object> seen = JAR_CRCS.get(real);
+        if (seen != null && seen.get(0).equals(id)) {
+            return (String) seen.get(1);
+        }
+        CRC32 crc = new CRC32();
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(real)) {
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                crc.update(buf, 0, n);
+            }
+        }
+        String value = Long.toHexString(crc.getValue());
+        JAR_CRCS.put(real, List.of(id, value));
+        return value;
+    }
+
+    /** What tells a file's versions apart without reading it: file key, size, modification time. */
+    private static List<Object> identity(Path p) throws IOException {
+        BasicFileAttributes at = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        return Arrays.asList(at.fileKey(), at.size(), at.lastModifiedTime());
     }
 
     /** The feature version in a JDK's release file ({@code JAVA_VERSION="21.0.2"}), or -1. */
@@ -282,37 +391,42 @@ final class ClassCache {
     /**
      * The options for the next worker: use the archive if it is there and intact; else, if no
      * worker of this pool is training, train this one ({@code training} is then the file it
-     * writes); else none. Called on a worker's own thread, before its JVM starts.
+     * writes: the CDS archive, or the AOT cache's configuration); else none. Called on a worker's
+     * own thread, before its JVM starts.
      */
     Launch next() {
         if (archive == null) {
             return Launch.NONE;
         }
         if (intact()) {
-            return new Launch(List.of("-XX:SharedArchiveFile=" + archive), null);
+            return new Launch(List.of((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + archive), null);
         }
         if (!training.compareAndSet(false, true)) {
             return Launch.NONE;
         }
         Path tmp = dir.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + "-"
                 + TRAININGS.incrementAndGet() + ".tmp");
+        if (aot) {
+            // -DisplayVMOutput: the JVM prints "AOTConfiguration recorded: ..." on stdout at exit
+            return new Launch(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + tmp,
+                    "-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput"), tmp);
+        }
         return new Launch(List.of("-XX:ArchiveClassesAtExit=" + tmp), tmp);
     }
 
     /**
      * Whether the archive is there and is, byte for byte, what a training worker wrote: its
-     * CRC-32C and size match its checksum file. An archive file (known by its file key and size)
-     * is read once per pool; a missing or other checksum means "no archive", so the pool trains
-     * a new one, which replaces both.
+     * CRC-32C and size match its checksum file. An archive file (known by its file key, size and
+     * modification time) is read once per JVM; a missing or other checksum means "no archive", so
+     * the pool trains a new one, which replaces both.
      */
     private boolean intact() {
         try {
-            BasicFileAttributes at = Files.readAttributes(archive, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!at.isRegularFile()) {
+            if (!Files.isRegularFile(archive, LinkOption.NOFOLLOW_LINKS)) {
                 return false;
             }
-            List<Object> id = at.fileKey() == null ? null : List.of(at.fileKey(), at.size());
-            if (id != null && id.equals(verified)) {
+            List<Object> id = identity(archive);
+            if (id.get(0) != null && id.equals(VERIFIED.get(archive))) {
                 return true;
             }
             Path sum = checksumFile(archive);
@@ -320,23 +434,26 @@ final class ClassCache {
                     || !Files.readString(sum).trim().equals(checksum(archive))) {
                 return false;
             }
-            verified = id;
+            if (id.get(0) != null) {
+                VERIFIED.put(archive, id);
+            }
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
-    /** The file beside an archive that holds its checksum: {@code worker-<key>.crc}. */
+    /** The file beside an archive (of either kind) that holds its checksum: {@code worker-<key>.crc}. */
     static Path checksumFile(Path archive) {
         String name = archive.getFileName().toString();
-        return archive.resolveSibling(name.substring(0, name.length() - ".jsa".length()) + ".crc");
+        return archive.resolveSibling(name.substring(0, name.lastIndexOf('.')) + ".crc");
     }
 
-    /** The archive a checksum file belongs to: the inverse of {@link #checksumFile}. */
-    private static Path archiveOf(Path checksumFile) {
+    /** Whether a checksum file's archive, of either kind, exists: the inverse of {@link #checksumFile}. */
+    private static boolean hasArchive(Path checksumFile) {
         String name = checksumFile.getFileName().toString();
-        return checksumFile.resolveSibling(name.substring(0, name.length() - ".crc".length()) + ".jsa");
+        String base = name.substring(0, name.length() - ".crc".length());
+        return Files.exists(checksumFile.resolveSibling(base + JSA)) || Files.exists(checksumFile.resolveSibling(base + AOT));
     }
 
     /** A file's CRC-32C and size, as {@code "<crc in hex> <size>"}. */
@@ -354,28 +471,35 @@ final class ClassCache {
     }
 
     /**
-     * After a training worker exited: if it exited with code 0, writes the checksum of the
-     * archive it wrote and moves both into place (checksum first, each atomically), and deletes
-     * what is left. Never throws: the cache only saves time.
+     * After a training worker exited: if it exited with code 0, makes the archive (for an AOT
+     * cache: runs the JDK's assembly step on what the worker recorded, with the pool's argfile,
+     * and waits for it), writes its checksum and moves both into place (checksum first, each
+     * atomically), and deletes what is left. Runs on the worker's own thread in the parent, so a
+     * pool's {@code shutdown(wait=true)} waits for it. Never throws: the cache only saves time.
+     *
      */
     void trained(Launch launch, int exitCode) {
         Path tmp = launch.training();
         if (tmp == null) {
             return;
         }
-        Path sumTmp = tmp.resolveSibling(tmp.getFileName().toString().replace(".jsa.", ".crc."));
+        String name = tmp.getFileName().toString();
+        Path made = aot ? tmp.resolveSibling(name.substring(0, name.length() - ".tmp".length()) + ".made.tmp") : tmp;
+        Path sumTmp = tmp.resolveSibling(name.replace(aot ? ".aot." : ".jsa.", ".crc."));
         try {
-            if (exitCode == 0 && Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS) && Files.size(tmp) > 0) {
-                Files.writeString(sumTmp, checksum(tmp) + "\n");
+            if (exitCode == 0 && Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS) && Files.size(tmp) > 0
+                    && (!aot || assemble(tmp, made))
+                    && Files.isRegularFile(made, LinkOption.NOFOLLOW_LINKS) && Files.size(made) > 0) {
+                Files.writeString(sumTmp, checksum(made) + "\n");
                 Files.move(sumTmp, checksumFile(archive), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(made, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 prune();
             }
         } catch (IOException | RuntimeException e) {
             // another pool's archive is as good, or the next pool trains again
         } finally {
-            for (Path left : List.of(tmp, sumTmp)) {
+            for (Path left : List.of(tmp, made, sumTmp)) {
                 try {
                     Files.deleteIfExists(left);
                 } catch (IOException ignored) {
@@ -386,9 +510,45 @@ final class ClassCache {
     }
 
     /**
-     * Keeps the {@value #KEEP} most recently used archives and deletes the rest with their
-     * checksums, and training files and checksums without an archive more than an hour old (left
-     * by a parent that died while its worker trained, or by an older version).
+     * The AOT cache's assembly step: {@code java -XX:AOTMode=create} with the recorded
+     * configuration and the worker's arguments (the JVM runs no main in this mode), but for those
+     * that write files (logs, flight recordings: a user's log file would be overwritten), its
+     * output discarded. True if it exited with code 0; killed after
+     * {@value #ASSEMBLY_TIMEOUT_SECONDS} s.
+     */
+    private boolean assemble(Path configuration, Path made) throws IOException {
+        List<String> command = new ArrayList<>(assembly);
+        command.addAll(1, List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + configuration, "-XX:AOTCache=" + made));
+        Process p = new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        p.getOutputStream().close();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    if (!p.waitFor(ASSEMBLY_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                        return false;
+                    }
+                    return p.exitValue() == 0;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            p.destroyForcibly();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Keeps the {@value #KEEP} most recently used archives (by their checksum files' modification
+     * time, which each pool that finds them touches) and deletes the rest with their checksums,
+     * and training files and checksums without an archive more than an hour old (left by a parent
+     * that died while its worker trained, or by an older version).
      */
     private void prune() throws IOException {
         List<Path> archives = new ArrayList<>();
@@ -396,11 +556,11 @@ final class ClassCache {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "worker-*")) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                if (n.endsWith(".jsa")) {
+                if (n.endsWith(JSA) || n.endsWith(AOT)) {
                     archives.add(p);
                     continue;
                 }
-                boolean leftOver = n.endsWith(".tmp") || n.endsWith(".crc") && !Files.exists(archiveOf(p));
+                boolean leftOver = n.endsWith(".tmp") || n.endsWith(".crc") && !hasArchive(p);
                 if (leftOver && Files.getLastModifiedTime(p).toInstant().isBefore(hourAgo)) {
                     Files.deleteIfExists(p);
                 }
@@ -409,7 +569,7 @@ final class ClassCache {
         if (archives.size() <= KEEP) {
             return;
         }
-        archives.sort(Comparator.comparing(ClassCache::modified).reversed());
+        archives.sort(Comparator.comparing((Path p) -> modified(checksumFile(p))).reversed());
         for (Path p : archives.subList(KEEP, archives.size())) {
             Files.deleteIfExists(p);
             Files.deleteIfExists(checksumFile(p));

@@ -223,8 +223,8 @@ final class ProcessPool implements WorkerPool {
             this.cache = ClassCache.of(classCache, java, args, jvmOptions);
             if (cache.enabled()) {
                 args = new ArrayList<>(args);
-                args.add(args.indexOf(Launcher.WORKER_OPTIONS.get(Launcher.WORKER_OPTIONS.size() - 1)) + 1,
-                        ClassCache.QUIET); // after the pool's logging options, before jvm_options
+                args.addAll(args.indexOf(Launcher.WORKER_OPTIONS.get(Launcher.WORKER_OPTIONS.size() - 1)) + 1,
+                        cache.quiet()); // after the pool's logging options, before jvm_options
             }
             this.argFile = Launcher.writeArgFile(dir, args);
             argFile.toFile().deleteOnExit();
