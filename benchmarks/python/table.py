@@ -229,6 +229,9 @@ class Table:
             if m == "first_result":
                 self.target("process cold start to the first result vs CPython spawn (speed)", r, 1.0, True,
                             "%s vs %s ms" % (fmt(self.med(key)), fmt(self.med("coldstart.cpython_spawn." + m))), key)
+                self.target("the same with the opt-in `class_cache=auto` (speed)", rc, 1.0, True,
+                            "%s vs %s ms" % (fmt(self.med(cached)), fmt(self.med("coldstart.cpython_spawn." + m))),
+                            cached)
         out.append("")
 
     def waits(self, out):
