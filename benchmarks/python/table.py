@@ -3,7 +3,8 @@
 Usage: python3 benchmarks/python/table.py --results DIR [--docs docs/performance.md] [--elapsed S]
 
 Reads DIR/jmh.json (JMH's JSON), DIR/memory.json (futures.bench.Memory), DIR/python.json
-(bench.py), DIR/providers.json (futures.bench.Main) and DIR/env.json (scripts/bench), prints the
+(bench.py), DIR/providers.json (futures.bench.Main) and DIR/env.json (scripts/bench), and the
+same files in DIR's subfolders (one per workload, as scripts/bench writes them), prints the
 table as Markdown, writes it to DIR/table.md and, with --docs, puts it between the markers
 <!-- bench:table:begin --> and <!-- bench:table:end --> of that file.
 
@@ -385,12 +386,19 @@ def main():
     args = ap.parse_args()
     d = args.results
 
-    figs = read_jmh(os.path.join(d, "jmh.json"))
+    # scripts/bench runs each workload in a folder of its own (JMH, then CPython); memory (and
+    # everything, in runs before that) is at the top
+    dirs = [d] + sorted(os.path.join(d, s) for s in os.listdir(d) if os.path.isdir(os.path.join(d, s)))
+    figs, py_doc, providers = {}, {}, {}
+    for sub in dirs:
+        figs.update(read_jmh(os.path.join(sub, "jmh.json")))
+        py, doc = read_results(os.path.join(sub, "python.json"))
+        figs.update(py)
+        if os.path.exists(os.path.join(sub, "python.json")) and not py_doc:
+            py_doc = doc
+        providers = providers or load_json(os.path.join(sub, "providers.json"), {})
     mem, _ = read_results(os.path.join(d, "memory.json"))
-    py, py_doc = read_results(os.path.join(d, "python.json"))
     figs.update(mem)
-    figs.update(py)
-    providers = load_json(os.path.join(d, "providers.json"), {})
     env = load_json(os.path.join(d, "env.json"), {})
 
     t = Table(figs, providers)
