@@ -3,6 +3,7 @@ package futures.providers.process;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -17,13 +18,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
+import java.util.zip.ZipException;
 
 /**
  * The workers' class-data cache: an archive of what a worker loads and links at its start, so
@@ -105,8 +112,8 @@ final class ClassCache {
     private static final AtomicLong TRAININGS = new AtomicLong();
     /** Archive path to the identity (file key, size, modification time) it had when found intact. */
     private static final ConcurrentHashMap<Path, List<Object>> VERIFIED = new ConcurrentHashMap<>();
-    /** Jar path to its identity and CRC-32, as last read. */
-    private static final ConcurrentHashMap<Path, List<Object>> JAR_CRCS = new ConcurrentHashMap<>();
+    /** Jar path (real) to its identity, CRC-32 and manifest Class-Path, as last read. */
+    private static final ConcurrentHashMap<Path, Jar> JAR_CRCS = new ConcurrentHashMap<>();
 
     /** Worker options that load an agent: its code would run in the AOT cache's assembly step, so that kind is not used. */
     private static final List<String> AGENTS = List.of("-javaagent", "-agentlib", "-agentpath");
@@ -201,7 +208,7 @@ final class ClassCache {
             }
         }
         List<Path> entries = new ArrayList<>();
-        boolean moduleDirs = false;
+        List<Boolean> onModulePath = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             for (String off : CDS_OFF) {
@@ -216,11 +223,9 @@ final class ClassCache {
                 for (String p : paths.split(File.pathSeparator)) {
                     if (!p.isEmpty()) {
                         entries.add(Path.of(p));
+                        onModulePath.add(modules);
                     }
                 }
-            }
-            if (modules) {
-                moduleDirs = true;
             }
         }
         try {
@@ -249,9 +254,11 @@ final class ClassCache {
             for (String a : args) {
                 update(key, a);
             }
-            for (Path e : entries) {
+            Set<Path> named = new HashSet<>();
+            for (int i = 0; i < entries.size(); i++) {
+                Path e = entries.get(i);
                 BasicFileAttributes at = Files.readAttributes(e, BasicFileAttributes.class);
-                if (at.isDirectory() && moduleDirs) {
+                if (at.isDirectory() && onModulePath.get(i)) {
                     // a module path directory of jars (the usual layout): each jar counts, so does
                     // one added or removed; an exploded module (a directory) cannot be archived
                     List<Path> jars = new ArrayList<>();
@@ -268,7 +275,7 @@ final class ClassCache {
                     for (Path j : jars) {
                         update(key, j.getFileName().toString());
                         stamp(key, j);
-                        update(key, jarCrc(j));
+                        update(key, jar(j).crc());
                     }
                     continue;
                 }
@@ -277,7 +284,14 @@ final class ClassCache {
                 }
                 update(key, e.toRealPath().toString());
                 stamp(key, e);
-                update(key, jarCrc(e));
+                Jar jar = jar(e);
+                update(key, jar.crc());
+                if (!onModulePath.get(i)) {
+                    String off = classPathAttribute(key, e, jar, named);
+                    if (off != null) {
+                        return none(off);
+                    }
+                }
             }
             Path dir = directory(setting);
             if (dir == null) {
@@ -310,15 +324,61 @@ final class ClassCache {
     private static final String AOT = ".aot";
 
     /**
-     * A jar's CRC-32, read once per JVM and jar file (its file key, size and modification time):
-     * java.util.zip's native CRC, about 1 ms per 3 MB once the file is in the page cache.
+     * What a jar on the class path names in its manifest's {@code Class-Path} attribute, and the
+     * same for each jar named there, each stamped into the key like a jar of the class path: the
+     * JVM loads classes from them too, and the AOT cache does not check them either (measured on
+     * JDK 25.0.3: a cache made with {@code -cp m.jar}, whose manifest names {@code a.jar}, served
+     * the old classes of a rebuilt {@code a.jar}). A name that is missing goes into the key as
+     * missing. Null, or why the cache is off: a name is a directory or not a local file.
      */
-    private static String jarCrc(Path jar) throws IOException {
+    private static String classPathAttribute(Key key, Path jar, Jar info, Set<Path> named) throws IOException {
+        for (String entry : info.classPath()) {
+            Path p;
+            try {
+                URI u = jar.toAbsolutePath().toUri().resolve(entry);
+                if (!"file".equals(u.getScheme())) {
+                    return "off: " + jar + " names " + entry + " in its manifest's Class-Path, not a local file";
+                }
+                p = Path.of(u);
+            } catch (IllegalArgumentException e) {
+                return "off: " + jar + " names " + entry + " in its manifest's Class-Path, not a local file";
+            }
+            if (!named.add(p)) {
+                continue; // named before (or a cycle): the JVM opens each once
+            }
+            update(key, "Class-Path " + p);
+            if (!Files.exists(p)) {
+                update(key, "missing");
+                continue;
+            }
+            if (!Files.isRegularFile(p)) {
+                return "off: " + p + ", named in the manifest of " + jar + ", is not a jar file";
+            }
+            stamp(key, p);
+            Jar named1 = jar(p);
+            update(key, named1.crc());
+            String off = classPathAttribute(key, p, named1, named);
+            if (off != null) {
+                return off;
+            }
+        }
+        return null;
+    }
+
+    /** A jar file as read: its identity (file key, size, modification time), CRC-32 and manifest {@code Class-Path} entries. */
+    private record Jar(List<Object> id, String crc, List<String> classPath) {}
+
+    /**
+     * A jar's CRC-32 and {@code Class-Path} entries, read once per JVM and jar file (its file key,
+     * size and modification time): java.util.zip's native CRC, about 1 ms per 3 MB once the file
+     * is in the page cache. A file that is not a zip has no {@code Class-Path}.
+     */
+    private static Jar jar(Path jar) throws IOException {
         Path real = jar.toRealPath();
         List<Object> id = identity(real);
-        List<Object> seen = JAR_CRCS.get(real);
-        if (seen != null && seen.get(0).equals(id)) {
-            return (String) seen.get(1);
+        Jar seen = JAR_CRCS.get(real);
+        if (seen != null && seen.id().equals(id)) {
+            return seen;
         }
         CRC32 crc = new CRC32();
         byte[] buf = new byte[1 << 16];
@@ -327,8 +387,18 @@ final class ClassCache {
                 crc.update(buf, 0, n);
             }
         }
-        String value = Long.toHexString(crc.getValue());
-        JAR_CRCS.put(real, List.of(id, value));
+        List<String> classPath = List.of();
+        try (JarFile j = new JarFile(real.toFile(), false)) {
+            Manifest m = j.getManifest();
+            String attribute = m == null ? null : m.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+            if (attribute != null) {
+                classPath = Arrays.stream(attribute.trim().split("\\s+")).filter(x -> !x.isEmpty()).toList();
+            }
+        } catch (ZipException notAZip) {
+            // the JVM cannot load classes from it either
+        }
+        Jar value = new Jar(id, Long.toHexString(crc.getValue()), classPath);
+        JAR_CRCS.put(real, value);
         return value;
     }
 

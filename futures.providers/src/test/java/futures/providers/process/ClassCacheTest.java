@@ -99,6 +99,53 @@ class ClassCacheTest {
         assertFalse(ClassCache.of(dir, JAVA, args, List.of()).enabled());
     }
 
+    /** A jar whose manifest's Class-Path attribute is {@code classPath}. */
+    private Path jarNaming(String name, String classPath) throws IOException {
+        Path j = tmp.resolve(name);
+        java.util.jar.Manifest m = new java.util.jar.Manifest();
+        m.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, classPath);
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(j), m)) {
+            out.putNextEntry(new ZipEntry("x.txt"));
+            out.write(name.getBytes(StandardCharsets.UTF_8));
+        }
+        return j;
+    }
+
+    @Test
+    @DisplayName("a jar named by a class path jar's manifest Class-Path is part of the key: rebuilt, added or a directory, it gives another archive or none (the JDK 25 AOT cache would serve its old classes)")
+    void manifestClassPathIsPartOfTheKey() throws IOException {
+        Path app = jarNaming("app.jar", "lib/dep.jar lib/later.jar");
+        Path lib = Files.createDirectory(tmp.resolve("lib"));
+        Path dep = lib.resolve("dep.jar");
+        Files.writeString(dep, "aaaa");
+        String dir = privateDir("cache").toString();
+        ClassCache c = ClassCache.of(dir, JAVA, argsWith(app.toString()), List.of());
+        assertTrue(c.enabled(), c.status());
+        Files.writeString(dep, "bbbbb"); // (same size and time: jarContentIsPartOfTheKey, in a fresh JVM)
+        ClassCache rebuilt = ClassCache.of(dir, JAVA, argsWith(app.toString()), List.of());
+        assertNotEquals(c.archive(), rebuilt.archive(), "a rebuilt jar named in the manifest gives another archive");
+        Files.writeString(lib.resolve("later.jar"), "cccc");
+        ClassCache added = ClassCache.of(dir, JAVA, argsWith(app.toString()), List.of());
+        assertNotEquals(rebuilt.archive(), added.archive(), "a named jar that appears gives another archive");
+        Files.delete(lib.resolve("later.jar"));
+        Files.createDirectory(lib.resolve("later.jar"));
+        assertFalse(ClassCache.of(dir, JAVA, argsWith(app.toString()), List.of()).enabled(),
+                "a directory named in the manifest turns the cache off");
+    }
+
+    @Test
+    @DisplayName("a directory on the class path turns the cache off also when there is a module path")
+    void classPathDirectoryWithModulePath() throws IOException {
+        Path mods = Files.createDirectory(tmp.resolve("mods"));
+        Files.move(jar("m1.jar"), mods.resolve("m1.jar"));
+        Path classes = Files.createDirectory(tmp.resolve("classes"));
+        Files.writeString(classes.resolve("A.class"), "not really");
+        ClassCache c = ClassCache.of(privateDir("cache").toString(), JAVA, List.of("--module-path=" + mods,
+                "-cp", classes.toString(), "-m", "futures.providers/futures.providers.process.WorkerMain"), List.of());
+        assertFalse(c.enabled(), c.status());
+    }
+
     @Test
     @DisplayName("the cache is off when configured off, for a directory on the class path, with the user's own CDS options, and with --patch-module")
     void offWhenItCannotOrShouldNotWork() throws IOException {
