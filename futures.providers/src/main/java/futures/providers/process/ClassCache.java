@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -125,19 +126,25 @@ final class ClassCache {
     private final boolean aot;
     /** The AOT cache's assembly step, all but its file options; empty for a CDS archive. */
     private final List<String> assembly;
+    /** The files the key was made from, and their identities then; see {@link #unchanged}. */
+    private final List<Path> watched;
+    private final List<List<Object>> watchedIds;
     private final String why;
     private final AtomicBoolean training = new AtomicBoolean();
 
-    private ClassCache(Path dir, Path archive, boolean aot, List<String> assembly, String why) {
+    private ClassCache(Path dir, Path archive, boolean aot, List<String> assembly, List<Path> watched,
+            List<List<Object>> watchedIds, String why) {
         this.dir = dir;
         this.archive = archive;
         this.aot = aot;
         this.assembly = assembly;
+        this.watched = watched;
+        this.watchedIds = watchedIds;
         this.why = why;
     }
 
     private static ClassCache none(String why) {
-        return new ClassCache(null, null, false, List.of(), why);
+        return new ClassCache(null, null, false, List.of(), List.of(), List.of(), why);
     }
 
     /** Whether this pool's archive is an AOT cache (else a CDS archive, or none). */
@@ -272,6 +279,7 @@ final class ClassCache {
                     }
                     jars.sort(null);
                     update(key, e.toRealPath().toString());
+                    key.watch(e); // a jar added or removed
                     for (Path j : jars) {
                         update(key, j.getFileName().toString());
                         stamp(key, j);
@@ -314,7 +322,8 @@ final class ClassCache {
                     }
                 }
             }
-            return new ClassCache(dir, archive, aot, List.copyOf(assembly), null);
+            return new ClassCache(dir, archive, aot, List.copyOf(assembly), List.copyOf(key.watched),
+                    key.ids.stream().map(l -> Collections.unmodifiableList(new ArrayList<>(l))).toList(), null);
         } catch (IOException | RuntimeException e) {
             return none("off: " + e);
         }
@@ -349,6 +358,7 @@ final class ClassCache {
             update(key, "Class-Path " + p);
             if (!Files.exists(p)) {
                 update(key, "missing");
+                key.watch(p);
                 continue;
             }
             if (!Files.isRegularFile(p)) {
@@ -459,13 +469,14 @@ final class ClassCache {
     }
 
     /**
-     * The options for the next worker: use the archive if it is there and intact; else, if no
-     * worker of this pool is training, train this one ({@code training} is then the file it
-     * writes: the CDS archive, or the AOT cache's configuration); else none. Called on a worker's
-     * own thread, before its JVM starts.
+     * The options for the next worker: none if a file the key was made from changed since the
+     * pool was made; else the archive if it is there and intact; else, if no worker of this pool
+     * trained, train this one ({@code training} is then the file it writes: the CDS archive, or
+     * the AOT cache's configuration); else none. Called on a worker's own thread, before its JVM
+     * starts.
      */
     Launch next() {
-        if (archive == null) {
+        if (archive == null || !unchanged()) {
             return Launch.NONE;
         }
         if (intact()) {
@@ -559,7 +570,8 @@ final class ClassCache {
         try {
             if (exitCode == 0 && Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS) && Files.size(tmp) > 0
                     && (!aot || assemble(tmp, made))
-                    && Files.isRegularFile(made, LinkOption.NOFOLLOW_LINKS) && Files.size(made) > 0) {
+                    && Files.isRegularFile(made, LinkOption.NOFOLLOW_LINKS) && Files.size(made) > 0
+                    && unchanged()) {
                 Files.writeString(sumTmp, checksum(made) + "\n");
                 Files.move(sumTmp, checksumFile(archive), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
@@ -667,6 +679,37 @@ final class ClassCache {
     private static void stamp(Key key, Path p) throws IOException {
         BasicFileAttributes at = Files.readAttributes(p, BasicFileAttributes.class);
         update(key, at.size() + "/" + at.lastModifiedTime().toInstant() + "/" + at.fileKey());
+        key.watch(p);
+    }
+
+    /** A file's identity (file key, size, modification time), links followed; empty if it is missing. */
+    private static List<Object> watchId(Path p) throws IOException {
+        try {
+            BasicFileAttributes at = Files.readAttributes(p, BasicFileAttributes.class);
+            return Arrays.asList(at.fileKey(), at.size(), at.lastModifiedTime());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Whether every file the key was made from (the JDK's binary and modules, the jars, the module
+     * path directories, the manifests' missing names) is still as it was when this pool was made:
+     * a jar rebuilt while the pool lives would otherwise meet an archive of its old classes in the
+     * pool's next worker (the AOT cache would serve them, JDK-8377932), and a training worker that
+     * ran on it would leave an archive of the new classes under the old key.
+     */
+    private boolean unchanged() {
+        try {
+            for (int i = 0; i < watched.size(); i++) {
+                if (!watchId(watched.get(i)).equals(watchedIds.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**
@@ -679,6 +722,14 @@ final class ClassCache {
     private static final class Key {
         private long fnv = 0xcbf29ce484222325L;
         private long mix = 0x6a09e667f3bcc909L;
+        /** The files the key was made from, and their identities then (see {@link #unchanged}). */
+        final List<Path> watched = new ArrayList<>();
+        final List<List<Object>> ids = new ArrayList<>();
+
+        void watch(Path p) throws IOException {
+            watched.add(p);
+            ids.add(watchId(p));
+        }
 
         void update(byte[] bytes) {
             for (byte b : bytes) {

@@ -265,6 +265,30 @@ class ClassCacheTest {
         assertTrue(next.training() != null, "this pool trains a new one: " + next);
     }
 
+    @ParameterizedTest(name = "AOT cache where available: {0}")
+    @ValueSource(booleans = {true, false})
+    @DisplayName("a jar rebuilt while the pool lives: its next worker gets no archive and trains none, and what a training worker wrote is not put in place")
+    void jarChangedWhileThePoolLives(boolean aot) throws IOException {
+        Path a = jar("a.jar");
+        Path dir = privateDir("cache");
+        // a CDS training (an AOT one would also need its assembly step to pass)
+        ClassCache c = ClassCache.of(dir.toString(), JAVA, argsWith(a.toString()), List.of(), false);
+        ClassCache.Launch training = c.next();
+        assertTrue(training.training() != null, "the first worker trains");
+        Files.writeString(training.training(), "what the worker wrote");
+        Files.setLastModifiedTime(a, FileTime.from(Instant.now().plusSeconds(5))); // rebuilt meanwhile
+        c.trained(training, 0);
+        assertFalse(Files.exists(c.archive()), "not put in place: it may hold the new jar's classes");
+        assertFalse(Files.exists(ClassCache.checksumFile(c.archive())));
+
+        ClassCache before = ClassCache.of(dir.toString(), JAVA, argsWith(a.toString()), List.of(), aot);
+        Files.writeString(before.archive(), "an archive");
+        Files.writeString(ClassCache.checksumFile(before.archive()), ClassCache.checksum(before.archive()) + "\n");
+        assertEquals(using(before), before.next().options(), "the archive is offered while the jar is as it was");
+        Files.setLastModifiedTime(a, FileTime.from(Instant.now().plusSeconds(10)));
+        assertEquals(ClassCache.Launch.NONE, before.next(), "not after it changed");
+    }
+
     @Test
     @DisplayName("after a training worker exits with 0, its archive and checksum are in place and no training file is left; after a failure, nothing is")
     void trainedMovesArchiveAndChecksum() throws IOException {
