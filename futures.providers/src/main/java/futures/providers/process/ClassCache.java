@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -69,10 +70,14 @@ import java.util.zip.ZipException;
  * the JVM makes print a line on stdout at its exit, runs with {@code -XX:-DisplayVMOutput}.
  *
  * <p>No cache (and nothing changes) when: the setting is {@code off}; the OS has no POSIX file
- * permissions; {@code jvm_options} already choose CDS or AOT settings; the parent runs with
+ * permissions; {@code jvm_options} or the environment's {@code JDK_JAVA_OPTIONS},
+ * {@code JAVA_TOOL_OPTIONS} or {@code _JAVA_OPTIONS} (which the workers inherit, and which are
+ * part of the key) already choose CDS or AOT settings or an options file; the parent runs with
  * {@code --patch-module}, {@code --upgrade-module-path} or {@code --limit-modules} (the JVM turns
- * CDS off then); an entry of the class path is a directory or missing, or one of the module path
- * is neither a jar nor a directory of jars (the JVM cannot archive from directories); the worker's JDK is older than 19 or its version unknown.
+ * CDS off then); an entry of the class path, or a jar named in the manifest {@code Class-Path}
+ * of one, is a directory, or an entry is missing, or one of the module path is neither a jar nor
+ * a directory of jars (the JVM cannot archive from directories); the worker's JDK is older than
+ * 19 or its version unknown.
  *
  * <p>Immutable, but for {@code training}, an atomic flag that makes at most one worker of a pool
  * train. Shared by all pools of the JVM: {@link #VERIFIED} and {@link #JAR_CRCS}, concurrent maps
@@ -89,7 +94,13 @@ final class ClassCache {
     /** Worker options that mean the user chose CDS or AOT settings; the cache then stays out of the way. */
     private static final List<String> USER_CHOICE = List.of("-Xshare", "SharedArchiveFile", "ArchiveClassesAtExit",
             "AutoCreateSharedArchive", "UseSharedSpaces", "SharedClassListFile", "DumpLoadedClassList",
-            "-XX:AOT", "VerifySharedSpaces");
+            "-XX:AOT", "VerifySharedSpaces", "VMOptionsFile", "-XX:Flags=");
+    /**
+     * The environment variables whose options every JVM (or the java launcher) reads besides its
+     * command line: the workers inherit them, so a {@code -Xshare:off} there would make the
+     * training worker fail at its start, and the pool break.
+     */
+    private static final List<String> ENV_OPTIONS = List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS");
     /** Parent options with which the JVM turns CDS off. */
     private static final List<String> CDS_OFF = List.of("--patch-module", "--upgrade-module-path", "--limit-modules");
 
@@ -201,16 +212,40 @@ final class ClassCache {
     /** As {@link #of(String, String, List, List)}; {@code aotIfAvailable} false gives a CDS archive on any JDK. */
     static ClassCache of(String setting, String java, List<String> args, List<String> userOptions,
             boolean aotIfAvailable) {
+        return of(setting, java, args, userOptions, aotIfAvailable, System.getenv());
+    }
+
+    /**
+     * As {@link #of(String, String, List, List, boolean)}, the workers having the environment
+     * {@code env} (they inherit the parent's): the options in its {@link #ENV_OPTIONS} count like
+     * {@code jvm_options}, and are part of the key.
+     */
+    static ClassCache of(String setting, String java, List<String> args, List<String> jvmOptions,
+            boolean aotIfAvailable, Map<String, String> env) {
         if (setting.equalsIgnoreCase(OFF)) {
             return none("off: config");
         }
         if (System.getProperty("os.name", "").startsWith("Windows")) {
             return none("off: needs POSIX file permissions");
         }
+        List<String> userOptions = new ArrayList<>(jvmOptions);
+        List<String> fromEnv = new ArrayList<>();
+        for (String variable : ENV_OPTIONS) {
+            String value = env.get(variable);
+            if (value != null) {
+                fromEnv.add(variable + "=" + value);
+                userOptions.addAll(Launcher.splitOptions(value));
+            }
+        }
         for (String o : userOptions) {
+            for (String off : CDS_OFF) {
+                if (o.startsWith(off)) {
+                    return none("off: the JVM turns CDS off with " + off);
+                }
+            }
             for (String u : USER_CHOICE) {
                 if (o.contains(u)) {
-                    return none("off: jvm_options choose CDS/AOT settings (" + o + ")");
+                    return none("off: jvm_options or " + ENV_OPTIONS + " choose CDS/AOT settings (" + o + ")");
                 }
             }
         }
@@ -260,6 +295,9 @@ final class ClassCache {
             }
             for (String a : args) {
                 update(key, a);
+            }
+            for (String v : fromEnv) {
+                update(key, v);
             }
             Set<Path> named = new HashSet<>();
             for (int i = 0; i < entries.size(); i++) {

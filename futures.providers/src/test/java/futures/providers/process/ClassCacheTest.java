@@ -135,6 +135,30 @@ class ClassCacheTest {
     }
 
     @Test
+    @DisplayName("the JVM options in JDK_JAVA_OPTIONS, JAVA_TOOL_OPTIONS and _JAVA_OPTIONS, which workers inherit, count like jvm_options and are part of the key")
+    void environmentOptions() throws IOException {
+        Path a = jar("a.jar");
+        String dir = privateDir("cache").toString();
+        ClassCache plain = ClassCache.of(dir, JAVA, argsWith(a.toString()), List.of(), true, java.util.Map.of());
+        assertTrue(plain.enabled(), plain.status());
+        for (String variable : List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS")) {
+            for (String choice : List.of("-Xshare:off", "-XX:SharedArchiveFile=x.jsa", "-XX:VMOptionsFile=opts",
+                    "--patch-module=m=x")) {
+                ClassCache c = ClassCache.of(dir, JAVA, argsWith(a.toString()), List.of(), true,
+                        java.util.Map.of(variable, "-Xmx64m " + choice));
+                assertFalse(c.enabled(), variable + "=" + choice + ": " + c.status());
+            }
+            ClassCache other = ClassCache.of(dir, JAVA, argsWith(a.toString()), List.of(), true,
+                    java.util.Map.of(variable, "-Xmx64m"));
+            assertTrue(other.enabled(), other.status());
+            assertNotEquals(plain.archive(), other.archive(), variable + " is part of the key");
+            ClassCache agent = ClassCache.of(dir, JAVA, argsWith(a.toString()), List.of(), true,
+                    java.util.Map.of(variable, "-javaagent:x.jar"));
+            assertFalse(agent.aot(), variable + " with an agent: not an AOT cache");
+        }
+    }
+
+    @Test
     @DisplayName("a directory on the class path turns the cache off also when there is a module path")
     void classPathDirectoryWithModulePath() throws IOException {
         Path mods = Files.createDirectory(tmp.resolve("mods"));
@@ -389,11 +413,17 @@ class ClassCacheTest {
 
     /** Runs {@link CacheMain}; with {@code aot} false, its cache is a CDS archive on any JDK. */
     private Run runApp(String classPath, Path cache, boolean aot) throws Exception {
+        return runApp(classPath, cache, aot, java.util.Map.of());
+    }
+
+    /** As {@link #runApp(String, Path, boolean)}, with these environment variables set. */
+    private Run runApp(String classPath, Path cache, boolean aot, java.util.Map<String, String> env) throws Exception {
         Path log = tmp.resolve("classes.log"); // one name: jvm_options are part of the cache key
         Path err = tmp.resolve("stderr-" + System.nanoTime() + ".txt");
-        Process app = new ProcessBuilder(JAVA, "-Xlog:disable", "-Xlog:all=warning:stderr", "-cp", classPath,
-                CacheMain.class.getName(), cache.toString(), log.toString(), aot ? "aot" : "cds")
-                .redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(JAVA, "-Xlog:disable", "-Xlog:all=warning:stderr", "-cp", classPath,
+                CacheMain.class.getName(), cache.toString(), log.toString(), aot ? "aot" : "cds");
+        pb.environment().putAll(env);
+        Process app = pb.redirectError(err.toFile()).start();
         try {
             String out = new String(app.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int exit = app.waitFor();
@@ -494,6 +524,19 @@ class ClassCacheTest {
         assertServed(changed);
         assertFalse(workerFromArchive(changed), "the archive of the old content was not used");
         assertEquals(2, archives(cache).size(), "a second archive, for the new content");
+    }
+
+    @Test
+    @DisplayName("with CDS turned off in JDK_JAVA_OPTIONS or JAVA_TOOL_OPTIONS the cache stays off and the pool serves")
+    void optionsFromTheEnvironment() throws Exception {
+        String cp = jarredClassPath();
+        for (String variable : List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS")) {
+            Path cache = tmp.resolve("cache-" + variable);
+            Run r = runApp(cp, cache, true, java.util.Map.of(variable, "-Xshare:off"));
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.stdout().startsWith("RESULT 42 "), r.toString());
+            assertFalse(Files.exists(cache) && archives(cache).size() > 0, "no archive");
+        }
     }
 
     @Test
