@@ -58,7 +58,7 @@ import java.util.zip.ZipException;
  * <p>Safety, as measured on JDK 25.0.3 (see docs/process-provider.md): a damaged archive whose
  * header is intact makes the JVM crash (SIGSEGV), so a worker is only given an archive whose
  * CRC-32C and size match the checksum file its training wrote beside it (checked here, in the
- * parent, once per archive file and pool; the JVM's own {@code -XX:+VerifySharedSpaces} would
+ * parent, once per JVM and archive file; the JVM's own {@code -XX:+VerifySharedSpaces} would
  * check the same but also the JDK's base archive, at every start: about 30 ms, more than the cache
  * saves); the JVM's CDS messages go nowhere ({@code -Xlog:cds*=off}), so a stale archive never
  * prints on the user's stderr; archives are written by one training worker per pool into a file
@@ -112,8 +112,11 @@ final class ClassCache {
     static final int KEEP = 8;
     /** The first JDK whose AOT cache the pool uses (the one measured; it also has the {@code aot} log tag). */
     static final int AOT_FROM = 25;
-    /** The longest an AOT cache's assembly step may take before it is killed (it takes about a second). */
-    private static final long ASSEMBLY_TIMEOUT_SECONDS = 300;
+    /**
+     * The longest an AOT cache's assembly step may take before it is killed: it takes 1-2 s, and
+     * the training worker's pool waits for it (its shutdown, a retired worker's replacement).
+     */
+    private static final long ASSEMBLY_TIMEOUT_SECONDS = 60;
 
     /**
      * Test hook: false makes every pool use a dynamic CDS archive even on a JDK with the AOT
@@ -122,6 +125,8 @@ final class ClassCache {
     static volatile boolean aotAllowed = true;
 
     private static final AtomicLong TRAININGS = new AtomicLong();
+    /** Whether a pool of this JVM pruned the cache directory at its first worker's start ({@link #sweepOnce}). */
+    private static final AtomicBoolean SWEPT = new AtomicBoolean();
     /** Archive path to the identity (file key, size, modification time) it had when found intact. */
     private static final ConcurrentHashMap<Path, List<Object>> VERIFIED = new ConcurrentHashMap<>();
     /** Jar path (real) to its identity, CRC-32 and manifest Class-Path, as last read. */
@@ -129,8 +134,13 @@ final class ClassCache {
 
     /** Worker options that load an agent: its code would run in the AOT cache's assembly step, so that kind is not used. */
     private static final List<String> AGENTS = List.of("-javaagent", "-agentlib", "-agentpath");
-    /** Worker options that write files at a JVM's start or exit, left out of the assembly step's command. */
-    private static final List<String> WRITERS = List.of("-Xlog", "-XX:StartFlightRecording", "-XX:FlightRecorderOptions");
+    /**
+     * Worker options that write files at a JVM's start or exit (or run the user's commands when it
+     * fails), left out of the assembly step's command.
+     */
+    private static final List<String> WRITERS = List.of("-Xlog", "-XX:StartFlightRecording", "-XX:FlightRecorderOptions",
+            "-XX:+LogVMOutput", "-XX:LogFile", "-XX:+LogCompilation", "-XX:+PerfDataSaveToFile", "-XX:PerfDataSaveFile",
+            "-XX:OnOutOfMemoryError", "-XX:OnError", "-XX:+HeapDumpOnOutOfMemoryError");
 
     private final Path dir;
     private final Path archive;
@@ -660,6 +670,21 @@ final class ClassCache {
             p.destroyForcibly();
             if (interrupted) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Once per JVM, on a worker's thread while its JVM starts: {@link #prune}, so that what a
+     * parent that died while its worker trained or its assembly step ran left (up to 25 MB) goes
+     * even when no pool trains again (prune otherwise runs only after a training).
+     */
+    void sweepOnce() {
+        if (archive != null && SWEPT.compareAndSet(false, true)) {
+            try {
+                prune();
+            } catch (IOException | RuntimeException e) {
+                // the next JVM tries again
             }
         }
     }

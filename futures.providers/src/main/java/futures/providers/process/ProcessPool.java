@@ -463,8 +463,10 @@ final class ProcessPool implements WorkerPool {
             if (kill) {
                 process.destroyForcibly();
             }
-            // While the worker's JVM starts: once per JVM, remove what pools of dead JVMs left.
+            // While the worker's JVM starts: once per JVM, remove what pools of dead JVMs left
+            // (private directories, the class cache's training files).
             Launcher.sweepStaleDirectoriesOnce(dir);
+            cache.sweepOnce();
             // Bound after the start, so that the first socket of a fresh parent JVM (~50 ms: the
             // JDK makes a SecureRandom for Unix-domain sockets) overlaps the worker's own start;
             // the worker retries its connect until the socket is there.

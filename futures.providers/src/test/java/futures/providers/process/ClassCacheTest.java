@@ -485,6 +485,30 @@ class ClassCacheTest {
     }
 
     @Test
+    @DisplayName("what a dead parent's training left (over an hour old) goes at the next JVM's first pool, even when it trains nothing; a fresh one stays")
+    void leftoversSweptOncePerJvm() throws Exception {
+        String cp = jarredClassPath();
+        Path cache = tmp.resolve("cache");
+        assertServed(runApp(cp, cache));
+        Path archive = archives(cache).get(0);
+        Path old = cache.resolve(archive.getFileName() + ".99999-1.made.tmp");
+        Path fresh = cache.resolve(archive.getFileName() + ".99999-2.tmp");
+        Path oldSum = cache.resolve("worker-00000000000000000000000000000000.crc");
+        for (Path p : List.of(old, fresh, oldSum)) {
+            Files.writeString(p, "left");
+        }
+        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minusSeconds(7200)));
+        Files.setLastModifiedTime(oldSum, FileTime.from(Instant.now().minusSeconds(7200)));
+        Run second = runApp(cp, cache);
+        assertServed(second);
+        assertTrue(workerFromArchive(second), "no training in this run");
+        assertFalse(Files.exists(old), "an hour-old training file is deleted");
+        assertFalse(Files.exists(oldSum), "an hour-old checksum without its archive is deleted");
+        assertTrue(Files.exists(fresh), "a fresh one may be another JVM's training: kept");
+        assertEquals(List.of(archive), archives(cache));
+    }
+
+    @Test
     @DisplayName("a damaged archive is never given to a worker: the pool serves, trains a new one, and nothing is printed")
     void damagedArchiveIsIgnored() throws Exception {
         String cp = jarredClassPath();
