@@ -48,9 +48,11 @@ import java.util.zip.ZipException;
  *     {@code -XX:SharedArchiveFile}): 2-4% and 9-14%.
  * </ul>
  * One archive per <em>key</em>: the kind, the java binary and its JDK, every option and argument
- * of the worker's argfile, and the size, modification time, file key and CRC-32 of every jar on
- * its class path and module path. A changed jar, option or JDK gives another key, so an archive
- * is only ever offered to the exact worker set-up that wrote it. For a CDS archive the JVM's own
+ * of the worker's argfile, the JVM options in the environment, and the size, modification time,
+ * file key and CRC-32 of every jar on its class path and module path and named in the manifest
+ * {@code Class-Path} of a class path jar. A changed jar, option or JDK gives another key, so an
+ * archive is only ever offered to the exact worker set-up that wrote it; and a pool offers none,
+ * nor trains, once one of those files changed after the pool was made. For a CDS archive the JVM's own
  * class-path checks come on top; the JDK 25 AOT cache has none that work (it served a rebuilt
  * jar's old classes, JDK-8377932), so there the key, with the jars' contents in it, is the only
  * check, which is why it reads every jar (once per JVM and jar file).
@@ -79,8 +81,10 @@ import java.util.zip.ZipException;
  * a directory of jars (the JVM cannot archive from directories); the worker's JDK is older than
  * 19 or its version unknown.
  *
- * <p>Immutable, but for {@code training}, an atomic flag that makes at most one worker of a pool
- * train. Shared by all pools of the JVM: {@link #VERIFIED} and {@link #JAR_CRCS}, concurrent maps
+ * <p>Immutable (the lists of watched files and their identities too), but for {@code training},
+ * an atomic flag that makes at most one worker of a pool train. Shared by all pools of the JVM:
+ * {@link #SWEPT}, an atomic flag that makes one pool prune at its first worker's start, and
+ * {@link #VERIFIED} and {@link #JAR_CRCS}, concurrent maps
  * that remember what was read (an archive found intact, a jar's CRC), each entry tied to the
  * file's identity (file key, size, modification time), so a rewritten file is read again; two
  * threads may compute the same entry, and both results are equal.
