@@ -619,9 +619,10 @@ final class ClassCache {
         String name = tmp.getFileName().toString();
         Path made = aot ? tmp.resolveSibling(name.substring(0, name.length() - ".tmp".length()) + ".made.tmp") : tmp;
         Path sumTmp = tmp.resolveSibling(name.replace(aot ? ".aot." : ".jsa.", ".crc."));
+        Path argTmp = tmp.resolveSibling(name.substring(0, name.length() - ".tmp".length()) + ".args.tmp");
         try {
             if (exitCode == 0 && Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS) && Files.size(tmp) > 0
-                    && (!aot || assemble(tmp, made))
+                    && (!aot || assemble(tmp, made, argTmp))
                     && Files.isRegularFile(made, LinkOption.NOFOLLOW_LINKS) && Files.size(made) > 0
                     && unchanged()) {
                 Files.writeString(sumTmp, checksum(made) + "\n");
@@ -633,7 +634,7 @@ final class ClassCache {
         } catch (IOException | RuntimeException e) {
             // another pool's archive is as good, or the next pool trains again
         } finally {
-            for (Path left : List.of(tmp, made, sumTmp)) {
+            for (Path left : List.of(tmp, made, sumTmp, argTmp)) {
                 try {
                     Files.deleteIfExists(left);
                 } catch (IOException ignored) {
@@ -647,13 +648,17 @@ final class ClassCache {
      * The AOT cache's assembly step: {@code java -XX:AOTMode=create} with the recorded
      * configuration and the worker's arguments (the JVM runs no main in this mode), but for those
      * that write files (logs, flight recordings: a user's log file would be overwritten), its
-     * output discarded. True if it exited with code 0; killed after
+     * output discarded; its arguments in an argfile beside the configuration. True if it
+     * exited with code 0; killed after
      * {@value #ASSEMBLY_TIMEOUT_SECONDS} s.
      */
-    private boolean assemble(Path configuration, Path made) throws IOException {
-        List<String> command = new ArrayList<>(assembly);
-        command.addAll(1, List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + configuration, "-XX:AOTCache=" + made));
-        Process p = new ProcessBuilder(command)
+    private boolean assemble(Path configuration, Path made, Path argFile) throws IOException {
+        List<String> options = new ArrayList<>(assembly.subList(1, assembly.size()));
+        options.addAll(0, List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + configuration, "-XX:AOTCache=" + made));
+        // in an argfile, as for the workers: a long class path would pass the kernel's limit
+        // for one argument (128 kB on Linux), and the step would fail at every training
+        Launcher.writeArgs(argFile, options);
+        Process p = new ProcessBuilder(assembly.get(0), "@" + argFile)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();

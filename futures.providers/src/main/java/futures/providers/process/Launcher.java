@@ -353,6 +353,13 @@ final class Launcher {
      * quoted, with backslashes and quotes escaped.
      */
     static Path writeArgFile(Path dir, List<String> args) throws IOException {
+        Path file = dir.resolve(ARG_FILE);
+        writeArgs(file, args);
+        return file;
+    }
+
+    /** Writes {@code args} to the argfile {@code file}, as {@link #writeArgFile} does. */
+    static void writeArgs(Path file, List<String> args) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (String a : args) {
             sb.append('"');
@@ -365,9 +372,7 @@ final class Launcher {
             }
             sb.append("\"\n");
         }
-        Path file = dir.resolve(ARG_FILE);
         Files.writeString(file, sb, StandardCharsets.UTF_8);
-        return file;
     }
 
     /**

@@ -355,6 +355,38 @@ class ClassCacheTest {
     }
 
     @Test
+    @DisplayName("an AOT cache is made also for a class path longer than the kernel allows one command-line argument (128 kB on Linux)")
+    void assemblyWithALongClassPath() throws Exception {
+        Path dir = privateDir("cache");
+        Path app = tmp.resolve("a-jar-with-a-name-long-enough-to-make-the-class-path-long.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(app))) {
+            out.putNextEntry(new ZipEntry("x.txt"));
+            out.write(1);
+        }
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; entries.size() * (app.toString().length() + 1) < 200_000; i++) {
+            entries.add(app.toString());
+        }
+        String cp = String.join(File.pathSeparator, entries);
+        List<String> args = List.of("-Xlog:disable", "-cp", cp, "-version"); // -version: no main class needed
+        ClassCache c = ClassCache.of(dir.toString(), JAVA, args, List.of(), true);
+        assertTrue(c.enabled(), c.status());
+        if (!c.aot()) {
+            return; // this JDK has no AOT cache: there is no assembly step
+        }
+        ClassCache.Launch rec = c.next();
+        List<String> trainee = new ArrayList<>(rec.options());
+        trainee.addAll(args);
+        Path argFile = tmp.resolve("trainee.args");
+        Launcher.writeArgs(argFile, trainee);
+        Process p = new ProcessBuilder(JAVA, "@" + argFile).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertEquals(0, p.waitFor(), "the training JVM");
+        c.trained(rec, 0);
+        assertEquals(List.of(c.archive()), archives(dir), "the assembly step made the archive");
+    }
+
+    @Test
     @DisplayName("the JDK's feature version is read from its release file")
     void featureVersion() {
         assertEquals(21, ClassCache.feature("IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"21.0.2\"\n"));
