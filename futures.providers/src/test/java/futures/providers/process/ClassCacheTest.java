@@ -489,6 +489,14 @@ class ClassCacheTest {
         return archives;
     }
 
+    /** Runs the application once, which trains the cache, and returns the one archive it made. */
+    private Path trainedArchive(String cp, Path cache) throws Exception {
+        assertServed(runApp(cp, cache));
+        List<Path> made = archives(cache);
+        assertEquals(1, made.size(), made.toString());
+        return made.get(0);
+    }
+
     private static boolean workerFromArchive(Run r) {
         return r.classLog().lines().anyMatch(l -> l.contains("futures.providers.process.WorkerMain source: shared objects file"));
     }
@@ -521,8 +529,7 @@ class ClassCacheTest {
     void leftoversSweptOncePerJvm() throws Exception {
         String cp = jarredClassPath();
         Path cache = tmp.resolve("cache");
-        assertServed(runApp(cp, cache));
-        Path archive = archives(cache).get(0);
+        Path archive = trainedArchive(cp, cache);
         Path old = cache.resolve(archive.getFileName() + ".99999-1.made.tmp");
         Path fresh = cache.resolve(archive.getFileName() + ".99999-2.tmp");
         Path oldSum = cache.resolve("worker-00000000000000000000000000000000.crc");
@@ -545,8 +552,7 @@ class ClassCacheTest {
     void damagedArchiveIsIgnored() throws Exception {
         String cp = jarredClassPath();
         Path cache = tmp.resolve("cache");
-        assertServed(runApp(cp, cache));
-        Path archive = archives(cache).get(0);
+        Path archive = trainedArchive(cp, cache);
         byte[] b = Files.readAllBytes(archive);
         for (int i = 4096; i < b.length; i += 997) {
             b[i] ^= 0x5a; // the header stays valid (by hand, such damage crashed an unverified JVM: SIGSEGV)
