@@ -43,7 +43,7 @@ import java.util.zip.ZipException;
  *     with {@code -XX:AOTMode=record}; after it exits, the parent runs the JDK's assembly step
  *     ({@code -XX:AOTMode=create}, a short JVM that runs no main); later workers get
  *     {@code -XX:AOTCache}. It also keeps lambdas and method handles linked. Measured: 16-20% off
- *     one worker's time to its first result, 13-21% off two starting at once on 2 cores.
+ *     one worker's time to its first result, 19-22% off two starting at once on 2 cores.
  * <li>JDK 19 to 24: a dynamic CDS archive ({@code -XX:ArchiveClassesAtExit}, then
  *     {@code -XX:SharedArchiveFile}): 2-4% and 9-14%.
  * </ul>
@@ -52,10 +52,10 @@ import java.util.zip.ZipException;
  * file key and CRC-32 of every jar on its class path and module path and named in the manifest
  * {@code Class-Path} of a class path jar. A changed jar, option or JDK gives another key, so an
  * archive is only ever offered to the exact worker set-up that wrote it; and a pool offers none,
- * nor trains, once one of those files changed after the pool was made. For a CDS archive the JVM's own
- * class-path checks come on top; the JDK 25 AOT cache has none that work (it served a rebuilt
- * jar's old classes, JDK-8377932), so there the key, with the jars' contents in it, is the only
- * check, which is why it reads every jar (once per JVM and jar file).
+ * nor trains, once one of those files changed after the pool was made. For a CDS archive the
+ * JVM's own class-path checks come on top; the JDK 25 AOT cache has none that work (it served a
+ * rebuilt jar's old classes, JDK-8377932), so there the key, with the jars' contents in it, is
+ * the only check, which is why it reads every jar (once per JVM and jar file).
  *
  * <p>Safety, as measured on JDK 25.0.3 (see docs/process-provider.md): a damaged archive whose
  * header is intact makes the JVM crash (SIGSEGV), so a worker is only given an archive whose
@@ -84,10 +84,10 @@ import java.util.zip.ZipException;
  * <p>Immutable (the lists of watched files and their identities too), but for {@code training},
  * an atomic flag that makes at most one worker of a pool train. Shared by all pools of the JVM:
  * {@link #SWEPT}, an atomic flag that makes one pool prune at its first worker's start, and
- * {@link #VERIFIED} and {@link #JAR_CRCS}, concurrent maps
- * that remember what was read (an archive found intact, a jar's CRC), each entry tied to the
- * file's identity (file key, size, modification time), so a rewritten file is read again; two
- * threads may compute the same entry, and both results are equal.
+ * {@link #VERIFIED} and {@link #JAR_CRCS}, concurrent maps that remember what was read (an
+ * archive found intact, a jar's CRC and manifest), each entry tied to the file's identity (file
+ * key, size, modification time), so a rewritten file is read again; two threads may compute the
+ * same entry, and both results are equal.
  */
 final class ClassCache {
     /** Config value: no cache. */
