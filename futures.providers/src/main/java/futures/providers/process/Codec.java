@@ -4,21 +4,75 @@ import futures.spi.RemoteTaskException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InvalidObjectException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
 import java.io.OutputStream;
+import java.io.StreamCorruptedException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.SerializedLambda;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Java serialization of what crosses between parent and worker, with the two checks the process
  * pool needs: the parent refuses a task that captures an executor or a future (the reference's
  * deadlock warning), and the worker replaces an exception that cannot be serialized with a
- * {@link RemoteTaskException} stand-in, so that an outcome always crosses. Stateless.
+ * {@link RemoteTaskException} stand-in, so that an outcome always crosses.
+ *
+ * <p>One change to the JDK's stream format: the descriptor of a class in {@link #KNOWN} (the
+ * core's task wrappers, {@code SerializedLambda}, {@code Object[]}, the boxed primitives) is
+ * written as one byte, its place in that list, and read back as this JVM's own descriptor of the
+ * class; any other class's descriptor is written in full after a 0 byte. Every task and outcome
+ * carries several of these descriptors, and reading them (class and field names, class look-up)
+ * was most of the Java time a worker spent per trivial task, and much of what its JIT had to
+ * compile in a fresh pool. Both ends run the same {@code futures} jars, and the JDK classes in the
+ * list have serial forms fixed by their specification, so the two ends' descriptors are the same.
+ * Both streams here and only these read and write the format; {@link #KNOWN} is built once,
+ * sorted by name, and never changes.
  */
 final class Codec {
     private Codec() {}
+
+    /** The classes whose descriptors cross as one byte (see the class comment), sorted by name. */
+    static final List<Class<?>> KNOWN = known();
+    private static final Map<Class<?>, Integer> KNOWN_INDEX = index(KNOWN);
+
+    private static List<Class<?>> known() {
+        List<Class<?>> k = new ArrayList<>(List.of(SerializedLambda.class, Object[].class, Number.class,
+                Integer.class, Long.class, Short.class, Byte.class, Double.class, Float.class, Boolean.class,
+                Character.class));
+        try { // the core's wrappers of a call (package-private: found by name; loading needs no access)
+            for (String owner : List.of("futures.core.Calls", "futures.core.ExecutorServiceView")) {
+                for (Class<?> c : Class.forName(owner, false, Codec.class.getClassLoader()).getDeclaredClasses()) {
+                    if (java.io.Serializable.class.isAssignableFrom(c)) {
+                        k.add(c);
+                    }
+                }
+            }
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("futures.core is not where futures.providers runs: " + e, e);
+        }
+        k.sort(Comparator.comparing(Class::getName));
+        if (k.size() > 255) {
+            throw new IllegalStateException("too many known classes: " + k.size());
+        }
+        return List.copyOf(k);
+    }
+
+    private static Map<Class<?>, Integer> index(List<Class<?>> classes) {
+        Map<Class<?>, Integer> m = new IdentityHashMap<>();
+        for (int i = 0; i < classes.size(); i++) {
+            m.put(classes.get(i), i + 1);
+        }
+        return m; // never written after this: safely published through a static final field
+    }
 
     /** Serializes a task or initializer in the parent, refusing executors and futures. */
     static byte[] serializeTask(Object task) throws IOException {
@@ -41,7 +95,7 @@ final class Codec {
     /** Plain serialization, no replacement. */
     static byte[] serializePlain(Object value) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        try (ObjectOutputStream out = new CompactOutput(bytes)) {
             out.writeObject(value);
         }
         return bytes.toByteArray();
@@ -52,8 +106,51 @@ final class Codec {
      * path sees every module of the boot layer, and on the class path the class path).
      */
     static Object deserialize(byte[] bytes) throws IOException, ClassNotFoundException {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+        try (ObjectInputStream in = new CompactInput(new ByteArrayInputStream(bytes))) {
             return in.readObject();
+        }
+    }
+
+    /** Writes the descriptor of a {@link #KNOWN} class as one byte (see the class comment). */
+    private static class CompactOutput extends ObjectOutputStream {
+        CompactOutput(OutputStream out) throws IOException {
+            super(out);
+        }
+
+        @Override
+        protected void writeClassDescriptor(ObjectStreamClass desc) throws IOException {
+            Integer known = KNOWN_INDEX.get(desc.forClass());
+            if (known != null) {
+                writeByte(known);
+            } else {
+                writeByte(0);
+                super.writeClassDescriptor(desc);
+            }
+        }
+    }
+
+    /** Reads what {@link CompactOutput} writes. */
+    private static final class CompactInput extends ObjectInputStream {
+        CompactInput(InputStream in) throws IOException {
+            super(in);
+        }
+
+        @Override
+        protected ObjectStreamClass readClassDescriptor() throws IOException, ClassNotFoundException {
+            int known = readUnsignedByte();
+            if (known == 0) {
+                return super.readClassDescriptor();
+            }
+            if (known > KNOWN.size()) {
+                throw new StreamCorruptedException("unknown class number " + known);
+            }
+            return ObjectStreamClass.lookup(KNOWN.get(known - 1));
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            Class<?> c = desc.forClass(); // set only for the descriptors readClassDescriptor looked up
+            return c != null && KNOWN_INDEX.containsKey(c) ? c : super.resolveClass(desc);
         }
     }
 
@@ -80,7 +177,7 @@ final class Codec {
     }
 
     /** The parent's stream: rejects any {@code java.util.concurrent} executor or future. */
-    private static final class TaskOutput extends ObjectOutputStream {
+    private static final class TaskOutput extends CompactOutput {
         TaskOutput(OutputStream out) throws IOException {
             super(out);
             enableReplaceObject(true);
@@ -110,7 +207,7 @@ final class Codec {
     }
 
     /** The worker's stream: an exception that cannot be serialized is replaced by a stand-in. */
-    private static final class OutcomeOutput extends ObjectOutputStream {
+    private static final class OutcomeOutput extends CompactOutput {
         OutcomeOutput(OutputStream out) throws IOException {
             super(out);
             enableReplaceObject(true);

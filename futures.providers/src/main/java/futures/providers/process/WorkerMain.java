@@ -299,24 +299,19 @@ public final class WorkerMain {
      */
     static final class WarmUp implements Runnable {
         /**
-         * {@link #sample()} serialized ({@code ObjectOutputStream}), in Base64. Made once, not at
+         * {@link #sample()} serialized ({@link Codec}'s stream), in Base64. Made once, not at
          * each start: serializing it here cost the warm-up 15-30 ms (the descriptor of the
          * lambda's {@code Object[]} needs a SHA-1 digest, which waited for the security providers
          * the connecting thread sets up). It depends only on the names of this class, of
-         * {@link #one}, of {@code Task} and of the JDK's {@code SerializedLambda} fields;
+         * {@link #one}, of {@code Task}, and on {@link Codec#KNOWN} (the place of
+         * {@code SerializedLambda} and {@code Object[]} in it);
          * {@code WarmUpSampleTest} fails, and prints the new value, if it goes stale.
          */
         static final String SAMPLE =
-                "rO0ABXNyACFqYXZhLmxhbmcuaW52b2tlLlNlcmlhbGl6ZWRMYW1iZGFvYdCULCk2hQIACkkADmltcGxNZXRob2RL"
-                + "aW5kWwAMY2FwdHVyZWRBcmdzdAATW0xqYXZhL2xhbmcvT2JqZWN0O0wADmNhcHR1cmluZ0NsYXNzdAARTGphdmEv"
-                + "bGFuZy9DbGFzcztMABhmdW5jdGlvbmFsSW50ZXJmYWNlQ2xhc3N0ABJMamF2YS9sYW5nL1N0cmluZztMAB1mdW5j"
-                + "dGlvbmFsSW50ZXJmYWNlTWV0aG9kTmFtZXEAfgADTAAiZnVuY3Rpb25hbEludGVyZmFjZU1ldGhvZFNpZ25hdHVy"
-                + "ZXEAfgADTAAJaW1wbENsYXNzcQB+AANMAA5pbXBsTWV0aG9kTmFtZXEAfgADTAATaW1wbE1ldGhvZFNpZ25hdHVy"
-                + "ZXEAfgADTAAWaW5zdGFudGlhdGVkTWV0aG9kVHlwZXEAfgADeHAAAAAGdXIAE1tMamF2YS5sYW5nLk9iamVjdDuQ"
-                + "zlifEHMpbAIAAHhwAAAAAHZyACtmdXR1cmVzLnByb3ZpZGVycy5wcm9jZXNzLldvcmtlck1haW4kV2FybVVwAAAA"
-                + "AAAAAAAAAAB4cHQAEGZ1dHVyZXMvc3BpL1Rhc2t0AARjYWxsdAAUKClMamF2YS9sYW5nL09iamVjdDt0ACtmdXR1"
-                + "cmVzL3Byb3ZpZGVycy9wcm9jZXNzL1dvcmtlck1haW4kV2FybVVwdAADb25ldAAVKClMamF2YS9sYW5nL0ludGVn"
-                + "ZXI7cQB+AA4=";
+                "rO0ABXNyFHhwAAAABnVyAXhwAAAAAHZyAAArZnV0dXJlcy5wcm92aWRlcnMucHJvY2Vzcy5Xb3JrZXJNYWluJFdhcm"
+                + "1VcAAAAAAAAAAAAAAAeHB0ABBmdXR1cmVzL3NwaS9UYXNrdAAEY2FsbHQAFCgpTGphdmEvbGFuZy9PYmplY3Q7dAAr"
+                + "ZnV0dXJlcy9wcm92aWRlcnMvcHJvY2Vzcy9Xb3JrZXJNYWluJFdhcm1VcHQAA29uZXQAFSgpTGphdmEvbGFuZy9Jbn"
+                + "RlZ2VyO3EAfgAL";
 
         /** What the sample calls; its name is in {@link #SAMPLE}. */
         static Integer one() {
