@@ -2,6 +2,7 @@ package futures.providers.process;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -14,6 +15,7 @@ import futures.core.Executors;
 import futures.core.Func;
 import futures.spi.ExecutorConfig;
 import java.io.Externalizable;
+import java.io.File;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.ObjectInput;
@@ -29,9 +31,12 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -284,6 +289,32 @@ class CodecReviewTest {
             }
         }
         assertEquals(1, integerDescriptors, "Integer's descriptor is written once, then referred to");
+    }
+
+    @Test
+    @DisplayName("reading a compact Object[] descriptor in a fresh JVM computes no serialVersionUID (no SHA-1, no security providers)")
+    void objectArrayNeedsNoDigest() throws Exception {
+        Set<String> cp = new LinkedHashSet<>();
+        for (String p : (System.getProperty("jdk.module.path", "") + File.pathSeparator
+                + System.getProperty("java.class.path", "")).split(File.pathSeparator)) {
+            if (!p.isBlank()) {
+                cp.add(p);
+            }
+        }
+        cp.add(SampleMain.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Process jvm = new ProcessBuilder(Launcher.currentJava(), "-Xlog:disable", "-Xlog:class+load=info:stdout",
+                "-cp", String.join(File.pathSeparator, cp), SampleMain.class.getName())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, jvm.waitFor(), out);
+            assertTrue(out.contains("RESULT 1"), out);
+            assertTrue(out.contains("java.lang.invoke.SerializedLambda "), "the sample is a lambda, read here");
+            assertFalse(out.contains("java.security.MessageDigest "),
+                    "a MessageDigest was loaded to read the sample (Object[]'s serialVersionUID computed)");
+        } finally {
+            jvm.destroyForcibly();
+        }
     }
 
     // ---------------------------------------------------------------- the serial filter
