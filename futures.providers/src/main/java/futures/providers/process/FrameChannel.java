@@ -12,7 +12,7 @@ import java.util.zip.CRC32;
  *
  * <p>A frame is a 12-byte header, then the body: {@code int length} of the body, {@code int ~length}
  * (so a damaged length is caught before anything is allocated or awaited), {@code int} CRC32 of the
- * body; the body is {@code byte type}, {@code long id}, then the payload (ObjectOutputStream bytes).
+ * body; the body is {@code byte type}, {@code long id}, then the payload ({@link Codec}'s serialization bytes).
  * Any mismatch is a {@link StreamCorruptedException}: corruption is an error, never a hang.
  *
  * <p>Thread-safety: one thread reads ({@link #read()}, which owns the input buffer); writers are
