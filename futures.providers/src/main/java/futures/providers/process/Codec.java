@@ -108,6 +108,45 @@ final class Codec {
         }
     }
 
+    /** The exit code of a worker whose {@link #fingerprint()} is not the parent's. */
+    static final int SKEW_EXIT = 5;
+
+    /**
+     * A fingerprint of {@link #KNOWN}: each class's name and, for the futures classes, the name and
+     * type of each field the JDK serializes (the JDK classes' serial forms are fixed by their
+     * specification). Parent and worker must agree on it, since a known class crosses as its place
+     * in the list: a {@code futures.core} jar replaced under a running pool could shift the places
+     * or change a wrapper's fields, and a worker started after that would misread values without
+     * an error. The parent passes its own to each worker, which exits with {@link #SKEW_EXIT} if its
+     * own differs, so that the pool breaks and says why. Computed once per JVM.
+     */
+    static String fingerprint() {
+        return Fingerprint.VALUE;
+    }
+
+    private static final class Fingerprint {
+        static final String VALUE = compute();
+
+        private static String compute() {
+            long h = 0xcbf29ce484222325L; // FNV-1a, 64 bits: it only has to tell builds apart by accident
+            StringBuilder sb = new StringBuilder();
+            for (Class<?> c : KNOWN) {
+                sb.append(c.getName()).append(';');
+                if (c.getName().startsWith("futures.")) {
+                    for (java.io.ObjectStreamField f : ObjectStreamClass.lookup(c).getFields()) {
+                        sb.append(f.getName()).append(' ').append(f.getTypeCode())
+                                .append(f.getTypeString() == null ? "" : f.getTypeString()).append(',');
+                    }
+                }
+                sb.append('\n');
+            }
+            for (byte b : sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                h = (h ^ (b & 0xff)) * 0x100000001b3L;
+            }
+            return Long.toHexString(h);
+        }
+    }
+
     private static Map<Class<?>, Integer> index(List<Class<?>> classes) {
         Map<Class<?>, Integer> m = new IdentityHashMap<>();
         for (int i = 0; i < classes.size(); i++) {

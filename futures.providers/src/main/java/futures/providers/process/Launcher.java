@@ -384,6 +384,10 @@ final class Launcher {
             int sig = code - 128;
             return "killed by signal " + sig + " (" + SIGNALS[sig] + "), exit code " + code;
         }
+        if (code == Codec.SKEW_EXIT) {
+            return "exit code " + code + " (the worker's futures classes are not the parent's: were the futures"
+                    + " jars replaced while the pool ran?)";
+        }
         if (code == 3) {
             return "exit code 3 (the code a worker exits with under -XX:+ExitOnOutOfMemoryError:"
                     + " it probably ran out of memory)";

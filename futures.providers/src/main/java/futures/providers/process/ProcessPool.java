@@ -451,6 +451,7 @@ final class ProcessPool implements WorkerPool {
             command.add("@" + argFile);
             command.add(socket.toString());
             command.add(Long.toString(ProcessHandle.current().pid()));
+            command.add(Codec.fingerprint());
             ProcessBuilder pb = new ProcessBuilder(command);
             pb.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
             process = pb.start();

@@ -11,9 +11,10 @@ import java.util.Base64;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * The main class of a worker process: {@code WorkerMain <socket path> <parent pid>}.
+ * The main class of a worker process: {@code WorkerMain <socket path> <parent pid> <fingerprint>}.
  *
- * <p>It connects to the parent's socket, then a daemon thread reads frames into a queue while the
+ * <p>It connects to the parent's socket, then a daemon thread checks that this worker's
+ * serialization format is the parent's ({@link Codec#fingerprint()}) and reads frames into a queue while the
  * main thread runs them one at a time (the initializer first, if the parent sends one) and writes
  * each outcome back. The worker ends, without running shutdown hooks (as Python's workers end with
  * {@code os._exit}), when:
@@ -22,7 +23,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  *       after {@code max_tasks_per_child}) or died: exit code 0, even in the middle of a task;</li>
  *   <li>the parent process is gone (a backup for the above, which is much faster): exit code 0;</li>
  *   <li>the initializer threw: exit code 1, after reporting it;</li>
- *   <li>a frame is corrupted: exit code 2.</li>
+ *   <li>a frame is corrupted: exit code 2;</li>
+ *   <li>its serialization format is not the parent's ({@link Codec#fingerprint()}): exit code 5.</li>
  * </ul>
  * A task's own {@code System.exit}, a signal or {@code -XX:+ExitOnOutOfMemoryError} (exit code 3)
  * end it too; the parent then breaks the pool. Printing to {@code System.out} is harmless: the
@@ -50,12 +52,13 @@ public final class WorkerMain {
     /**
      * Runs a worker.
      *
-     * @param args the parent's socket path and the parent's pid
+     * @param args the parent's socket path, the parent's pid and the parent's
+     *     {@link Codec#fingerprint()}
      * @throws IOException if the socket cannot be reached
      */
     public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: WorkerMain <socket path> <parent pid>; this class is started by"
+        if (args.length != 3) {
+            System.err.println("usage: WorkerMain <socket path> <parent pid> <fingerprint>; this class is started by"
                     + " the futures process provider, not by hand");
             halt(64);
         }
@@ -63,7 +66,7 @@ public final class WorkerMain {
         Thread warmUp = startWarmUp();
         FrameChannel channel = new FrameChannel(connect(UnixDomainSocketAddress.of(Path.of(args[0])), parent));
         LinkedBlockingQueue<FrameChannel.Frame> inbox = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(new Reader(channel, inbox), "futures-worker-reader");
+        Thread reader = new Thread(new Reader(channel, inbox, args[2]), "futures-worker-reader");
         reader.setDaemon(true);
         reader.start();
         // The warm-up overlaps the connecting only: no user code (initializer, task) runs beside it,
@@ -232,18 +235,36 @@ public final class WorkerMain {
     /** How long a worker retries its first connect (the parent kills a worker that has not connected after 120 s). */
     static final long CONNECT_RETRY_SECONDS = 60;
 
-    /** Reads frames into the inbox until the channel ends, then ends the worker. */
+    /**
+     * Reads frames into the inbox until the channel ends, then ends the worker. First it checks
+     * that this worker's {@link Codec#fingerprint()} is the parent's, so that no frame is read in
+     * a format the two ends do not share; if not, the worker exits with {@link Codec#SKEW_EXIT}.
+     */
     private static final class Reader implements Runnable {
         private final FrameChannel channel;
         private final LinkedBlockingQueue<FrameChannel.Frame> inbox;
+        private final String parentFingerprint;
 
-        Reader(FrameChannel channel, LinkedBlockingQueue<FrameChannel.Frame> inbox) {
+        Reader(FrameChannel channel, LinkedBlockingQueue<FrameChannel.Frame> inbox, String parentFingerprint) {
             this.channel = channel;
             this.inbox = inbox;
+            this.parentFingerprint = parentFingerprint;
         }
 
         @Override
         public void run() {
+            String own;
+            try {
+                own = Codec.fingerprint();
+            } catch (Throwable e) {
+                own = "none (" + e + ")";
+            }
+            if (!own.equals(parentFingerprint)) {
+                System.err.println("futures worker pid " + Pid.PID + ": this worker's futures classes are not the"
+                        + " parent's (fingerprint " + own + ", the parent's " + parentFingerprint
+                        + "): were the futures jars replaced while the pool ran? exiting");
+                halt(Codec.SKEW_EXIT);
+            }
             try {
                 FrameChannel.Frame f;
                 while ((f = channel.read()) != null) {
