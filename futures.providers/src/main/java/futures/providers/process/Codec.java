@@ -33,7 +33,8 @@ import java.util.TreeMap;
  * carries several of these descriptors, and reading them (class and field names, class look-up)
  * was most of the Java time a worker spent per trivial task, and much of what its JIT had to
  * compile in a fresh pool. Both ends run the same {@code futures} jars, and the JDK classes in the
- * list have serial forms fixed by their specification, so the two ends' descriptors are the same.
+ * list have serial forms fixed by their specification, so the two ends' descriptors are the same;
+ * a worker checks the first against the parent's {@link #fingerprint()} before it reads a frame.
  * Both streams here and only these read and write the format; {@link #KNOWN} is built once,
  * sorted by name, and never changes.
  */
