@@ -149,7 +149,9 @@ final class ClassCache {
     private final Path dir;
     private final Path archive;
     private final boolean aot;
-    /** The AOT cache's assembly step, all but its file options; empty for a CDS archive. */
+    /** The worker's java binary, which also runs the AOT cache's assembly step. */
+    private final String java;
+    /** The assembly step's arguments but for its file options: the worker's, less {@link #WRITERS}; empty for CDS. */
     private final List<String> assembly;
     /** The files the key was made from, and their identities then; see {@link #unchanged}. */
     private final List<Path> watched;
@@ -157,11 +159,12 @@ final class ClassCache {
     private final String why;
     private final AtomicBoolean training = new AtomicBoolean();
 
-    private ClassCache(Path dir, Path archive, boolean aot, List<String> assembly, List<Path> watched,
+    private ClassCache(Path dir, Path archive, boolean aot, String java, List<String> assembly, List<Path> watched,
             List<List<Object>> watchedIds, String why) {
         this.dir = dir;
         this.archive = archive;
         this.aot = aot;
+        this.java = java;
         this.assembly = assembly;
         this.watched = watched;
         this.watchedIds = watchedIds;
@@ -169,7 +172,7 @@ final class ClassCache {
     }
 
     private static ClassCache none(String why) {
-        return new ClassCache(null, null, false, List.of(), List.of(), List.of(), why);
+        return new ClassCache(null, null, false, null, List.of(), List.of(), List.of(), why);
     }
 
     /** Whether this pool's archive is an AOT cache (else a CDS archive, or none). */
@@ -366,7 +369,6 @@ final class ClassCache {
             }
             List<String> assembly = new ArrayList<>();
             if (aot) {
-                assembly.add(java);
                 assembly.add("-Xlog:disable");
                 for (String a : args) {
                     if (WRITERS.stream().noneMatch(a::startsWith)) {
@@ -374,7 +376,7 @@ final class ClassCache {
                     }
                 }
             }
-            return new ClassCache(dir, archive, aot, List.copyOf(assembly), List.copyOf(key.watched),
+            return new ClassCache(dir, archive, aot, java, List.copyOf(assembly), List.copyOf(key.watched),
                     key.ids.stream().map(l -> Collections.unmodifiableList(new ArrayList<>(l))).toList(), null);
         } catch (IOException | RuntimeException e) {
             return none("off: " + e);
@@ -438,6 +440,9 @@ final class ClassCache {
     private static Jar jar(Path jar) throws IOException {
         Path real = jar.toRealPath();
         List<Object> id = identity(real);
+        if (id.isEmpty()) {
+            throw new java.nio.file.NoSuchFileException(real.toString());
+        }
         Jar seen = JAR_CRCS.get(real);
         if (seen != null && seen.id().equals(id)) {
             return seen;
@@ -462,12 +467,6 @@ final class ClassCache {
         Jar value = new Jar(id, Long.toHexString(crc.getValue()), classPath);
         JAR_CRCS.put(real, value);
         return value;
-    }
-
-    /** What tells a file's versions apart without reading it: file key, size, modification time. */
-    private static List<Object> identity(Path p) throws IOException {
-        BasicFileAttributes at = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return Arrays.asList(at.fileKey(), at.size(), at.lastModifiedTime());
     }
 
     /** The feature version in a JDK's release file ({@code JAVA_VERSION="21.0.2"}), or -1. */
@@ -559,7 +558,7 @@ final class ClassCache {
                 return false;
             }
             List<Object> id = identity(archive);
-            if (id.get(0) != null && id.equals(VERIFIED.get(archive))) {
+            if (!id.isEmpty() && id.get(0) != null && id.equals(VERIFIED.get(archive))) {
                 return true;
             }
             Path sum = checksumFile(archive);
@@ -567,7 +566,7 @@ final class ClassCache {
                     || !Files.readString(sum).trim().equals(checksum(archive))) {
                 return false;
             }
-            if (id.get(0) != null) {
+            if (!id.isEmpty() && id.get(0) != null) {
                 VERIFIED.put(archive, id);
             }
             return true;
@@ -604,12 +603,12 @@ final class ClassCache {
     }
 
     /**
-     * After a training worker exited: if it exited with code 0, makes the archive (for an AOT
-     * cache: runs the JDK's assembly step on what the worker recorded, with the pool's argfile,
-     * and waits for it), writes its checksum and moves both into place (checksum first, each
-     * atomically), and deletes what is left. Runs on the worker's own thread in the parent, so a
-     * pool's {@code shutdown(wait=true)} waits for it. Never throws: the cache only saves time.
-     *
+     * After a training worker exited: if it exited with code 0 and the files of the key are
+     * unchanged, makes the archive (for an AOT cache: runs the JDK's assembly step on what the
+     * worker recorded, and waits for it), writes its checksum and moves both into place (checksum
+     * first, each atomically), and deletes what is left. Runs on the worker's own thread in the
+     * parent, so a pool's {@code shutdown(wait=true)} waits for it. Never throws: the cache only
+     * saves time.
      */
     void trained(Launch launch, int exitCode) {
         Path tmp = launch.training();
@@ -653,12 +652,13 @@ final class ClassCache {
      * {@value #ASSEMBLY_TIMEOUT_SECONDS} s.
      */
     private boolean assemble(Path configuration, Path made, Path argFile) throws IOException {
-        List<String> options = new ArrayList<>(assembly.subList(1, assembly.size()));
-        options.addAll(0, List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + configuration, "-XX:AOTCache=" + made));
+        List<String> options = new ArrayList<>(List.of(
+                "-XX:AOTMode=create", "-XX:AOTConfiguration=" + configuration, "-XX:AOTCache=" + made));
+        options.addAll(assembly);
         // in an argfile, as for the workers: a long class path would pass the kernel's limit
         // for one argument (128 kB on Linux), and the step would fail at every training
         Launcher.writeArgs(argFile, options);
-        Process p = new ProcessBuilder(assembly.get(0), "@" + argFile)
+        Process p = new ProcessBuilder(java, "@" + argFile)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -748,14 +748,21 @@ final class ClassCache {
         key.update(new byte[] {0});
     }
 
+    /** Puts a file's identity into the key, and watches it (see {@link #unchanged}). */
     private static void stamp(Key key, Path p) throws IOException {
-        BasicFileAttributes at = Files.readAttributes(p, BasicFileAttributes.class);
-        update(key, at.size() + "/" + at.lastModifiedTime().toInstant() + "/" + at.fileKey());
-        key.watch(p);
+        List<Object> id = identity(p);
+        if (id.isEmpty()) {
+            throw new java.nio.file.NoSuchFileException(p.toString());
+        }
+        update(key, id.toString());
+        key.watch(p, id);
     }
 
-    /** A file's identity (file key, size, modification time), links followed; empty if it is missing. */
-    private static List<Object> watchId(Path p) throws IOException {
+    /**
+     * What tells a file's versions apart without reading it: its file key, size and modification
+     * time, links followed; empty if it is missing.
+     */
+    private static List<Object> identity(Path p) throws IOException {
         try {
             BasicFileAttributes at = Files.readAttributes(p, BasicFileAttributes.class);
             return Arrays.asList(at.fileKey(), at.size(), at.lastModifiedTime());
@@ -774,7 +781,7 @@ final class ClassCache {
     private boolean unchanged() {
         try {
             for (int i = 0; i < watched.size(); i++) {
-                if (!watchId(watched.get(i)).equals(watchedIds.get(i))) {
+                if (!identity(watched.get(i)).equals(watchedIds.get(i))) {
                     return false;
                 }
             }
@@ -799,8 +806,12 @@ final class ClassCache {
         final List<List<Object>> ids = new ArrayList<>();
 
         void watch(Path p) throws IOException {
+            watch(p, identity(p));
+        }
+
+        void watch(Path p, List<Object> id) {
             watched.add(p);
-            ids.add(watchId(p));
+            ids.add(id);
         }
 
         void update(byte[] bytes) {

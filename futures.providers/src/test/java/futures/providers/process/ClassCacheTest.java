@@ -217,6 +217,17 @@ class ClassCacheTest {
         Files.move(t, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** Writes the checksum file of an archive as its training does. */
+    private static void writeChecksum(Path archive) throws IOException {
+        Files.writeString(ClassCache.checksumFile(archive), ClassCache.checksum(archive) + "\n");
+    }
+
+    /** Puts an archive with these bytes in place, with its checksum, as a training does. */
+    private static void installArchive(Path archive, byte[] bytes) throws IOException {
+        replace(archive, bytes);
+        writeChecksum(archive);
+    }
+
     @Test
     @DisplayName("on JDK 25 and later the cache is an AOT cache, else a CDS archive; the two never share a file")
     void kindByJdk() throws IOException {
@@ -257,7 +268,7 @@ class ClassCacheTest {
         replace(archive, new byte[] {1, 2, 3, 4});
         assertTrue(cacheFor(dir, a, aot).next().training() != null,
                 "no checksum beside it: not used, and this worker trains a new one");
-        Files.writeString(ClassCache.checksumFile(archive), ClassCache.checksum(archive) + "\n");
+        writeChecksum(archive);
         ClassCache later = cacheFor(dir, a, aot);
         assertEquals(using(later), later.next().options());
         assertEquals(using(later), later.next().options(), "checked once, used by every worker");
@@ -276,13 +287,10 @@ class ClassCacheTest {
         String dir = privateDir("cache").toString();
         ClassCache pool = cacheFor(dir, a, aot);
         Path archive = pool.archive();
-        Files.write(archive, new byte[] {1, 2, 3, 4});
-        Files.writeString(ClassCache.checksumFile(archive), ClassCache.checksum(archive) + "\n");
+        installArchive(archive, new byte[] {1, 2, 3, 4});
         assertEquals(using(pool), pool.next().options());
         // as another pool's trained() does, but with a file of the same size whose checksum does not match
-        Path other = archive.resolveSibling("other.tmp");
-        Files.write(other, new byte[] {1, 2, 3, 5});
-        Files.move(other, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        replace(archive, new byte[] {1, 2, 3, 5});
         ClassCache.Launch next = pool.next();
         assertFalse(next.options().contains(using(pool).get(0)),
                 "a replaced archive of the same size was given to a worker unchecked: " + next);
@@ -306,8 +314,7 @@ class ClassCacheTest {
         assertFalse(Files.exists(ClassCache.checksumFile(c.archive())));
 
         ClassCache before = ClassCache.of(dir.toString(), JAVA, argsWith(a.toString()), List.of(), aot);
-        Files.writeString(before.archive(), "an archive");
-        Files.writeString(ClassCache.checksumFile(before.archive()), ClassCache.checksum(before.archive()) + "\n");
+        installArchive(before.archive(), "an archive".getBytes(StandardCharsets.UTF_8));
         assertEquals(using(before), before.next().options(), "the archive is offered while the jar is as it was");
         Files.setLastModifiedTime(a, FileTime.from(Instant.now().plusSeconds(10)));
         assertEquals(ClassCache.Launch.NONE, before.next(), "not after it changed");
