@@ -14,6 +14,7 @@ open module futures.moduletests {
     requires futures.testkit;
     requires org.junit.jupiter.api;
     requires java.logging; // to watch the warning discovery logs for a provider that fails to load
+    requires java.compiler; // SnippetsTest compiles the java blocks of README.md and docs/
 
     provides futures.spi.ExecutorProvider with
             futures.moduletests.InlineProvider,

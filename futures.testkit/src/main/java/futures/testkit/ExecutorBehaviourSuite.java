@@ -38,6 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -121,6 +122,12 @@ public abstract class ExecutorBehaviourSuite {
      */
     protected boolean tasksRunOnThisMachine() {
         return true;
+    }
+
+    /** Fails every test at once, saying what to change, when an older JUnit runs the suite. */
+    @BeforeAll
+    void checkJUnitVersion() {
+        JUnitVersion.check();
     }
 
     // ------------------------------------------------------------------ submit
