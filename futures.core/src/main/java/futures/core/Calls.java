@@ -18,7 +18,12 @@ import java.io.Serializable;
 final class Calls {
     private Calls() {}
 
-    /** {@code fn(a)}. */
+    /**
+     * {@code fn(a)}.
+     *
+     * @param <A> the type of the argument
+     * @param <R> the type of the value
+     */
     static final class Apply<A, R> implements Task<R> {
         private static final long serialVersionUID = 1L;
         private final Func<? super A, ? extends R> fn;

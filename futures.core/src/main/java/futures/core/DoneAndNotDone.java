@@ -24,12 +24,20 @@ public final class DoneAndNotDone<F> {
         this.notDone = notDone;
     }
 
-    /** The futures that completed (finished or were cancelled) before the wait returned. */
+    /**
+     * The futures that completed (finished or were cancelled) before the wait returned.
+     *
+     * @return an unmodifiable set of the done futures
+     */
     public Set<F> done() {
         return done;
     }
 
-    /** The futures that had not completed when the wait returned. */
+    /**
+     * The futures that had not completed when the wait returned.
+     *
+     * @return an unmodifiable set of the futures not done
+     */
     public Set<F> notDone() {
         return notDone;
     }

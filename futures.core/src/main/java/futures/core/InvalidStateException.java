@@ -7,7 +7,11 @@ package futures.core;
 public class InvalidStateException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message the operation and the state it met */
+    /**
+     * An operation refused in the future's state.
+     *
+     * @param message the operation and the state it met
+     */
     public InvalidStateException(String message) {
         super(message);
     }

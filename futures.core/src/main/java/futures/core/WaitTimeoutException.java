@@ -9,7 +9,11 @@ package futures.core;
 public class WaitTimeoutException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what was not done in time, such as "2 (of 4) futures unfinished" */
+    /**
+     * A wait that ran out of time.
+     *
+     * @param message what was not done in time, such as "2 (of 4) futures unfinished"
+     */
     public WaitTimeoutException(String message) {
         super(message);
     }

@@ -13,12 +13,18 @@ import java.util.concurrent.RejectedExecutionException;
 public class BrokenExecutorException extends RejectedExecutionException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what broke, naming the worker where known */
+    /**
+     * A broken executor, for the reason given.
+     *
+     * @param message what broke, naming the worker where known
+     */
     public BrokenExecutorException(String message) {
         super(message);
     }
 
     /**
+     * A broken executor, for the reason given, caused by {@code cause}.
+     *
      * @param message what broke, naming the worker where known
      * @param cause the failure that broke it
      */

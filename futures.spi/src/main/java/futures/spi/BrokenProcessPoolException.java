@@ -7,12 +7,18 @@ package futures.spi;
 public class BrokenProcessPoolException extends BrokenExecutorException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what broke, naming the worker's pid and exit status */
+    /**
+     * A broken process pool, for the reason given.
+     *
+     * @param message what broke, naming the worker's pid and exit status
+     */
     public BrokenProcessPoolException(String message) {
         super(message);
     }
 
     /**
+     * A broken process pool, for the reason given, caused by {@code cause}.
+     *
      * @param message what broke, naming the worker's pid and exit status
      * @param cause the failure that broke it
      */

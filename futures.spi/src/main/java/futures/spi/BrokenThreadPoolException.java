@@ -4,12 +4,19 @@ package futures.spi;
 public class BrokenThreadPoolException extends BrokenExecutorException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what broke */
+    /**
+     * A broken thread pool, for the reason given.
+     *
+     * @param message what broke
+     */
     public BrokenThreadPoolException(String message) {
         super(message);
     }
 
     /**
+     * A broken thread pool, for the reason given, caused by {@code cause} (such as the
+     * initializer's exception).
+     *
      * @param message what broke
      * @param cause the failure that broke it, such as the initializer's exception
      */

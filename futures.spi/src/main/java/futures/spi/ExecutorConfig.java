@@ -44,12 +44,20 @@ public final class ExecutorConfig {
         this.values = Collections.unmodifiableMap(values);
     }
 
-    /** A config with nothing set: each provider uses its defaults. */
+    /**
+     * A config with nothing set: each provider uses its defaults.
+     *
+     * @return the empty config
+     */
     public static ExecutorConfig defaults() {
         return EMPTY;
     }
 
-    /** A builder with nothing set. */
+    /**
+     * A builder with nothing set.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -59,6 +67,8 @@ public final class ExecutorConfig {
      * {@value #MAX_TASKS_PER_CHILD} may be numbers or strings; {@value #INITIALIZER} must be an
      * {@link Initializer}; other values are turned into strings.
      *
+      * @param settings keys and values; the map is copied
+      * @return the config
      * @throws IllegalArgumentException if a value is not valid for its key
      * @throws NullPointerException if the map, a key or a value is null
      */
@@ -72,6 +82,8 @@ public final class ExecutorConfig {
     /**
      * A config from properties, every value a string.
      *
+      * @param settings keys and string values; they are copied
+      * @return the config
      * @throws IllegalArgumentException if a value is not valid for its key
      */
     public static ExecutorConfig of(Properties settings) {
@@ -83,35 +95,60 @@ public final class ExecutorConfig {
         return b.build();
     }
 
-    /** {@value #MAX_WORKERS}, if set. */
+    /**
+     * {@value #MAX_WORKERS}, if set.
+     *
+     * @return the number of workers, always positive, or empty
+     */
     public OptionalInt maxWorkers() {
         Integer v = (Integer) values.get(MAX_WORKERS);
         return v == null ? OptionalInt.empty() : OptionalInt.of(v);
     }
 
-    /** {@value #MAX_TASKS_PER_CHILD}, if set. */
+    /**
+     * {@value #MAX_TASKS_PER_CHILD}, if set.
+     *
+     * @return the tasks per worker process, always positive, or empty
+     */
     public OptionalInt maxTasksPerChild() {
         Integer v = (Integer) values.get(MAX_TASKS_PER_CHILD);
         return v == null ? OptionalInt.empty() : OptionalInt.of(v);
     }
 
-    /** {@value #THREAD_NAME_PREFIX}, if set. */
+    /**
+     * {@value #THREAD_NAME_PREFIX}, if set.
+     *
+     * @return the prefix, or empty
+     */
     public Optional<String> threadNamePrefix() {
         return Optional.ofNullable((String) values.get(THREAD_NAME_PREFIX));
     }
 
-    /** {@value #INITIALIZER}, if set. */
+    /**
+     * {@value #INITIALIZER}, if set.
+     *
+     * @return the initializer, or empty
+     */
     public Optional<Initializer> initializer() {
         return Optional.ofNullable((Initializer) values.get(INITIALIZER));
     }
 
-    /** A provider-specific string property, if set. */
+    /**
+     * A provider-specific string property, if set.
+     *
+     * @param key the property's name, such as {@code "jvm_options"}
+     * @return its value, or empty
+     */
     public Optional<String> property(String key) {
         Object v = values.get(Objects.requireNonNull(key, "key"));
         return v == null ? Optional.empty() : Optional.of(String.valueOf(v));
     }
 
-    /** Every key that is set, sorted. */
+    /**
+     * Every key that is set, sorted.
+     *
+     * @return the keys set, an unmodifiable sorted set
+     */
     public Set<String> keys() {
         return Collections.unmodifiableSet(new TreeSet<>(values.keySet()));
     }
@@ -156,6 +193,8 @@ public final class ExecutorConfig {
         /**
          * Python's {@code max_workers}.
          *
+          * @param n the number of workers, 1 or more
+          * @return this builder
          * @throws IllegalArgumentException if {@code n <= 0}
          */
         public Builder maxWorkers(int n) {
@@ -163,13 +202,23 @@ public final class ExecutorConfig {
             return this;
         }
 
-        /** Python's {@code thread_name_prefix}. */
+        /**
+         * Python's {@code thread_name_prefix}.
+         *
+         * @param prefix the start of each worker thread's name
+         * @return this builder
+         */
         public Builder threadNamePrefix(String prefix) {
             values.put(THREAD_NAME_PREFIX, Objects.requireNonNull(prefix, THREAD_NAME_PREFIX));
             return this;
         }
 
-        /** Python's {@code initializer}; capture its arguments in the lambda. */
+        /**
+         * Python's {@code initializer}; capture its arguments in the lambda.
+         *
+         * @param initializer run once in each worker before its first task
+         * @return this builder
+         */
         public Builder initializer(Initializer initializer) {
             values.put(INITIALIZER, Objects.requireNonNull(initializer, INITIALIZER));
             return this;
@@ -178,6 +227,8 @@ public final class ExecutorConfig {
         /**
          * Python's {@code max_tasks_per_child}.
          *
+          * @param n the tasks a worker process runs before it is replaced, 1 or more
+          * @return this builder
          * @throws IllegalArgumentException if {@code n <= 0}
          */
         public Builder maxTasksPerChild(int n) {
@@ -185,7 +236,13 @@ public final class ExecutorConfig {
             return this;
         }
 
-        /** A provider-specific string property, such as the process provider's {@code jvm_options}. */
+        /**
+         * A provider-specific string property, such as the process provider's {@code jvm_options}.
+         *
+         * @param key the property's name
+         * @param value its value
+         * @return this builder
+         */
         public Builder property(String key, String value) {
             return set(key, value);
         }
@@ -193,6 +250,9 @@ public final class ExecutorConfig {
         /**
          * Sets any key from an untyped value, as {@link ExecutorConfig#of(Map)} does.
          *
+          * @param key any key, such as {@value #MAX_WORKERS}
+          * @param value a value of a type the key accepts, or a string
+          * @return this builder
          * @throws IllegalArgumentException if the value is not valid for the key
          */
         public Builder set(String key, Object value) {
@@ -212,7 +272,11 @@ public final class ExecutorConfig {
             return this;
         }
 
-        /** The config; the builder can go on being used. */
+        /**
+         * The config; the builder can go on being used.
+         *
+         * @return a new immutable config of what was set so far
+         */
         public ExecutorConfig build() {
             return values.isEmpty() ? EMPTY : new ExecutorConfig(new TreeMap<>(values));
         }

@@ -14,15 +14,25 @@ import java.util.Set;
  */
 public interface ExecutorProvider {
 
-    /** The name users pass to {@code Executors.create}, such as {@code "thread"}; unique. */
+    /**
+     * The name users pass to {@code Executors.create}, such as {@code "thread"}; unique.
+     *
+     * @return the provider's name
+     */
     String name();
 
-    /** One line for listings, such as "a pool of platform threads in this JVM". */
+    /**
+     * One line for listings, such as "a pool of platform threads in this JVM".
+     *
+     * @return a short description
+     */
     String description();
 
     /**
      * The config keys this provider accepts, such as {@link ExecutorConfig#MAX_WORKERS}. The core
      * rejects a config that sets any other key, naming it and these.
+      *
+      * @return the accepted keys
      */
     Set<String> configKeys();
 

@@ -96,12 +96,20 @@ public class RemoteTaskException extends RuntimeException {
         return why == null ? s : s + " (stand-in: " + why + ")";
     }
 
-    /** The binary name of the original exception's class, such as {@code "com.example.Oops"}. */
+    /**
+     * The binary name of the original exception's class, such as {@code "com.example.Oops"}.
+     *
+     * @return the class name, as the worker saw it
+     */
     public String remoteClassName() {
         return remoteClassName;
     }
 
-    /** The original exception's message, or {@code null} if it had none. */
+    /**
+     * The original exception's message, or {@code null} if it had none.
+     *
+     * @return the message, or {@code null}
+     */
     public String remoteMessage() {
         return remoteMessage;
     }

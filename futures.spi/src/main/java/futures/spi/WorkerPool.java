@@ -44,6 +44,8 @@ public interface WorkerPool {
      * record of its own per pending item (each submit is cheaper) and relies on the pool for
      * {@code shutdown(cancelFutures=true)} and {@code shutdownNow}; if false (the default), the core
      * records every pending item itself and {@link #takeQueued()} is never called.
+      *
+      * @return true if {@link #takeQueued()} is supported; false by default
      */
     default boolean handsBackQueued() {
         return false;
@@ -65,11 +67,17 @@ public interface WorkerPool {
         throw new UnsupportedOperationException(getClass().getName() + " does not hand back its queued items");
     }
 
-    /** The most workers this pool runs at once; {@link Integer#MAX_VALUE} for no bound. */
+    /**
+     * The most workers this pool runs at once; {@link Integer#MAX_VALUE} for no bound.
+     *
+     * @return the bound on items running at once
+     */
     int maxWorkers();
 
     /**
      * Why the pool is broken, or {@code null} while it is not. A fresh exception each call is fine.
+      *
+      * @return the reason the pool broke, or {@code null}
      */
     BrokenExecutorException broken();
 }

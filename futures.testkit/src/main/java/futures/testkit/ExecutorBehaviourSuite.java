@@ -94,12 +94,18 @@ public abstract class ExecutorBehaviourSuite {
     private final List<Gate> gates = new CopyOnWriteArrayList<>();
     private Executor shared;
 
+    /** For subclasses: JUnit makes one instance of each concrete suite class and runs all its tests on it. */
+    protected ExecutorBehaviourSuite() {}
+
     // ------------------------------------------------------------------ what a provider supplies
 
     /**
      * Makes a new executor of the provider under test with {@code config}, the way users do:
      * {@code Executors.create(name, config)}. Each call must return a new executor. It must let
      * an {@link IllegalArgumentException} for a bad config through.
+      *
+      * @param config the settings of the executor; the suite sets {@code max_workers} or nothing
+      * @return a new executor of your provider
      */
     protected abstract Executor newExecutor(ExecutorConfig config);
 
@@ -109,6 +115,8 @@ public abstract class ExecutorBehaviourSuite {
      * task inside {@code submit}, on the caller's thread, returns false: the tests that need a
      * task to be running, pending or blocked while the test acts (cancel a pending call, shutdown
      * with waiting or cancelled work, timeouts, the worker bound, completion order) are skipped.
+      *
+      * @return true (the default) if calls run apart from the submitting thread
      */
     protected boolean runsTasksAsynchronously() {
         return true;
@@ -119,6 +127,8 @@ public abstract class ExecutorBehaviourSuite {
      * Unix-domain socket in a private temporary directory). True for threads and for child
      * processes. A provider whose tasks run on other machines returns false, and the tests that
      * need a gate are skipped; prefer giving those tasks a way back instead.
+      *
+      * @return true (the default) if tasks can reach a Unix-domain socket of this machine
      */
     protected boolean tasksRunOnThisMachine() {
         return true;
@@ -774,7 +784,11 @@ public abstract class ExecutorBehaviourSuite {
 
     // ------------------------------------------------------------------ helpers for the tests
 
-    /** The executor of {@value #SHARED_WORKERS} workers shared by tests that do not shut it down. */
+    /**
+     * The executor of {@value #SHARED_WORKERS} workers shared by tests that do not shut it down.
+     *
+     * @return the shared executor, made on first use
+     */
     protected final Executor shared() {
         if (shared == null) {
             shared = newExecutor(workers(SHARED_WORKERS));
@@ -782,14 +796,23 @@ public abstract class ExecutorBehaviourSuite {
         return shared;
     }
 
-    /** A new executor from {@link #newExecutor}, shut down after the test. */
+    /**
+     * A new executor from {@link #newExecutor}, shut down after the test.
+     *
+     * @param config the executor's settings
+     * @return the new executor
+     */
     protected final Executor open(ExecutorConfig config) {
         Executor ex = newExecutor(config);
         opened.add(ex);
         return ex;
     }
 
-    /** A new {@link Gate}, closed after the test (which lets every task waiting at it through). */
+    /**
+     * A new {@link Gate}, closed after the test (which lets every task waiting at it through).
+     *
+     * @return the new gate
+     */
     protected final Gate gate() {
         assumeTrue(tasksRunOnThisMachine(), "tasks of this provider cannot reach a gate on this machine");
         Gate g = Gate.open();
@@ -797,7 +820,12 @@ public abstract class ExecutorBehaviourSuite {
         return g;
     }
 
-    /** A config of {@code n} workers. */
+    /**
+     * A config of {@code n} workers.
+     *
+     * @param n the number of workers, 1 or more
+     * @return a config that sets {@code max_workers} only
+     */
     protected static ExecutorConfig workers(int n) {
         return ExecutorConfig.builder().maxWorkers(n).build();
     }

@@ -75,6 +75,7 @@ public final class Gate implements AutoCloseable {
     /**
      * Opens a gate, closed to {@link Key#pass(String)} until {@link #release()}.
      *
+      * @return the new gate; close it after the test
      * @throws UncheckedIOException if the socket cannot be made
      */
     public static Gate open() {
@@ -85,22 +86,38 @@ public final class Gate implements AutoCloseable {
         }
     }
 
-    /** The handle tasks use to arrive at this gate; serializable, so it crosses to worker processes. */
+    /**
+     * The handle tasks use to arrive at this gate; serializable, so it crosses to worker processes.
+     *
+     * @return the gate's key
+     */
     public Key key() {
         return new Key(socket.toString());
     }
 
-    /** The tags of every task that arrived, in the order they arrived. */
+    /**
+     * The tags of every task that arrived, in the order they arrived.
+     *
+     * @return a copy of the tags, in arrival order
+     */
     public synchronized List<String> arrivals() {
         return List.copyOf(arrivals);
     }
 
-    /** How many tasks are waiting at the gate now. */
+    /**
+     * How many tasks are waiting at the gate now.
+     *
+     * @return the number of tasks blocked at the gate
+     */
     public synchronized int waiting() {
         return waiting.size();
     }
 
-    /** The most tasks that were ever waiting at the gate at once. */
+    /**
+     * The most tasks that were ever waiting at the gate at once.
+     *
+     * @return the peak number of tasks blocked at the gate
+     */
     public synchronized int peakWaiting() {
         return peak;
     }
@@ -110,6 +127,7 @@ public final class Gate implements AutoCloseable {
      * {@link AssertionError} naming who did arrive if that takes more than a minute, a hang guard
      * far above what any passing test needs.
      *
+      * @param n how many arrivals to wait for
      * @return the tags that arrived, in order
      * @throws IllegalStateException if the thread is interrupted (its interrupt flag stays set)
      */
@@ -302,6 +320,7 @@ public final class Gate implements AutoCloseable {
         /**
          * Arrives at the gate as {@code tag} and blocks until the test lets this task through.
          *
+          * @param tag the name the test knows this task by
          * @throws UncheckedIOException if the gate is closed or cannot be reached
          */
         public void pass(String tag) {
@@ -311,6 +330,7 @@ public final class Gate implements AutoCloseable {
         /**
          * Arrives at the gate as {@code tag} and goes on at once: it records that this task ran.
          *
+          * @param tag the name the test knows this task by
          * @throws UncheckedIOException if the gate is closed or cannot be reached
          */
         public void mark(String tag) {
