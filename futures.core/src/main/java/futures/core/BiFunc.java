@@ -15,9 +15,9 @@ public interface BiFunc<A, B, R> extends Serializable {
     /**
      * Applies the call.
      *
-      * @param a the first argument
-      * @param b the second argument
-      * @return the call's value, which becomes the future's result
+     * @param a the first argument
+     * @param b the second argument
+     * @return the call's value, which becomes the future's result
      * @throws Exception whatever the call throws; it becomes the future's exception
      */
     R apply(A a, B b) throws Exception;

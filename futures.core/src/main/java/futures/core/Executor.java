@@ -108,9 +108,9 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     /**
      * Schedules {@code task()} and returns its future. Python's {@code submit(fn)}.
      *
-      * @param <T> the type of the call's value
-      * @param task the call to run, with no arguments
-      * @return the future of the call, PENDING until a worker takes it
+     * @param <T> the type of the call's value
+     * @param task the call to run, with no arguments
+     * @return the future of the call, PENDING until a worker takes it
      * @throws RejectedExecutionException after shutdown
      * @throws BrokenExecutorException if the pool is broken
      * @throws NullPointerException if {@code task} is null
@@ -123,11 +123,11 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     /**
      * Schedules {@code fn(a)}, Python's {@code submit(fn, a)}.
      *
-      * @param <A> the type of the argument
-      * @param <T> the type of the call's value
-      * @param fn the function to call
-      * @param a its argument
-      * @return the future of {@code fn(a)}, PENDING until a worker takes it
+     * @param <A> the type of the argument
+     * @param <T> the type of the call's value
+     * @param fn the function to call
+     * @param a its argument
+     * @return the future of {@code fn(a)}, PENDING until a worker takes it
      * @throws RejectedExecutionException after shutdown
      * @throws BrokenExecutorException if the pool is broken
      * @throws NullPointerException if {@code fn} is null (arguments may be null)
@@ -141,13 +141,13 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * Schedules {@code fn(a, b)}, Python's {@code submit(fn, a, b)}: for example
      * {@code submit(Math::pow, 323.0, 1235.0)}.
      *
-      * @param <A> the type of the first argument
-      * @param <B> the type of the second argument
-      * @param <T> the type of the call's value
-      * @param fn the function to call
-      * @param a its first argument
-      * @param b its second argument
-      * @return the future of {@code fn(a, b)}, PENDING until a worker takes it
+     * @param <A> the type of the first argument
+     * @param <B> the type of the second argument
+     * @param <T> the type of the call's value
+     * @param fn the function to call
+     * @param a its first argument
+     * @param b its second argument
+     * @return the future of {@code fn(a, b)}, PENDING until a worker takes it
      * @throws RejectedExecutionException after shutdown
      * @throws BrokenExecutorException if the pool is broken
      * @throws NullPointerException if {@code fn} is null (arguments may be null)
@@ -184,11 +184,11 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * {@code map(fn, items, Futures.NO_TIMEOUT, 1)}: the results in input order, with no limit to
      * the wait; {@code next()} throws a call's exception when its value is reached.
      *
-      * @param <A> the type of the items
-      * @param <R> the type of the results
-      * @param fn the function to call on each item
-      * @param items the inputs, read to the end before this returns
-      * @return the results in input order, each waited for as {@code next()} reaches it
+     * @param <A> the type of the items
+     * @param <R> the type of the results
+     * @param fn the function to call on each item
+     * @param items the inputs, read to the end before this returns
+     * @return the results in input order, each waited for as {@code next()} reaches it
      * @throws RejectedExecutionException after shutdown, or if the pool breaks while scheduling
      * @throws NullPointerException if an argument is null
      */
@@ -200,12 +200,12 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * {@code map(fn, items, timeout, 1)}: the results in input order; {@code next()} throws
      * {@link WaitTimeoutException} if a result is not ready {@code timeout} after this call.
      *
-      * @param <A> the type of the items
-      * @param <R> the type of the results
-      * @param fn the function to call on each item
-      * @param items the inputs, read to the end before this returns
-      * @param timeout the most time, from this call, until the last result; {@link Futures#NO_TIMEOUT} for no limit
-      * @return the results in input order, each waited for as {@code next()} reaches it
+     * @param <A> the type of the items
+     * @param <R> the type of the results
+     * @param fn the function to call on each item
+     * @param items the inputs, read to the end before this returns
+     * @param timeout the most time, from this call, until the last result; {@link Futures#NO_TIMEOUT} for no limit
+     * @return the results in input order, each waited for as {@code next()} reaches it
      * @throws RejectedExecutionException after shutdown, or if the pool breaks while scheduling
      * @throws NullPointerException if an argument is null
      */
@@ -224,9 +224,9 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * not ready {@code timeout} after this call. Closing the iterator early cancels the calls that
      * have not started.
      *
-      * @param <A> the type of the items
-      * @param <R> the type of the results
-      * @return the results in input order, each waited for as {@code next()} reaches it
+     * @param <A> the type of the items
+     * @param <R> the type of the results
+     * @return the results in input order, each waited for as {@code next()} reaches it
      * @param timeout measured from this call; {@link Futures#NO_TIMEOUT} for no limit
      * @param chunkSize items sent to a worker in one message; results and exceptions still come
      *     one per item. It pays on process pools for many small calls.
@@ -245,13 +245,13 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * {@code map(fn, as, bs, Futures.NO_TIMEOUT, 1)}: {@code fn(a, b)} over the two inputs taken in
      * step, stopping at the shorter, results in input order.
      *
-      * @param <A> the type of the first input's items
-      * @param <B> the type of the second input's items
-      * @param <R> the type of the results
-      * @param fn the function to call on each pair
-      * @param as the first arguments
-      * @param bs the second arguments
-      * @return the results in input order, each waited for as {@code next()} reaches it
+     * @param <A> the type of the first input's items
+     * @param <B> the type of the second input's items
+     * @param <R> the type of the results
+     * @param fn the function to call on each pair
+     * @param as the first arguments
+     * @param bs the second arguments
+     * @return the results in input order, each waited for as {@code next()} reaches it
      * @throws RejectedExecutionException after shutdown, or if the pool breaks while scheduling
      * @throws NullPointerException if an argument is null
      */
@@ -264,15 +264,15 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * {@link #map(Func, Iterable, Duration, int)} over two inputs taken in step, as Python's
      * {@code map(fn, it1, it2)}: it stops at the shorter input.
      *
-      * @param <A> the type of the first input's items
-      * @param <B> the type of the second input's items
-      * @param <R> the type of the results
-      * @param fn the function to call on each pair
-      * @param as the first arguments
-      * @param bs the second arguments
-      * @param timeout the most time, from this call, until the last result; {@link Futures#NO_TIMEOUT} for no limit
-      * @param chunkSize how many pairs each call to the pool carries; 1 or more
-      * @return the results in input order, each waited for as {@code next()} reaches it
+     * @param <A> the type of the first input's items
+     * @param <B> the type of the second input's items
+     * @param <R> the type of the results
+     * @param fn the function to call on each pair
+     * @param as the first arguments
+     * @param bs the second arguments
+     * @param timeout the most time, from this call, until the last result; {@link Futures#NO_TIMEOUT} for no limit
+     * @param chunkSize how many pairs each call to the pool carries; 1 or more
+     * @return the results in input order, each waited for as {@code next()} reaches it
      * @throws IllegalArgumentException if {@code chunkSize < 1}
      * @throws RejectedExecutionException after shutdown, or if the pool breaks while scheduling
      * @throws NullPointerException if an argument is null

@@ -44,8 +44,8 @@ public final class Executors {
      * {@code create(name, ExecutorConfig.defaults())}: an executor of the provider called
      * {@code name} with its default settings.
      *
-      * @param name a provider's name, such as {@code "thread"} or {@code "process"}
-      * @return a new executor, ready to take calls
+     * @param name a provider's name, such as {@code "thread"} or {@code "process"}
+     * @return a new executor, ready to take calls
      * @throws IllegalArgumentException if no provider has that name (the message lists the names
      *     available)
      * @throws IllegalStateException if two providers have that name (the message names both classes)
@@ -58,7 +58,7 @@ public final class Executors {
     /**
      * Opens an executor of the provider called {@code name}.
      *
-      * @return a new executor, ready to take calls
+     * @return a new executor, ready to take calls
      * @param name a provider's name, such as {@code "thread"} or {@code "process"}
      * @param config its settings; every key must be one the provider accepts
      * @throws IllegalArgumentException if no provider has that name (the message lists the names
@@ -94,8 +94,8 @@ public final class Executors {
     /**
      * {@code create("thread", maxWorkers(n))}: Python's {@code ThreadPoolExecutor(max_workers=n)}.
      *
-      * @param maxWorkers the most calls running at once, 1 or more
-      * @return a new executor of the "thread" provider
+     * @param maxWorkers the most calls running at once, 1 or more
+     * @return a new executor of the "thread" provider
      * @throws IllegalArgumentException if {@code maxWorkers <= 0} (Python's {@code ValueError}), or
      *     no {@code "thread"} provider is on the module path or class path
      */
@@ -107,8 +107,8 @@ public final class Executors {
      * {@code create("process", maxWorkers(n))}: Python's {@code ProcessPoolExecutor(max_workers=n)}.
      * Workers start when calls need them, not here.
      *
-      * @param maxWorkers the most worker processes, 1 or more
-      * @return a new executor of the "process" provider
+     * @param maxWorkers the most worker processes, 1 or more
+     * @return a new executor of the "process" provider
      * @throws IllegalArgumentException if {@code maxWorkers <= 0} (Python's {@code ValueError}), or
      *     no {@code "process"} provider is on the module path or class path
      */
@@ -119,8 +119,8 @@ public final class Executors {
     /**
      * The providers found, sorted by name; a name may appear twice if two providers claim it.
      * Providers that fail to load are logged and left out.
-      *
-      * @return an unmodifiable list of the providers on the module path and class path
+     *
+     * @return an unmodifiable list of the providers on the module path and class path
      */
     public static List<ExecutorProvider> providers() {
         List<ExecutorProvider> all = new ArrayList<>();

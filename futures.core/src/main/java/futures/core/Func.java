@@ -15,8 +15,8 @@ public interface Func<A, R> extends Serializable {
     /**
      * Applies the call.
      *
-      * @param a the argument
-      * @return the call's value, which becomes the future's result
+     * @param a the argument
+     * @return the call's value, which becomes the future's result
      * @throws Exception whatever the call throws; it becomes the future's exception
      */
     R apply(A a) throws Exception;

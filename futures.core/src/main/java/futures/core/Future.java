@@ -168,7 +168,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     /**
      * The call's value, waiting at most {@code timeout}.
      *
-      * @return the value the call returned (possibly null)
+     * @return the value the call returned (possibly null)
      * @param timeout how long to wait; zero or negative means do not wait, and
      *     {@link Futures#NO_TIMEOUT} means no limit
      * @throws WaitTimeoutException if the call is not done within {@code timeout}
@@ -184,7 +184,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      * The exception the call raised, or {@code null} if it returned normally, waiting as long as
      * it takes.
      *
-      * @return the call's exception, or {@code null} if it returned a value
+     * @return the call's exception, or {@code null} if it returned a value
      * @throws CancellationException if the future was cancelled
      * @throws WaitInterruptedException if the thread is interrupted while waiting
      */
@@ -195,7 +195,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     /**
      * The exception the call raised, or {@code null}, waiting at most {@code timeout}.
      *
-      * @return the call's exception, or {@code null} if it returned a value
+     * @return the call's exception, or {@code null} if it returned a value
      * @param timeout how long to wait; zero or negative means do not wait, and
      *     {@link Futures#NO_TIMEOUT} means no limit
      * @throws WaitTimeoutException if the call is not done within {@code timeout}
@@ -213,7 +213,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      * already done, {@code callback} runs at once in the calling thread. A callback that throws is
      * logged (logger {@code futures.core.Future}, level WARNING) and the others still run.
      *
-      * @param callback called once with this future when it is done
+     * @param callback called once with this future when it is done
      * @throws NullPointerException if {@code callback} is null
      */
     public void addDoneCallback(Consumer<? super Future<T>> callback) {
@@ -250,7 +250,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     /**
      * For executors and tests: sets the call's value.
      *
-      * @param value the call's value; may be null
+     * @param value the call's value; may be null
      * @throws InvalidStateException if the future is already finished or cancelled
      */
     public void setResult(T value) {
@@ -262,7 +262,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     /**
      * For executors and tests: sets the exception the call raised.
      *
-      * @param exception what the call threw
+     * @param exception what the call threw
      * @throws InvalidStateException if the future is already finished or cancelled
      * @throws NullPointerException if {@code exception} is null
      */

@@ -34,10 +34,10 @@ public final class Futures {
      *
      * <p>As {@link #wait(Collection, Duration, ReturnWhen)}, it throws {@link WaitInterruptedException} on an interrupt,
      * {@link NullPointerException} for a null argument or future.
-      *
-      * @param <F> the type of the futures
-      * @param fs the futures; duplicates are ignored
-      * @return every future in {@code done()}
+     *
+     * @param <F> the type of the futures
+     * @param fs the futures; duplicates are ignored
+     * @return every future in {@code done()}
      */
     public static <F extends Future<?>> DoneAndNotDone<F> wait(Collection<? extends F> fs) {
         return wait(fs, NO_TIMEOUT, ReturnWhen.ALL_COMPLETED);
@@ -49,11 +49,11 @@ public final class Futures {
      *
      * <p>As {@link #wait(Collection, Duration, ReturnWhen)}, it throws {@link WaitInterruptedException} on an interrupt,
      * {@link NullPointerException} for a null argument or future.
-      *
-      * @param <F> the type of the futures
-      * @param fs the futures; duplicates are ignored
-      * @param returnWhen when to return
-      * @return the futures that were done when it returned, and the others
+     *
+     * @param <F> the type of the futures
+     * @param fs the futures; duplicates are ignored
+     * @param returnWhen when to return
+     * @return the futures that were done when it returned, and the others
      */
     public static <F extends Future<?>> DoneAndNotDone<F> wait(Collection<? extends F> fs, ReturnWhen returnWhen) {
         return wait(fs, NO_TIMEOUT, returnWhen);
@@ -65,11 +65,11 @@ public final class Futures {
      *
      * <p>As {@link #wait(Collection, Duration, ReturnWhen)}, it throws {@link WaitInterruptedException} on an interrupt,
      * {@link NullPointerException} for a null argument or future.
-      *
-      * @param <F> the type of the futures
-      * @param fs the futures; duplicates are ignored
-      * @param timeout the most to wait; {@link #NO_TIMEOUT} for no limit
-      * @return the futures that were done when it returned, and the others
+     *
+     * @param <F> the type of the futures
+     * @param fs the futures; duplicates are ignored
+     * @param timeout the most to wait; {@link #NO_TIMEOUT} for no limit
+     * @return the futures that were done when it returned, and the others
      */
     public static <F extends Future<?>> DoneAndNotDone<F> wait(Collection<? extends F> fs, Duration timeout) {
         return wait(fs, timeout, ReturnWhen.ALL_COMPLETED);
@@ -80,7 +80,7 @@ public final class Futures {
      * Returns on timeout too, without throwing: whatever had not completed is in
      * {@link DoneAndNotDone#notDone()}.
      *
-      * @param <F> the type of the futures
+     * @param <F> the type of the futures
      * @param fs the futures; duplicates are ignored
      * @param timeout the most to wait; {@link #NO_TIMEOUT} for no limit; zero or negative for none
      * @param returnWhen when to return
@@ -141,9 +141,9 @@ public final class Futures {
      * {@code asCompleted(fs, NO_TIMEOUT)}: the futures as they complete, with no limit to the wait.
      * The iterator's {@code next()} throws {@link WaitInterruptedException} on an interrupt.
      *
-      * @param <F> the type of the futures
-      * @param fs the futures; duplicates are yielded once
-      * @return the futures in the order they complete, to iterate once
+     * @param <F> the type of the futures
+     * @param fs the futures; duplicates are yielded once
+     * @return the futures in the order they complete, to iterate once
      * @throws NullPointerException if {@code fs} or one of its futures is null
      */
     public static <F extends Future<?>> Iterable<F> asCompleted(Collection<? extends F> fs) {
@@ -161,8 +161,8 @@ public final class Futures {
      * waiting. Waiters are removed from the futures when iteration ends, times out, or the iterator
      * is garbage.
      *
-      * @param <F> the type of the futures
-      * @return the futures in the order they complete, to iterate once
+     * @param <F> the type of the futures
+     * @return the futures in the order they complete, to iterate once
      * @param fs the futures; duplicates are ignored
      * @param timeout measured from this call; {@link #NO_TIMEOUT} for no limit
      * @throws NullPointerException if an argument or a future is null
@@ -191,7 +191,7 @@ public final class Futures {
      * and friends throw {@link InvalidStateException}). Each call makes a new mirror: call it once
      * per stage and keep the mirror, or {@code wait} and {@code asCompleted} will see two futures.
      *
-      * @param <T> the type of the stage's value
+     * @param <T> the type of the stage's value
      * @param stage the stage; not null
      * @return a pending future that completes with the stage
      * @throws NullPointerException if {@code stage} is null
@@ -209,10 +209,10 @@ public final class Futures {
     /**
      * {@link #from(CompletionStage)} for a {@link CompletableFuture}, which is both a stage and a
      * JDK future (this overload only settles which of the other two applies).
-      *
-      * @param <T> the type of the future's value
-      * @param future the JDK future to mirror
-      * @return a library future that completes as {@code future} does
+     *
+     * @param <T> the type of the future's value
+     * @param future the JDK future to mirror
+     * @return a library future that completes as {@code future} does
      */
     public static <T> Future<T> from(CompletableFuture<T> future) {
         return from((CompletionStage<T>) future);
@@ -239,7 +239,7 @@ public final class Futures {
      * mirror reports the source's outcome. A source whose {@code isDone()} or {@code get} throws an
      * unchecked exception fails its mirror with it.
      *
-      * @param <T> the type of the future's value
+     * @param <T> the type of the future's value
      * @param future the JDK future; not null
      * @return {@code future} itself if it is a library future, else a new mirror of it
      * @throws NullPointerException if {@code future} is null

@@ -67,8 +67,8 @@ public final class ExecutorConfig {
      * {@value #MAX_TASKS_PER_CHILD} may be numbers or strings; {@value #INITIALIZER} must be an
      * {@link Initializer}; other values are turned into strings.
      *
-      * @param settings keys and values; the map is copied
-      * @return the config
+     * @param settings keys and values; the map is copied
+     * @return the config
      * @throws IllegalArgumentException if a value is not valid for its key
      * @throws NullPointerException if the map, a key or a value is null
      */
@@ -82,8 +82,8 @@ public final class ExecutorConfig {
     /**
      * A config from properties, every value a string.
      *
-      * @param settings keys and string values; they are copied
-      * @return the config
+     * @param settings keys and string values; they are copied
+     * @return the config
      * @throws IllegalArgumentException if a value is not valid for its key
      */
     public static ExecutorConfig of(Properties settings) {
@@ -193,8 +193,8 @@ public final class ExecutorConfig {
         /**
          * Python's {@code max_workers}.
          *
-          * @param n the number of workers, 1 or more
-          * @return this builder
+         * @param n the number of workers, 1 or more
+         * @return this builder
          * @throws IllegalArgumentException if {@code n <= 0}
          */
         public Builder maxWorkers(int n) {
@@ -227,8 +227,8 @@ public final class ExecutorConfig {
         /**
          * Python's {@code max_tasks_per_child}.
          *
-          * @param n the tasks a worker process runs before it is replaced, 1 or more
-          * @return this builder
+         * @param n the tasks a worker process runs before it is replaced, 1 or more
+         * @return this builder
          * @throws IllegalArgumentException if {@code n <= 0}
          */
         public Builder maxTasksPerChild(int n) {
@@ -250,9 +250,9 @@ public final class ExecutorConfig {
         /**
          * Sets any key from an untyped value, as {@link ExecutorConfig#of(Map)} does.
          *
-          * @param key any key, such as {@value #MAX_WORKERS}
-          * @param value a value of a type the key accepts, or a string
-          * @return this builder
+         * @param key any key, such as {@value #MAX_WORKERS}
+         * @param value a value of a type the key accepts, or a string
+         * @return this builder
          * @throws IllegalArgumentException if the value is not valid for the key
          */
         public Builder set(String key, Object value) {

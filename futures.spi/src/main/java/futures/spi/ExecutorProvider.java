@@ -31,8 +31,8 @@ public interface ExecutorProvider {
     /**
      * The config keys this provider accepts, such as {@link ExecutorConfig#MAX_WORKERS}. The core
      * rejects a config that sets any other key, naming it and these.
-      *
-      * @return the accepted keys
+     *
+     * @return the accepted keys
      */
     Set<String> configKeys();
 

@@ -16,8 +16,8 @@ public interface WorkItem {
      * The call to run: the same object on every call until the item is done. Once it is (an
      * outcome was reported, or {@link #markRunning()} said false), it may return {@code null}: the
      * core lets go of the call so that a finished future does not keep its arguments alive.
-      *
-      * @return the call, or {@code null} once the item is done
+     *
+     * @return the call, or {@code null} once the item is done
      */
     Task<?> task();
 

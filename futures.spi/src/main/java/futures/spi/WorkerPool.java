@@ -44,8 +44,8 @@ public interface WorkerPool {
      * record of its own per pending item (each submit is cheaper) and relies on the pool for
      * {@code shutdown(cancelFutures=true)} and {@code shutdownNow}; if false (the default), the core
      * records every pending item itself and {@link #takeQueued()} is never called.
-      *
-      * @return true if {@link #takeQueued()} is supported; false by default
+     *
+     * @return true if {@link #takeQueued()} is supported; false by default
      */
     default boolean handsBackQueued() {
         return false;
@@ -76,8 +76,8 @@ public interface WorkerPool {
 
     /**
      * Why the pool is broken, or {@code null} while it is not. A fresh exception each call is fine.
-      *
-      * @return the reason the pool broke, or {@code null}
+     *
+     * @return the reason the pool broke, or {@code null}
      */
     BrokenExecutorException broken();
 }

@@ -103,9 +103,9 @@ public abstract class ExecutorBehaviourSuite {
      * Makes a new executor of the provider under test with {@code config}, the way users do:
      * {@code Executors.create(name, config)}. Each call must return a new executor. It must let
      * an {@link IllegalArgumentException} for a bad config through.
-      *
-      * @param config the settings of the executor; the suite sets {@code max_workers} or nothing
-      * @return a new executor of your provider
+     *
+     * @param config the settings of the executor; the suite sets {@code max_workers} or nothing
+     * @return a new executor of your provider
      */
     protected abstract Executor newExecutor(ExecutorConfig config);
 
@@ -115,8 +115,8 @@ public abstract class ExecutorBehaviourSuite {
      * task inside {@code submit}, on the caller's thread, returns false: the tests that need a
      * task to be running, pending or blocked while the test acts (cancel a pending call, shutdown
      * with waiting or cancelled work, timeouts, the worker bound, completion order) are skipped.
-      *
-      * @return true (the default) if calls run apart from the submitting thread
+     *
+     * @return true (the default) if calls run apart from the submitting thread
      */
     protected boolean runsTasksAsynchronously() {
         return true;
@@ -127,8 +127,8 @@ public abstract class ExecutorBehaviourSuite {
      * Unix-domain socket in a private temporary directory). True for threads and for child
      * processes. A provider whose tasks run on other machines returns false, and the tests that
      * need a gate are skipped; prefer giving those tasks a way back instead.
-      *
-      * @return true (the default) if tasks can reach a Unix-domain socket of this machine
+     *
+     * @return true (the default) if tasks can reach a Unix-domain socket of this machine
      */
     protected boolean tasksRunOnThisMachine() {
         return true;

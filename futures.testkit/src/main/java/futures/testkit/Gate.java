@@ -75,7 +75,7 @@ public final class Gate implements AutoCloseable {
     /**
      * Opens a gate, closed to {@link Key#pass(String)} until {@link #release()}.
      *
-      * @return the new gate; close it after the test
+     * @return the new gate; close it after the test
      * @throws UncheckedIOException if the socket cannot be made
      */
     public static Gate open() {
@@ -127,7 +127,7 @@ public final class Gate implements AutoCloseable {
      * {@link AssertionError} naming who did arrive if that takes more than a minute, a hang guard
      * far above what any passing test needs.
      *
-      * @param n how many arrivals to wait for
+     * @param n how many arrivals to wait for
      * @return the tags that arrived, in order
      * @throws IllegalStateException if the thread is interrupted (its interrupt flag stays set)
      */
@@ -320,7 +320,7 @@ public final class Gate implements AutoCloseable {
         /**
          * Arrives at the gate as {@code tag} and blocks until the test lets this task through.
          *
-          * @param tag the name the test knows this task by
+         * @param tag the name the test knows this task by
          * @throws UncheckedIOException if the gate is closed or cannot be reached
          */
         public void pass(String tag) {
@@ -330,7 +330,7 @@ public final class Gate implements AutoCloseable {
         /**
          * Arrives at the gate as {@code tag} and goes on at once: it records that this task ran.
          *
-          * @param tag the name the test knows this task by
+         * @param tag the name the test knows this task by
          * @throws UncheckedIOException if the gate is closed or cannot be reached
          */
         public void mark(String tag) {
