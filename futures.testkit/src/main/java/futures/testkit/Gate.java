@@ -149,6 +149,41 @@ public final class Gate implements AutoCloseable {
         return List.copyOf(arrivals);
     }
 
+    /**
+     * Waits until at least one of {@code tags} has arrived, and returns the one that arrived first.
+     * Interruptible; fails with an {@link AssertionError} naming who did arrive after {@code limit}.
+     *
+     * @param tags the tags to wait for; not empty
+     * @param limit the hang guard: how long to wait at most
+     * @return the tag among {@code tags} that arrived first
+     * @throws IllegalArgumentException if {@code tags} is empty
+     * @throws IllegalStateException if the thread is interrupted (its interrupt flag stays set)
+     */
+    public synchronized String awaitFirstOf(java.util.Collection<String> tags, Duration limit) {
+        if (tags.isEmpty()) {
+            throw new IllegalArgumentException("no tags to wait for");
+        }
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            for (String a : arrivals) {
+                if (tags.contains(a)) {
+                    return a;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("expected one of " + tags + " at the gate within " + limit
+                        + ", but only these arrived: " + arrivals);
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for tasks at the gate", e);
+            }
+        }
+    }
+
     /** Lets every waiting task through, and every task that arrives later. */
     public void release() {
         List<SocketChannel> go;
