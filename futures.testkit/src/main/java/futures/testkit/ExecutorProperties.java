@@ -360,7 +360,10 @@ final class ExecutorProperties {
                 if (g != expected) {
                     callbackErrors.add("callback c" + id + " of " + f + " was called with another future: " + g);
                 }
-                f.callbacksRun.add(new Ran(id, Thread.currentThread().threadId()));
+                synchronized (f.callbacksRun) {
+                    f.callbacksRun.add(new Ran(id, Thread.currentThread().threadId()));
+                    f.callbacksRun.notifyAll();
+                }
             });
             if (doneBefore && f.callbacksRun.stream().noneMatch(r -> r.callback() == id)) {
                 fail("callback c" + id + " added to " + f + ", which was already done, did not run at once");
@@ -675,6 +678,7 @@ final class ExecutorProperties {
                         fail(f + " ended with " + got + ", expected " + expected(f) + " (its call " + f.call() + ")");
                     }
                 }
+                awaitCallbacks(f, s.hangGuard());
                 List<Integer> ranCallbacks = f.callbacksRun.stream().map(Ran::callback).toList();
                 List<Long> ranBy = f.callbacksRun.stream().map(Ran::thread).toList();
                 if (ranCallbacks.size() != f.callbacksAdded.size()
@@ -696,6 +700,24 @@ final class ExecutorProperties {
                 }
             }
             checkKnownDone();
+        }
+
+        /**
+         * Waits, at most {@code limit}, until as many callbacks ran as were added: a pool may say
+         * its items are done while the thread that completed the last one is still running its
+         * callbacks (the future is done before its callbacks run, in Python too).
+         */
+        private static void awaitCallbacks(F f, Duration limit) throws InterruptedException {
+            long deadline = System.nanoTime() + limit.toNanos();
+            synchronized (f.callbacksRun) {
+                while (f.callbacksRun.size() < f.callbacksAdded.size()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return; // the check below says which never ran
+                    }
+                    f.callbacksRun.wait(Math.max(1, left / 1_000_000));
+                }
+            }
         }
 
         private static List<String> names(List<Integer> ids) {
