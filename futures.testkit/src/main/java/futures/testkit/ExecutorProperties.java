@@ -193,7 +193,11 @@ final class ExecutorProperties {
     /** A callback that ran, and the id of the thread that ran it. */
     private record Ran(int callback, long thread) {}
 
-    /** One future of a run and what the model knows of it. */
+    /**
+     * One future of a run and what the model knows of it. Invariants: the model's fields are
+     * touched only by the test thread; {@code callbacksRun} is appended to by whichever thread runs
+     * a callback, under its own monitor, which also wakes the test thread waiting for callbacks.
+     */
     private static final class F {
         final int id;
         final Op kind;
@@ -237,7 +241,11 @@ final class ExecutorProperties {
         }
     }
 
-    /** The state of one program's run. Only the test thread touches it, but for the callbacks' queues. */
+    /**
+     * The state of one program's run. Only the test thread touches it, except
+     * {@code callbackErrors} (a concurrent queue callbacks append to) and each future's
+     * {@code callbacksRun}.
+     */
     private static final class Run {
         final int workers;
         final Settings s;
