@@ -37,14 +37,17 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Kinds: {@code unit} (a whole source file), {@code module-info} (a module declaration whose code
  * is the page's units in packages under the module's name), {@code statements} (a method body) and
  * {@code members} (a class body); the last two may carry {@code given: ...}, Java member
- * declarations of the names the block uses but does not show. The blocks of one page compile
+ * declarations of the names the block uses but does not show. {@code not compiled; because: ...}
+ * is for a block whose code this module cannot see (a module not on its path): it must say why,
+ * and is counted and printed with its reason. The blocks of one page compile
  * together against the library's modules (and JUnit and the testkit, for the provider guide): the
  * modules of the page on the module path, everything else on the class path.
  */
 class SnippetsTest {
     private static final Path ROOT = findRoot();
     private static final Pattern FENCE = Pattern.compile("^```java\\s*$");
-    private static final Pattern MARKER = Pattern.compile("^<!-- snippet: (unit|module-info|statements|members)(?:; given: (.*?))? -->$");
+    private static final Pattern MARKER = Pattern.compile(
+            "^<!-- snippet: (unit|module-info|statements|members|not compiled)(?:; (?:given|because): (.*?))? -->$");
     private static final Pattern MODULE = Pattern.compile("(?m)^\\s*(?:open\\s+)?module\\s+([\\w.]+)");
     private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;");
     private static final Pattern TYPE = Pattern.compile("(?m)^(?:public\\s+|final\\s+|abstract\\s+)*(?:class|interface|record|enum)\\s+(\\w+)");
@@ -141,8 +144,13 @@ class SnippetsTest {
                 if (b.kind() == null) {
                     problems.add(b.where() + ": a ```java block without a marker such as <!-- snippet: statements -->"
                             + " on the line before it (see docs/using.md, \"Snippets in these pages\")");
+                } else if (b.kind().equals("not compiled") && b.given().isBlank()) {
+                    problems.add(b.where() + ": <!-- snippet: not compiled --> needs a reason: <!-- snippet: not compiled; because: ... -->");
                 } else {
                     kinds.merge(b.kind(), 1, Integer::sum);
+                    if (b.kind().equals("not compiled")) {
+                        System.out.println("SnippetsTest: not compiled, " + b.where() + ": " + b.given());
+                    }
                 }
             }
             if (!blocks.isEmpty() && blocks.stream().allMatch(b -> b.kind() != null)) {
@@ -203,6 +211,7 @@ class SnippetsTest {
                         "package snippets." + pageId + ";\n" + IMPORTS
                                 + "@SuppressWarnings(\"all\")\nclass Block" + n + " {\n" + b.given() + "\n"
                                 + "void run() throws Throwable {\n", code, "}\n}\n"));
+                case "not compiled" -> { } // counted and printed with its reason above
                 case "members" -> loose.add(new Source(b, "snippets." + pageId, "Block" + n,
                         "package snippets." + pageId + ";\n" + IMPORTS
                                 + "@SuppressWarnings(\"all\")\nclass Block" + n + " {\n" + b.given() + "\n", code, "}\n"));
