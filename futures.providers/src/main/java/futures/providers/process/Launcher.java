@@ -278,7 +278,7 @@ final class Launcher {
         return out;
     }
 
-    private static String notFromFiles(Class<?> c) {
+    static String notFromFiles(Class<?> c) {
         CodeSource cs = c.getProtectionDomain().getCodeSource();
         return "cannot start process pool workers: " + c.getName() + " was loaded from "
                 + (cs == null || cs.getLocation() == null ? "no code source" : cs.getLocation())
@@ -296,7 +296,9 @@ final class Launcher {
      * modules by itself, as this JVM did; a worker started as a module ({@code -m}) resolves only its
      * own module's by default, so it also gets {@code ALL-DEFAULT}. Never {@code ALL-MODULE-PATH}: a
      * jar on the module path that this JVM never resolved, perhaps with a requirement that is
-     * missing, would kill every worker at start. Empty, and no {@code --add-modules} at all, for a
+     * missing, would kill every worker at start. When this JVM ran a main module of its own
+     * ({@code -m}), its boot layer is that module's graph, and a worker started as a module gets
+     * exactly its names instead. Empty, and no {@code --add-modules} at all, for a
      * plain class-path application: any {@code --add-modules} turns off the JDK's archived module
      * graph (CDS), which costs a worker ~25 ms of start.
      */
@@ -310,6 +312,15 @@ final class Launcher {
             }
         }
         if (asModule) {
+            if (System.getProperty("jdk.module.main") != null) {
+                // this JVM ran a module of its own: its boot layer is that module's graph, not the
+                // JDK's default set, so the worker gets exactly its names
+                java.util.TreeSet<String> all = new java.util.TreeSet<>();
+                for (java.lang.module.ResolvedModule m : boot.modules()) {
+                    all.add(m.name());
+                }
+                return String.join(",", all);
+            }
             return names.isEmpty() ? "ALL-DEFAULT" : "ALL-DEFAULT," + String.join(",", names);
         }
         return String.join(",", names);
@@ -321,8 +332,37 @@ final class Launcher {
             return null;
         }
         try {
-            return Path.of(cs.getLocation().toURI()).toString();
-        } catch (URISyntaxException | RuntimeException e) { // not a file: jar:nested:, jrt:, memory
+            return classPathEntry(cs.getLocation().toURI());
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The file a code source's location names, for a worker's class path: a {@code file:} URI, or
+     * {@code jar:file:/x.jar!/} (how some hosts name a jar); null for anything else, such as a
+     * Spring Boot nested jar ({@code jar:nested:/app.jar/!BOOT-INF/lib/x.jar!/}), {@code jrt:} or an
+     * in-memory class loader's.
+     */
+    static String classPathEntry(java.net.URI location) {
+        java.net.URI u = location;
+        if ("jar".equalsIgnoreCase(u.getScheme())) {
+            String inner = u.getRawSchemeSpecificPart();
+            if (!inner.endsWith("!/") || inner.indexOf("!/") != inner.length() - 2) {
+                return null; // an entry inside a jar, or a jar inside a jar
+            }
+            try {
+                u = new java.net.URI(inner.substring(0, inner.length() - 2));
+            } catch (URISyntaxException e) {
+                return null;
+            }
+        }
+        if (!"file".equalsIgnoreCase(u.getScheme())) {
+            return null;
+        }
+        try {
+            return Path.of(u).toString();
+        } catch (RuntimeException e) { // a file: URI with an authority, a query...
             return null;
         }
     }

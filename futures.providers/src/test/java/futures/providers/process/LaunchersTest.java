@@ -220,6 +220,42 @@ class LaunchersTest {
         assertEquals("app", f[2], "the worker loaded the application from the fat jar: " + line);
     }
 
+    @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    @DisplayName("jshell: a snippet's lambda, calling a snippet method and returning a snippet record, runs in a worker")
+    void jshell() throws Exception {
+        Path jshell = Path.of(System.getProperty("java.home"), "bin", "jshell");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(jshell), "no jshell in this JDK");
+        Path script = tmp.resolve("pool.jsh");
+        Files.writeString(script, """
+                import futures.core.*;
+                import futures.spi.*;
+                record Box(int v) implements java.io.Serializable {}
+                int twice(int x) { return 2 * x; }
+                var ex = Executors.create("process", ExecutorConfig.builder().maxWorkers(1).build());
+                System.out.println("RESULT " + ex.submit(x -> new Box(twice(x)), 21).result());
+                ex.shutdown(true);
+                /exit
+                """);
+        Run r = run(List.of(jshell.toString(), "--class-path", path(spi(), core(), providers()), script.toString()),
+                tmp, Map.of());
+        assertEquals("RESULT Box[v=42]", r.line("RESULT "));
+    }
+
+    @Test
+    @DisplayName("code sources a worker can put on its class path: file and jar:file URIs; not a Spring Boot nested jar, and the error names the fix")
+    void codeSources() throws Exception {
+        Path jar = Path.of(core());
+        assertEquals(jar.toString(), Launcher.classPathEntry(jar.toUri()));
+        assertEquals(jar.toString(), Launcher.classPathEntry(new java.net.URI("jar:" + jar.toUri() + "!/")));
+        assertEquals(null, Launcher.classPathEntry(new java.net.URI("jar:nested:/srv/app.jar/!BOOT-INF/lib/futures.core.jar!/")));
+        assertEquals(null, Launcher.classPathEntry(new java.net.URI("jar:file:/srv/app.jar!/BOOT-INF/lib/futures.core.jar!/")));
+        assertEquals(null, Launcher.classPathEntry(new java.net.URI("jrt:/java.base")));
+        String m = Launcher.notFromFiles(Launcher.class);
+        assertTrue(m.contains("requiresUnpack"), m);
+        assertTrue(m.contains("futures.providers.process.Launcher was loaded from"), m);
+    }
+
     /** Adds a jar's or directory's entries under {@code prefix}, as the shade plugin does (no module-info, first wins). */
     private static void addAll(JarOutputStream out, Path from, Set<String> seen, String prefix) throws IOException {
         if (Files.isDirectory(from)) {
