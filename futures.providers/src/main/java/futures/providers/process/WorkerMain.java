@@ -31,8 +31,11 @@ import java.util.concurrent.LinkedBlockingQueue;
  * end it too; the parent then breaks the pool. Printing to {@code System.out} is harmless: the
  * channel is the socket, not stdout.
  *
- * <p>Threads: only the reader thread reads the channel; only the main thread writes it; they share
- * nothing but {@code inbox} (a {@code LinkedBlockingQueue}) and the channel's own write monitor. A
+ * <p>Threads: only the reader thread reads the channel; the main thread writes it (and so may a
+ * task's own thread that loads a class the worker fetches from the parent); they share nothing but
+ * {@code inbox} (a {@code LinkedBlockingQueue}), the channel's own write monitor, and
+ * {@link RemoteClasses}, to which the reader hands the parent's answers to class requests (its own
+ * invariants are in its comment). A
  * third thread, started after the first frame, watches the parent and shares nothing; a fourth
  * warms up serialization while the main thread connects ({@link WarmUp}) and shares nothing
  * either. The main thread's start path uses no lambdas or string concatenation: each would
