@@ -236,14 +236,21 @@ final class Codec {
 
         @Override
         protected void writeClassDescriptor(ObjectStreamClass desc) throws IOException {
-            Integer known = KNOWN_INDEX.get(desc.forClass());
+            Class<?> c = desc.forClass();
+            Integer known = KNOWN_INDEX.get(c);
             if (known != null) {
                 writeByte(known);
             } else {
+                if (c != null) {
+                    noteUnknown(c);
+                }
                 writeByte(0);
                 super.writeClassDescriptor(desc);
             }
         }
+
+        /** Called with each class written whose descriptor is not a {@link #KNOWN} one; nothing here. */
+        void noteUnknown(Class<?> c) {}
     }
 
     /** Reads what {@link CompactOutput} writes. */
@@ -325,14 +332,10 @@ final class Codec {
         }
 
         @Override
-        protected void writeClassDescriptor(ObjectStreamClass desc) throws IOException {
+        void noteUnknown(Class<?> c) {
             if (classes != null) {
-                Class<?> c = desc.forClass();
-                if (c != null) {
-                    classes.note(c);
-                }
+                classes.note(c);
             }
-            super.writeClassDescriptor(desc);
         }
 
         @Override

@@ -33,10 +33,12 @@ import java.util.regex.Pattern;
  * java binary (unless configured), the module path, patches, reads, exports and opens this JVM
  * was started with (read from {@code RuntimeMXBean.getInputArguments()}, which is where Maven
  * Surefire's {@code --patch-module} shows up), its system properties given with {@code -D},
- * {@code -cp} from {@code java.class.path}, and {@code --add-modules ALL-MODULE-PATH} so that the
- * user's modules are in the child's boot layer even though the worker's module does not require
- * them. The options go to an {@code @argfile}, since a test class path easily exceeds the limits
- * of a command line.
+ * {@code -cp} from {@code java.class.path} plus the code sources of the futures classes (which a
+ * launcher with a class loader of its own, such as {@code mvn exec:java}, keeps off that path), and
+ * {@code --add-modules} with what makes the child's boot layer this JVM's ({@link #bootRoots}), so
+ * that the user's modules and the JDK modules this JVM resolved are in the child's boot layer even
+ * though the worker's module does not require them. The options go to an {@code @argfile}, since
+ * a test class path easily exceeds the limits of a command line.
  *
  * <p>Not copied: {@code -X}/{@code -XX} options, agents and debugger options of the parent (they
  * name ports, files or heap sizes meant for one JVM); set what workers need with
@@ -45,10 +47,13 @@ import java.util.regex.Pattern;
  * <p>Immutable once made.
  */
 final class Launcher {
-    /** Module-system options copied from the parent, in the {@code --name=value} form the JVM reports. */
+    /**
+     * Module-system options copied from the parent, in the {@code --name=value} form the JVM
+     * reports. {@code --add-modules} is not among them: {@link #bootRoots} replaces it.
+     */
     private static final List<String> COPIED_PREFIXES = List.of(
             "--module-path=", "--upgrade-module-path=", "--patch-module=", "--add-reads=",
-            "--add-exports=", "--add-opens=", "--add-modules=", "--limit-modules=",
+            "--add-exports=", "--add-opens=", "--limit-modules=",
             "--enable-native-access=", "--illegal-native-access=", "--enable-preview", "-D");
 
     /**
