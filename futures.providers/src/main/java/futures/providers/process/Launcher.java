@@ -155,7 +155,11 @@ final class Launcher {
     static int javaFeature(Path java) {
         try {
             Path home = java.toRealPath().getParent().getParent();
-            for (String line : Files.readAllLines(home.resolve("release"), StandardCharsets.UTF_8)) {
+            Path release = home.resolve("release");
+            if (!Files.exists(release) && home.getFileName() != null && home.getFileName().toString().equals("jre")) {
+                release = home.getParent().resolve("release"); // a JDK 8: <jdk>/jre/bin/java
+            }
+            for (String line : Files.readAllLines(release, StandardCharsets.UTF_8)) {
                 if (line.startsWith("JAVA_VERSION=")) {
                     String v = line.substring("JAVA_VERSION=".length()).replace("\"", "").trim();
                     if (v.startsWith("1.")) {

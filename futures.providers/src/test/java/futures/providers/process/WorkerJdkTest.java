@@ -1,5 +1,6 @@
 package futures.providers.process;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -43,6 +44,35 @@ class WorkerJdkTest {
         assertTrue(e.getMessage().contains("workers need Java 21 or newer"), e.getMessage());
         assertTrue(e.getMessage().contains(java), e.getMessage());
         System.out.println("refused: " + e.getMessage());
+    }
+
+    @Test
+    @DisplayName("release files of JDK 8 (also through jre/bin/java), 17 and 25 layouts are read")
+    void releaseFileLayouts(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path jdk8 = fakeJdk(dir.resolve("jdk8"), "jre/bin/java", "JAVA_VERSION=\"1.8.0_402\"");
+        assertEquals(8, Launcher.javaFeature(jdk8));
+        assertEquals(8, Launcher.javaFeature(jdk8.getParent().getParent().getParent().resolve("bin/java")));
+        assertEquals(17, Launcher.javaFeature(fakeJdk(dir.resolve("jdk17"), "bin/java", "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"17.0.2\"")));
+        assertEquals(25, Launcher.javaFeature(fakeJdk(dir.resolve("jdk25"), "bin/java", "JAVA_VERSION=\"25\"")));
+        assertEquals(-1, Launcher.javaFeature(fakeJdk(dir.resolve("odd"), "bin/java", "JAVA_VERSION=\"\"")));
+        String java = jdk8.toString();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Executors.create("process",
+                ExecutorConfig.builder().maxWorkers(1).property(ProcessProvider.JAVA, java).build()));
+        assertTrue(e.getMessage().contains("a Java 8 runtime; workers need Java 21 or newer"), e.getMessage());
+    }
+
+    private static Path fakeJdk(Path home, String java, String release) throws IOException {
+        Path bin = home.resolve(java);
+        Files.createDirectories(bin.getParent());
+        Files.writeString(bin, "#!/bin/sh\nexit 1\n");
+        bin.toFile().setExecutable(true);
+        if (java.startsWith("jre/")) {
+            Files.createDirectories(home.resolve("bin"));
+            Files.copy(bin, home.resolve("bin/java"));
+            home.resolve("bin/java").toFile().setExecutable(true);
+        }
+        Files.writeString(home.resolve("release"), release + "\n");
+        return bin;
     }
 
     @Test
