@@ -56,9 +56,45 @@ class ClassFetchTest {
                     }
                 }
                 """);
+        StringBuilder parallel = new StringBuilder("""
+                package fetched;
+
+                /** Eight threads of the worker load eight classes at once, each fetched from the parent. */
+                public class Parallel implements futures.spi.Task<String> {
+                    private static final long serialVersionUID = 1L;
+
+                    public String call() throws Exception {
+                        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                        String[] out = new String[8];
+                        Thread[] ts = new Thread[8];
+                        for (int i = 0; i < 8; i++) {
+                            int k = i;
+                            ts[i] = new Thread(() -> {
+                                try {
+                                    go.await();
+                                    out[k] = Class.forName("fetched.P" + k).getName();
+                                } catch (Exception e) {
+                                    out[k] = e.toString();
+                                }
+                            });
+                            ts[i].start();
+                        }
+                        go.countDown();
+                        for (Thread t : ts) {
+                            t.join();
+                        }
+                        return String.join(",", out);
+                    }
+                }
+                """);
+        for (int i = 0; i < 8; i++) {
+            parallel.append("class P").append(i).append(" {}\n");
+        }
+        Path par = dir.resolve("src/fetched/Parallel.java");
+        Files.writeString(par, parallel);
         ToolProvider javac = ToolProvider.findFirst("javac").orElseThrow();
         int rc = javac.run(System.out, System.err, "-d", dir.resolve("classes").toString(), "--release", "21",
-                "-cp", LaunchersTest.spi(), src.toString());
+                "-cp", LaunchersTest.spi(), src.toString(), par.toString());
         assertEquals(0, rc, "javac");
     }
 
@@ -102,6 +138,20 @@ class ClassFetchTest {
                 Executor ex = Executors.create("process", ExecutorConfig.builder().maxWorkers(1).build())) {
             assertEquals("hello from futures-parent-classes 42", ex.submit(hello(l)).result());
             assertEquals("hello from futures-parent-classes 42", ex.submit(hello(l)).result(), "and again, from the worker's own copy");
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @DisplayName("eight threads of a task fetch eight classes at once: each request gets its own answer")
+    void concurrentFetches() throws Exception {
+        try (java.net.URLClassLoader l = new java.net.URLClassLoader("plugin",
+                new java.net.URL[] {dir.resolve("classes").toUri().toURL()}, ClassFetchTest.class.getClassLoader());
+                Executor ex = Executors.create("process", ExecutorConfig.builder().maxWorkers(1).build())) {
+            @SuppressWarnings("unchecked")
+            Task<String> task = (Task<String>) Class.forName("fetched.Parallel", true, l).getConstructor().newInstance();
+            assertEquals("fetched.P0,fetched.P1,fetched.P2,fetched.P3,fetched.P4,fetched.P5,fetched.P6,fetched.P7",
+                    ex.submit(task).result());
         }
     }
 
