@@ -156,10 +156,40 @@ final class Codec {
         return m; // never written after this: safely published through a static final field
     }
 
+    /**
+     * Where a stream looks for a class that the class loader of the futures classes cannot find:
+     * in the parent, the class loaders of the pool's tasks ({@link ClassServer}); in a worker, the
+     * parent, which sends the class's bytes ({@link RemoteClasses}). Nothing of it runs for a class
+     * this JVM's loader finds, except {@link #known}, which must be fast.
+     */
+    abstract static class Classes {
+        /** A class {@link #find} found before, or null; asked first for each class a stream resolves. */
+        abstract Class<?> known(String name);
+
+        /**
+         * Finds the class {@code name} that the futures classes' loader does not have.
+         *
+         * @param notHere the loader's own failure
+         * @throws ClassNotFoundException if it is not found here either, saying where it was looked for
+         */
+        abstract Class<?> find(String name, ClassNotFoundException notHere) throws ClassNotFoundException;
+
+        /** Notes a class written into a task's stream (its class loader may have to serve it). */
+        void note(Class<?> c) {}
+    }
+
     /** Serializes a task or initializer in the parent, refusing executors and futures. */
     static byte[] serializeTask(Object task) throws IOException {
+        return serializeTask(task, null);
+    }
+
+    /**
+     * Serializes a task or initializer in the parent, refusing executors and futures, and notes
+     * in {@code classes} (if not null) every class written.
+     */
+    static byte[] serializeTask(Object task, Classes classes) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (ObjectOutputStream out = new TaskOutput(bytes)) {
+        try (ObjectOutputStream out = new TaskOutput(bytes, classes)) {
             out.writeObject(task);
         }
         return bytes.toByteArray();
@@ -188,7 +218,12 @@ final class Codec {
      * path sees every module of the boot layer, and on the class path the class path).
      */
     static Object deserialize(byte[] bytes) throws IOException, ClassNotFoundException {
-        try (ObjectInputStream in = new CompactInput(new ByteArrayInputStream(bytes))) {
+        return deserialize(bytes, null);
+    }
+
+    /** As {@link #deserialize(byte[])}, looking for a class that loader does not have in {@code classes}. */
+    static Object deserialize(byte[] bytes, Classes classes) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new CompactInput(new ByteArrayInputStream(bytes), classes)) {
             return in.readObject();
         }
     }
@@ -201,20 +236,30 @@ final class Codec {
 
         @Override
         protected void writeClassDescriptor(ObjectStreamClass desc) throws IOException {
-            Integer known = KNOWN_INDEX.get(desc.forClass());
+            Class<?> c = desc.forClass();
+            Integer known = KNOWN_INDEX.get(c);
             if (known != null) {
                 writeByte(known);
             } else {
+                if (c != null) {
+                    noteUnknown(c);
+                }
                 writeByte(0);
                 super.writeClassDescriptor(desc);
             }
         }
+
+        /** Called with each class written whose descriptor is not a {@link #KNOWN} one; nothing here. */
+        void noteUnknown(Class<?> c) {}
     }
 
     /** Reads what {@link CompactOutput} writes. */
     private static final class CompactInput extends ObjectInputStream {
-        CompactInput(InputStream in) throws IOException {
+        private final Classes classes;
+
+        CompactInput(InputStream in, Classes classes) throws IOException {
             super(in);
+            this.classes = classes;
         }
 
         @Override
@@ -236,7 +281,21 @@ final class Codec {
             if (c != null && KNOWN_INDEX.containsKey(c)) {
                 return c;
             }
-            return desc == ObjectArrayModel.DESCRIPTOR ? Object[].class : super.resolveClass(desc);
+            if (desc == ObjectArrayModel.DESCRIPTOR) {
+                return Object[].class;
+            }
+            if (classes == null) {
+                return super.resolveClass(desc);
+            }
+            Class<?> found = classes.known(desc.getName());
+            if (found != null) {
+                return found;
+            }
+            try {
+                return super.resolveClass(desc);
+            } catch (ClassNotFoundException notHere) {
+                return classes.find(desc.getName(), notHere);
+            }
         }
     }
 
@@ -264,9 +323,19 @@ final class Codec {
 
     /** The parent's stream: rejects any {@code java.util.concurrent} executor or future. */
     private static final class TaskOutput extends CompactOutput {
-        TaskOutput(OutputStream out) throws IOException {
+        private final Classes classes;
+
+        TaskOutput(OutputStream out, Classes classes) throws IOException {
             super(out);
+            this.classes = classes;
             enableReplaceObject(true);
+        }
+
+        @Override
+        void noteUnknown(Class<?> c) {
+            if (classes != null) {
+                classes.note(c);
+            }
         }
 
         @Override

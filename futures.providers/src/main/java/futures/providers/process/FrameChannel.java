@@ -29,6 +29,10 @@ final class FrameChannel implements AutoCloseable {
     static final byte ERROR = 4;
     /** Worker to parent: the initializer threw; payload from {@link #twoParts}. The worker then exits. */
     static final byte INIT_FAILED = 5;
+    /** Worker to parent: the bytes of the class named in the payload (UTF-8), please; answered by {@link #CLASS_BYTES} with the same id. */
+    static final byte CLASS_REQUEST = 6;
+    /** Parent to worker: the answer to the {@link #CLASS_REQUEST} of this id (see {@code ClassServer#reply}). */
+    static final byte CLASS_BYTES = 7;
 
     private static final int HEADER = 12;
     private static final int BODY_PREFIX = 9;

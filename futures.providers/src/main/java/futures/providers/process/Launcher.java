@@ -33,10 +33,12 @@ import java.util.regex.Pattern;
  * java binary (unless configured), the module path, patches, reads, exports and opens this JVM
  * was started with (read from {@code RuntimeMXBean.getInputArguments()}, which is where Maven
  * Surefire's {@code --patch-module} shows up), its system properties given with {@code -D},
- * {@code -cp} from {@code java.class.path}, and {@code --add-modules ALL-MODULE-PATH} so that the
- * user's modules are in the child's boot layer even though the worker's module does not require
- * them. The options go to an {@code @argfile}, since a test class path easily exceeds the limits
- * of a command line.
+ * {@code -cp} from {@code java.class.path} plus the code sources of the futures classes (which a
+ * launcher with a class loader of its own, such as {@code mvn exec:java}, keeps off that path), and
+ * {@code --add-modules} with what makes the child's boot layer this JVM's ({@link #bootRoots}), so
+ * that the user's modules and the JDK modules this JVM resolved are in the child's boot layer even
+ * though the worker's module does not require them. The options go to an {@code @argfile}, since
+ * a test class path easily exceeds the limits of a command line.
  *
  * <p>Not copied: {@code -X}/{@code -XX} options, agents and debugger options of the parent (they
  * name ports, files or heap sizes meant for one JVM); set what workers need with
@@ -45,20 +47,136 @@ import java.util.regex.Pattern;
  * <p>Immutable once made.
  */
 final class Launcher {
-    /** Module-system options copied from the parent, in the {@code --name=value} form the JVM reports. */
+    /**
+     * Module-system options copied from the parent, in the {@code --name=value} form the JVM
+     * reports. {@code --add-modules} is not among them: {@link #bootRoots} replaces it.
+     */
     private static final List<String> COPIED_PREFIXES = List.of(
             "--module-path=", "--upgrade-module-path=", "--patch-module=", "--add-reads=",
-            "--add-exports=", "--add-opens=", "--add-modules=", "--limit-modules=",
+            "--add-exports=", "--add-opens=", "--limit-modules=",
             "--enable-native-access=", "--illegal-native-access=", "--enable-preview", "-D");
 
     /**
      * Options every worker gets. JVM log output goes to stderr, never stdout (notes: the JVM logs to
-     * stdout by default, which would mix into the user's output); a worker that runs out of memory
-     * exits at once with exit code 3 instead of going on in an unknown state; {@code -UsePerfData}
-     * skips the hsperfdata file, which only tools like jps read.
+     * stdout by default, which would mix into the user's output), and so do the VM's own messages
+     * ({@code DisplayVMOutputToStderr}: the "Terminating due to java.lang.OutOfMemoryError" line, a
+     * crash banner, "Error occurred during initialization of boot layer"); a worker that runs out
+     * of memory exits at once with exit code 3 instead of going on in an unknown state;
+     * {@code -UsePerfData} skips the hsperfdata file, which only tools like jps read.
      */
     static final List<String> WORKER_OPTIONS = List.of(
-            "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData");
+            "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData",
+            "-XX:+DisplayVMOutputToStderr");
+
+    /** The environment variables whose JVM options a worker's JVM (or its java launcher) reads. */
+    static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+
+    /**
+     * The logging options of the JVM option variables ({@link #OPTION_VARIABLES}) of
+     * {@code environment}, moved to stderr: {@code options} for the argfile (after
+     * {@link #WORKER_OPTIONS}, which would otherwise disable them), and {@code variables}, the new
+     * values of the variables (null: remove it). {@code -verbose:gc} in {@code JAVA_TOOL_OPTIONS}
+     * logs to stdout whatever the command line says (the JVM applies it last), so it becomes
+     * {@code -Xlog:gc:stderr}; {@code -XX:+PrintGC(Details)}, {@code -verbose:class},
+     * {@code -verbose:module} and {@code -Xlog} to stdout likewise. Other options stay where they
+     * are, and so does a variable with quotes (its words are not split here).
+     */
+    record LoggingMove(List<String> options, java.util.Map<String, String> variables) {}
+
+    static LoggingMove moveLogging(java.util.Map<String, String> environment) {
+        List<String> options = new ArrayList<>();
+        java.util.Map<String, String> variables = new java.util.LinkedHashMap<>();
+        for (String name : OPTION_VARIABLES) {
+            String value = environment.get(name);
+            if (value == null || value.indexOf('"') >= 0 || value.indexOf('\'') >= 0) {
+                continue;
+            }
+            List<String> kept = new ArrayList<>();
+            boolean moved = false;
+            for (String word : splitOptions(value)) {
+                String to = toStderr(word);
+                if (to == null) {
+                    kept.add(word);
+                } else {
+                    options.add(to);
+                    moved = true;
+                }
+            }
+            if (moved) {
+                variables.put(name, kept.isEmpty() ? null : String.join(" ", kept));
+            }
+        }
+        return new LoggingMove(List.copyOf(options), java.util.Collections.unmodifiableMap(variables));
+    }
+
+    /** {@code option} logging to stderr instead of stdout, or null if it is no logging option to stdout. */
+    static String toStderr(String option) {
+        switch (option) {
+            case "-verbose:gc", "-XX:+PrintGC" -> {
+                return "-Xlog:gc:stderr";
+            }
+            case "-XX:+PrintGCDetails" -> {
+                return "-Xlog:gc*:stderr";
+            }
+            case "-verbose:class" -> {
+                return "-Xlog:class+load=info,class+unload=info:stderr";
+            }
+            case "-verbose:module" -> {
+                return "-Xlog:module+load=info,module+unload=info:stderr";
+            }
+            case "-Xlog" -> {
+                return "-Xlog:all=info:stderr";
+            }
+            default -> {
+                if (!option.startsWith("-Xlog:") || option.equals("-Xlog:disable") || option.startsWith("-Xlog:help")) {
+                    return null;
+                }
+                String[] parts = option.substring("-Xlog:".length()).split(":", -1);
+                if (parts.length == 1) {
+                    return option + ":stderr";
+                }
+                if (parts[1].isEmpty() || parts[1].equals("stdout")) {
+                    parts[1] = "stderr";
+                    return "-Xlog:" + String.join(":", parts);
+                }
+                return null;
+            }
+        }
+    }
+
+    /** The oldest Java feature release a worker runs on: the futures classes are compiled for it. */
+    static final int MINIMUM_JAVA = 21;
+
+    /**
+     * The feature release of the JDK or JRE whose binary {@code java} is, from the {@code release}
+     * file beside its {@code bin} directory ({@code JAVA_VERSION="17.0.2"}: 17; {@code "1.8.0_402"}:
+     * 8), following links; -1 if there is no such file or it says nothing readable.
+     */
+    static int javaFeature(Path java) {
+        try {
+            Path home = java.toRealPath().getParent().getParent();
+            Path release = home.resolve("release");
+            if (!Files.exists(release) && home.getFileName() != null && home.getFileName().toString().equals("jre")) {
+                release = home.getParent().resolve("release"); // a JDK 8: <jdk>/jre/bin/java
+            }
+            for (String line : Files.readAllLines(release, StandardCharsets.UTF_8)) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "").trim();
+                    if (v.startsWith("1.")) {
+                        v = v.substring(2);
+                    }
+                    int end = 0;
+                    while (end < v.length() && Character.isDigit(v.charAt(end))) {
+                        end++;
+                    }
+                    return end == 0 ? -1 : Integer.parseInt(v.substring(0, end));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unknown: the worker's start tells
+        }
+        return -1;
+    }
 
     private Launcher() {}
 
@@ -91,8 +209,8 @@ final class Launcher {
         List<String> args = new ArrayList<>();
         boolean modulePath = false;
         for (String a : InputArguments.LIST) {
-            if (a.startsWith("-Djdk.module.") || a.startsWith("-Djava.class.path=")) {
-                continue; // set by the launcher from -m and -cp; ours are given below
+            if (a.startsWith("-Djdk.module.") || a.startsWith("-Djava.class.path=") || a.startsWith("--add-modules=")) {
+                continue; // set by the launcher from -m, -cp and --add-modules; ours are given below
             }
             for (String p : COPIED_PREFIXES) {
                 if (a.startsWith(p)) {
@@ -117,17 +235,30 @@ final class Launcher {
             }
         }
         if (!asModule) {
-            String own = location(main);
-            if (own != null) {
-                classPath.add(own);
+            Set<Path> have = new java.util.HashSet<>();
+            for (String e : classPath) {
+                have.add(Path.of(e).toAbsolutePath().normalize());
+            }
+            for (Class<?> c : futuresClasses(main)) {
+                String own = location(c);
+                if (own == null) {
+                    if (c == main) {
+                        continue; // a main class of a test without a code source: the class path may still hold it
+                    }
+                    throw new IllegalStateException(notFromFiles(c));
+                }
+                if (have.add(Path.of(own).toAbsolutePath().normalize())) {
+                    classPath.add(own);
+                }
             }
         }
         if (!classPath.isEmpty()) {
             args.add("-cp");
             args.add(String.join(File.pathSeparator, classPath));
         }
-        if (modulePath) {
-            args.add("--add-modules=ALL-MODULE-PATH");
+        String roots = bootRoots(asModule);
+        if (!roots.isEmpty()) {
+            args.add("--add-modules=" + roots);
         }
         args.addAll(extraOptions);
         if (asModule) {
@@ -139,14 +270,108 @@ final class Launcher {
         return args;
     }
 
+    /**
+     * The classes whose code sources a worker on the class path needs: {@code main}'s, and one of
+     * each futures module's ({@code futures.spi}, {@code futures.core}, {@code futures.providers}).
+     * Under a launcher with a class loader of its own ({@code mvn exec:java}, an application
+     * server, a plugin host), they are not on {@code java.class.path}: the worker gets them from
+     * where this JVM loaded them.
+     */
+    private static List<Class<?>> futuresClasses(Class<?> main) {
+        List<Class<?>> out = new ArrayList<>(List.of(main, WorkerMain.class, futures.spi.Task.class));
+        try {
+            out.add(Class.forName("futures.core.Executors", false, WorkerMain.class.getClassLoader()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            // futures.core is not where futures.providers is: the worker's fingerprint check says so
+        }
+        return out;
+    }
+
+    static String notFromFiles(Class<?> c) {
+        CodeSource cs = c.getProtectionDomain().getCodeSource();
+        return "cannot start process pool workers: " + c.getName() + " was loaded from "
+                + (cs == null || cs.getLocation() == null ? "no code source" : cs.getLocation())
+                + ", not from a jar file or directory a worker JVM can put on its class path (a Spring Boot"
+                + " executable jar's nested jars are like this). Put the futures jars (futures.spi, futures.core,"
+                + " futures.providers) on the class path or module path as files: for Spring Boot, list them"
+                + " under requiresUnpack of spring-boot-maven-plugin";
+    }
+
+    /**
+     * What a worker adds to its default root modules so that its boot layer holds every module of
+     * this JVM's boot layer, and no module this JVM did not resolve: the modules this JVM resolved
+     * from the module path (or upgrade module path) and any incubator module it resolved (those are
+     * never resolved by default), by name. A worker on the class path resolves the JDK's default
+     * modules by itself, as this JVM did; a worker started as a module ({@code -m}) resolves only its
+     * own module's by default, so it also gets {@code ALL-DEFAULT}. Never {@code ALL-MODULE-PATH}: a
+     * jar on the module path that this JVM never resolved, perhaps with a requirement that is
+     * missing, would kill every worker at start. When this JVM ran a main module of its own
+     * ({@code -m}), its boot layer is that module's graph, and a worker started as a module gets
+     * exactly its names instead. Empty, and no {@code --add-modules} at all, for a
+     * plain class-path application: any {@code --add-modules} turns off the JDK's archived module
+     * graph (CDS), which costs a worker ~25 ms of start.
+     */
+    static String bootRoots(boolean asModule) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        java.lang.module.Configuration boot = ModuleLayer.boot().configuration();
+        for (java.lang.module.ResolvedModule m : boot.modules()) {
+            boolean system = m.reference().location().map(u -> "jrt".equalsIgnoreCase(u.getScheme())).orElse(false);
+            if (!system || m.name().startsWith("jdk.incubator.")) {
+                names.add(m.name());
+            }
+        }
+        if (asModule) {
+            if (System.getProperty("jdk.module.main") != null) {
+                // this JVM ran a module of its own: its boot layer is that module's graph, not the
+                // JDK's default set, so the worker gets exactly its names
+                java.util.TreeSet<String> all = new java.util.TreeSet<>();
+                for (java.lang.module.ResolvedModule m : boot.modules()) {
+                    all.add(m.name());
+                }
+                return String.join(",", all);
+            }
+            return names.isEmpty() ? "ALL-DEFAULT" : "ALL-DEFAULT," + String.join(",", names);
+        }
+        return String.join(",", names);
+    }
+
     private static String location(Class<?> c) {
         CodeSource cs = c.getProtectionDomain().getCodeSource();
         if (cs == null || cs.getLocation() == null) {
             return null;
         }
         try {
-            return Path.of(cs.getLocation().toURI()).toString();
-        } catch (URISyntaxException | IllegalArgumentException e) {
+            return classPathEntry(cs.getLocation().toURI());
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The file a code source's location names, for a worker's class path: a {@code file:} URI, or
+     * {@code jar:file:/x.jar!/} (how some hosts name a jar); null for anything else, such as a
+     * Spring Boot nested jar ({@code jar:nested:/app.jar/!BOOT-INF/lib/x.jar!/}), {@code jrt:} or an
+     * in-memory class loader's.
+     */
+    static String classPathEntry(java.net.URI location) {
+        java.net.URI u = location;
+        if ("jar".equalsIgnoreCase(u.getScheme())) {
+            String inner = u.getRawSchemeSpecificPart();
+            if (!inner.endsWith("!/") || inner.indexOf("!/") != inner.length() - 2) {
+                return null; // an entry inside a jar, or a jar inside a jar
+            }
+            try {
+                u = new java.net.URI(inner.substring(0, inner.length() - 2));
+            } catch (URISyntaxException e) {
+                return null;
+            }
+        }
+        if (!"file".equalsIgnoreCase(u.getScheme())) {
+            return null;
+        }
+        try {
+            return Path.of(u).toString();
+        } catch (RuntimeException e) { // a file: URI with an authority, a query...
             return null;
         }
     }
@@ -387,6 +612,9 @@ final class Launcher {
         if (code == Codec.SKEW_EXIT) {
             return "exit code " + code + " (the worker's futures classes are not the parent's: were the futures"
                     + " jars replaced while the pool ran?)";
+        }
+        if (code == WorkerMain.MISSING_EXIT) {
+            return "exit code " + code + " (the worker could not load the futures classes: see its message on stderr)";
         }
         if (code == 3) {
             return "exit code 3 (the code a worker exits with under -XX:+ExitOnOutOfMemoryError:"

@@ -11,6 +11,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -190,6 +191,10 @@ final class ProcessPool implements WorkerPool {
     /** Makes the writes that user threads would otherwise make (see {@link Sender}). */
     private final Sender sender;
     private final ClassCache cache;
+    /** The class loaders of the tasks' classes, which serve workers the classes they lack. */
+    private final ClassServer classes;
+    /** Logging options moved out of the JVM option variables for workers ({@link Launcher#moveLogging}). */
+    private final Launcher.LoggingMove logging;
 
     private final Object lock = new Object();
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
@@ -207,14 +212,17 @@ final class ProcessPool implements WorkerPool {
      * @throws UncheckedIOException if the private directory or argfile cannot be made
      */
     ProcessPool(int maxWorkers, int maxTasksPerChild, byte[] initializer, String java, List<String> jvmOptions,
-            String classCache) {
+            String classCache, ClassServer classes) {
         this.name = "futures-process-" + POOLS.incrementAndGet();
+        this.classes = classes;
+        this.logging = Launcher.moveLogging(System.getenv());
         this.sender = new Sender(name + "-sender");
         this.maxWorkers = maxWorkers;
         this.maxTasksPerChild = maxTasksPerChild;
         this.initializer = initializer;
         this.java = java;
         List<String> options = new ArrayList<>(Launcher.WORKER_OPTIONS);
+        options.addAll(logging.options());
         options.addAll(jvmOptions);
         try {
             this.dir = Launcher.privateDirectory();
@@ -247,7 +255,7 @@ final class ProcessPool implements WorkerPool {
         early.run();
         byte[] bytes;
         try {
-            bytes = Codec.serializeTask(item.task());
+            bytes = Codec.serializeTask(item.task(), classes);
         } catch (Throwable e) {
             item.fail(Codec.transferFailure("the task could not be serialized to send it to a worker process", e));
             return;
@@ -454,6 +462,15 @@ final class ProcessPool implements WorkerPool {
             command.add(Codec.fingerprint());
             ProcessBuilder pb = new ProcessBuilder(command);
             pb.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
+            if (!logging.variables().isEmpty()) {
+                for (Map.Entry<String, String> v : logging.variables().entrySet()) {
+                    if (v.getValue() == null) {
+                        pb.environment().remove(v.getKey());
+                    } else {
+                        pb.environment().put(v.getKey(), v.getValue());
+                    }
+                }
+            }
             process = pb.start();
             process.getOutputStream().close(); // a task reading System.in sees end of input
             boolean kill;
@@ -570,7 +587,7 @@ final class ProcessPool implements WorkerPool {
             case FrameChannel.RESULT -> {
                 Object value;
                 try {
-                    value = Codec.deserialize(f.payload());
+                    value = Codec.deserialize(f.payload(), classes);
                 } catch (Throwable e) {
                     settle(w, f.id(), null, Codec.transferFailure(
                             "the task's result could not be deserialized in the parent", e));
@@ -580,15 +597,23 @@ final class ProcessPool implements WorkerPool {
             }
             case FrameChannel.ERROR -> settle(w, f.id(), null, remoteFailure(f.payload()));
             case FrameChannel.INIT_FAILED -> w.initFailure = remoteFailure(f.payload());
+            case FrameChannel.CLASS_REQUEST -> {
+                try {
+                    w.channel.write(FrameChannel.CLASS_BYTES, f.id(),
+                            classes.reply(new String(f.payload(), StandardCharsets.UTF_8)));
+                } catch (IOException e) {
+                    // the worker is gone: this thread's next read says so
+                }
+            }
             default -> throw new IllegalStateException("unknown frame type " + f.type() + " from worker pid " + w.pid());
         }
     }
 
     /** The exception a worker reported: itself, else its stand-in, else a transfer failure. */
-    private static Throwable remoteFailure(byte[] payload) {
+    private Throwable remoteFailure(byte[] payload) {
         Throwable problem;
         try {
-            return (Throwable) Codec.deserialize(FrameChannel.firstPart(payload));
+            return (Throwable) Codec.deserialize(FrameChannel.firstPart(payload), classes);
         } catch (Throwable e) {
             problem = e;
         }

@@ -66,17 +66,26 @@ public final class ProcessProvider implements ExecutorProvider {
             throw new IllegalArgumentException("config key '" + JAVA + "' must name an executable java binary, got '"
                     + java + "'" + (Files.exists(javaPath) ? " (not an executable file)" : " (no such file)"));
         }
+        if (config.property(JAVA).isPresent()) {
+            int feature = Launcher.javaFeature(javaPath);
+            if (feature >= 0 && feature < Launcher.MINIMUM_JAVA) {
+                throw new IllegalArgumentException("config key '" + JAVA + "' names " + java + ", a Java " + feature
+                        + " runtime; workers need Java " + Launcher.MINIMUM_JAVA + " or newer (the futures classes are"
+                        + " compiled for it)");
+            }
+        }
         List<String> options = Launcher.splitOptions(config.property(JVM_OPTIONS).orElse(""));
         String classCache = ClassCache.checkSetting(CLASS_CACHE, config.property(CLASS_CACHE).orElse(ClassCache.OFF));
         byte[] init = null;
+        ClassServer classes = new ClassServer();
         if (config.initializer().isPresent()) {
             try {
-                init = Codec.serializeTask(config.initializer().get());
+                init = Codec.serializeTask(config.initializer().get(), classes);
             } catch (IOException | RuntimeException e) {
                 throw new IllegalArgumentException(Codec.transferFailure(
                         "the initializer could not be serialized to send it to worker processes", e).getMessage(), e);
             }
         }
-        return new ProcessPool(workers, config.maxTasksPerChild().orElse(0), init, java, options, classCache);
+        return new ProcessPool(workers, config.maxTasksPerChild().orElse(0), init, java, options, classCache, classes);
     }
 }

@@ -24,14 +24,18 @@ import java.util.concurrent.LinkedBlockingQueue;
  *   <li>the parent process is gone (a backup for the above, which is much faster): exit code 0;</li>
  *   <li>the initializer threw: exit code 1, after reporting it;</li>
  *   <li>a frame is corrupted: exit code 2;</li>
- *   <li>its serialization format is not the parent's ({@link Codec#fingerprint()}): exit code 5.</li>
+ *   <li>its serialization format is not the parent's ({@link Codec#fingerprint()}): exit code 5;</li>
+ *   <li>it cannot load the futures classes: exit code 6.</li>
  * </ul>
  * A task's own {@code System.exit}, a signal or {@code -XX:+ExitOnOutOfMemoryError} (exit code 3)
  * end it too; the parent then breaks the pool. Printing to {@code System.out} is harmless: the
  * channel is the socket, not stdout.
  *
- * <p>Threads: only the reader thread reads the channel; only the main thread writes it; they share
- * nothing but {@code inbox} (a {@code LinkedBlockingQueue}) and the channel's own write monitor. A
+ * <p>Threads: only the reader thread reads the channel; the main thread writes it (and so may a
+ * task's own thread that loads a class the worker fetches from the parent); they share nothing but
+ * {@code inbox} (a {@code LinkedBlockingQueue}), the channel's own write monitor, and
+ * {@link RemoteClasses}, to which the reader hands the parent's answers to class requests (its own
+ * invariants are in its comment). A
  * third thread, started after the first frame, watches the parent and shares nothing; a fourth
  * warms up serialization while the main thread connects ({@link WarmUp}) and shares nothing
  * either. The main thread's start path uses no lambdas or string concatenation: each would
@@ -49,6 +53,9 @@ public final class WorkerMain {
 
     private WorkerMain() {}
 
+    /** The exit code of a worker that cannot load the futures classes (its class path lacks a futures jar). */
+    static final int MISSING_EXIT = 6;
+
     /**
      * Runs a worker.
      *
@@ -65,8 +72,9 @@ public final class WorkerMain {
         long parent = Long.parseLong(args[1]);
         Thread warmUp = startWarmUp();
         FrameChannel channel = new FrameChannel(connect(UnixDomainSocketAddress.of(Path.of(args[0])), parent));
+        RemoteClasses classes = new RemoteClasses(channel);
         LinkedBlockingQueue<FrameChannel.Frame> inbox = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(new Reader(channel, inbox, args[2]), "futures-worker-reader");
+        Thread reader = new Thread(new Reader(channel, inbox, args[2], classes), "futures-worker-reader");
         reader.setDaemon(true);
         reader.start();
         // The warm-up overlaps the connecting only: no user code (initializer, task) runs beside it,
@@ -88,8 +96,8 @@ public final class WorkerMain {
             }
             Thread.interrupted();
             switch (f.type()) {
-                case FrameChannel.INIT -> initialize(channel, f);
-                case FrameChannel.TASK -> run(channel, f);
+                case FrameChannel.INIT -> initialize(channel, f, classes);
+                case FrameChannel.TASK -> run(channel, f, classes);
                 default -> {
                     System.err.println("futures worker pid " + Pid.PID + ": unknown frame type " + f.type() + "; exiting");
                     halt(2);
@@ -131,9 +139,9 @@ public final class WorkerMain {
         }
     }
 
-    private static void initialize(FrameChannel channel, FrameChannel.Frame f) {
+    private static void initialize(FrameChannel channel, FrameChannel.Frame f, RemoteClasses classes) {
         try {
-            ((Initializer) Codec.deserialize(f.payload())).run();
+            ((Initializer) Codec.deserialize(f.payload(), classes)).run();
         } catch (Throwable e) {
             try {
                 channel.write(FrameChannel.INIT_FAILED, 0, failurePayload(e));
@@ -144,13 +152,13 @@ public final class WorkerMain {
         }
     }
 
-    private static void run(FrameChannel channel, FrameChannel.Frame f) {
+    private static void run(FrameChannel channel, FrameChannel.Frame f, RemoteClasses classes) {
         long id = f.id();
         Object value;
         try {
             Task<?> task;
             try {
-                task = (Task<?>) Codec.deserialize(f.payload());
+                task = (Task<?>) Codec.deserialize(f.payload(), classes);
             } catch (Throwable e) {
                 send(channel, FrameChannel.ERROR, id, failurePayload(Codec.transferFailure(
                         "the task could not be deserialized in worker pid " + Pid.PID, e)));
@@ -158,6 +166,9 @@ public final class WorkerMain {
             }
             try {
                 value = task.call();
+            } catch (ClassCastException e) {
+                send(channel, FrameChannel.ERROR, id, failurePayload(mergedMethodReference(task, e)));
+                return;
             } catch (Throwable e) {
                 send(channel, FrameChannel.ERROR, id, failurePayload(e));
                 return;
@@ -177,6 +188,39 @@ public final class WorkerMain {
             System.err.flush();
         }
     }
+
+    /**
+     * {@code e}, or when it looks like JDK-8208752 a {@link ClassCastException} saying so (with
+     * {@code e}'s stack trace and cause): javac gives serializable method references that differ
+     * only in their generic types ({@code X::identity} as a {@code Func<String, String>} and as a
+     * {@code Func<Integer, Integer>}, in one class) one deserialization, which casts to the first
+     * one's types, so the second one's argument fails the cast in the JDK's lambda class. That class's
+     * frames are hidden, so the exception's first frame is the core's call of the function
+     * ({@code futures.core.Calls}): the function's own code never ran. On "thread" the same call works.
+     */
+    static Throwable mergedMethodReference(Task<?> task, ClassCastException e) {
+        StackTraceElement[] trace = e.getStackTrace();
+        if (trace.length == 0 || !trace[0].getClassName().startsWith("futures.core.Calls$")
+                || !task.getClass().getName().startsWith("futures.core.Calls$")) {
+            return e;
+        }
+        ClassCastException hinted = new ClassCastException(e.getMessage() + MERGED_HINT);
+        hinted.setStackTrace(trace);
+        if (e.getCause() != null) {
+            hinted.initCause(e.getCause());
+        }
+        for (Throwable s : e.getSuppressed()) {
+            hinted.addSuppressed(s);
+        }
+        return hinted;
+    }
+
+    /** What {@link #mergedMethodReference} adds to the message. */
+    static final String MERGED_HINT = " [in a worker process, before the function's own code ran: probably"
+            + " JDK-8208752, javac deserializes serializable method references that differ only in their"
+            + " generic types (such as X::identity used as a Func<String, String> and as a Func<Integer, Integer>"
+            + " in one class) with the types of the first one. Workaround: write a lambda (x -> X.identity(x))"
+            + " instead of the method reference; see docs/process-provider.md]";
 
     /** The exception as itself (or a stand-in where it cannot be serialized), and a stand-in. */
     private static byte[] failurePayload(Throwable e) {
@@ -245,10 +289,14 @@ public final class WorkerMain {
         private final LinkedBlockingQueue<FrameChannel.Frame> inbox;
         private final String parentFingerprint;
 
-        Reader(FrameChannel channel, LinkedBlockingQueue<FrameChannel.Frame> inbox, String parentFingerprint) {
+        private final RemoteClasses classes;
+
+        Reader(FrameChannel channel, LinkedBlockingQueue<FrameChannel.Frame> inbox, String parentFingerprint,
+                RemoteClasses classes) {
             this.channel = channel;
             this.inbox = inbox;
             this.parentFingerprint = parentFingerprint;
+            this.classes = classes;
         }
 
         @Override
@@ -257,7 +305,11 @@ public final class WorkerMain {
             try {
                 own = Codec.fingerprint();
             } catch (Throwable e) {
-                own = "none (" + e + ")";
+                System.err.println("futures worker pid " + Pid.PID + ": this worker cannot load the futures classes ("
+                        + e + "); its class path is " + System.getProperty("java.class.path") + " and its module path "
+                        + System.getProperty("jdk.module.path") + "; exiting");
+                halt(MISSING_EXIT);
+                return;
             }
             if (!own.equals(parentFingerprint)) {
                 System.err.println("futures worker pid " + Pid.PID + ": this worker's futures classes are not the"
@@ -268,7 +320,11 @@ public final class WorkerMain {
             try {
                 FrameChannel.Frame f;
                 while ((f = channel.read()) != null) {
-                    inbox.add(f);
+                    if (f.type() == FrameChannel.CLASS_BYTES) {
+                        classes.deliver(f.id(), f.payload());
+                    } else {
+                        inbox.add(f);
+                    }
                 }
                 halt(0);
             } catch (IOException e) {
