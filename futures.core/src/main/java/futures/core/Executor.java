@@ -226,6 +226,8 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      *
      * @param <A> the type of the items
      * @param <R> the type of the results
+     * @param fn the function, called once per item
+     * @param items the inputs, in order
      * @return the results in input order, each waited for as {@code next()} reaches it
      * @param timeout measured from this call; {@link Futures#NO_TIMEOUT} for no limit
      * @param chunkSize items sent to a worker in one message; results and exceptions still come
