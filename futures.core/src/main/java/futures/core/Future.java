@@ -148,6 +148,8 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      * @throws CompletionException wrapping the call's exception if it was checked
      * @throws WaitInterruptedException if the thread is interrupted while waiting; its interrupt
      *     flag stays set
+     * @throws DeadlockException if called inside a call of an executor that detects deadlocks and
+     *     the wait can never end (docs/deadlocks.md); with or without a timeout
      */
     public T result() {
         return reportResult(awaitDone(-1));
@@ -705,7 +707,11 @@ public class Future<T> implements java.util.concurrent.Future<T> {
             return state;
         }
         long deadline = nanos < 0 ? 0 : System.nanoTime() + nanos;
+        Deadlocks.Wait registered = null;
         try {
+            // Inside a call of an executor that detects deadlocks: registered, or DeadlockException
+            // if this wait can never end. After the push, so a completion from here on wakes us.
+            registered = Deadlocks.beginOne(this);
             while (true) {
                 s = state;
                 if (isDoneState(s) || me.isInterrupted()) {
@@ -722,6 +728,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
                 }
             }
         } finally {
+            Deadlocks.end(registered);
             if (!isDoneState(state)) {
                 removeListener(node);
             }

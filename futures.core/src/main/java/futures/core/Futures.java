@@ -272,6 +272,7 @@ public final class Futures {
             int n = fs.size();
             Hooks hooks = new Hooks();
             remaining.set(n + 1); // +1 so no listener triggers ALL_COMPLETED before all are added
+            Deadlocks.Wait registered = null;
             try { // also around the installing: an error half-way (out of memory) leaves no listener behind
                 for (int i = 0; i < n; i++) {
                     Future<?> f = fs.get(i);
@@ -283,6 +284,9 @@ public final class Futures {
                     }
                 }
                 fired(null); // drop the +1
+                if (!triggered) { // inside a call of a detecting executor: DeadlockException if this can never end
+                    registered = Deadlocks.beginSet(fs, when != ReturnWhen.ALL_COMPLETED);
+                }
                 long deadline = System.nanoTime() + nanos;
                 while (!triggered) {
                     if (thread.isInterrupted()) {
@@ -299,6 +303,7 @@ public final class Futures {
                     }
                 }
             } finally {
+                Deadlocks.end(registered);
                 hooks.run();
             }
         }
@@ -407,6 +412,8 @@ public final class Futures {
         private final long nanos;
         private int left;
         private boolean iterated;
+        /** For deadlock detection: every entry of {@code hooked} before this index is done. */
+        private int scanFrom;
 
         CompletionIterator(FutureSet<F> fs, long start, long nanos) {
             int n = fs.size();
@@ -491,6 +498,8 @@ public final class Futures {
         private Future<?> take() {
             Thread me = Thread.currentThread();
             inbox.consumer = me;
+            Deadlocks.Wait registered = null;
+            boolean checked = false;
             try {
                 while (true) {
                     Future<?> f = inbox.completed.poll();
@@ -507,6 +516,20 @@ public final class Futures {
                         cleanable.clean();
                         throw new WaitTimeoutException(unfinished(unfinished, total));
                     }
+                    if (!checked) {
+                        checked = true;
+                        if (hooked != null && Deadlocks.inCall()) {
+                            // Once, before the first park, inside a call of a detecting executor:
+                            // DeadlockException if none of the futures not yet returned can complete.
+                            // The done prefix is skipped for good (done never reverts), so a long
+                            // iteration does not scan it again and again.
+                            while (scanFrom < hooked.size() && ((Future<?>) hooked.get(scanFrom)).done()) {
+                                scanFrom++;
+                            }
+                            registered = Deadlocks.beginAsCompleted(hooked, scanFrom, scanFrom, hooked.size() - left);
+                            continue; // look at the inbox again before parking
+                        }
+                    }
                     if (wait == Long.MAX_VALUE) {
                         LockSupport.park(this);
                     } else {
@@ -514,6 +537,7 @@ public final class Futures {
                     }
                 }
             } finally {
+                Deadlocks.end(registered);
                 inbox.consumer = null;
             }
         }
