@@ -19,8 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * blocked in, if any. Each call's item remembers the frame of the thread that runs it (one field:
  * the 8 bytes a future gains). A thread registers a {@code Wait} only when it is about to park,
  * only if it runs a call of a detecting executor, and only if what it waits for could be part of a
- * deadlock (a future of a detecting executor): nothing is done on the round trip of a caller that
- * is not such a call, and a call that never parks pays one thread-local write per call.
+ * deadlock (a future of a detecting executor): a caller that is not such a call pays one
+ * thread-local read per park, and each call one thread-local read and three field writes.
  *
  * <h2>When a wait is stuck</h2>
  * Progress is the least fixpoint of these rules, over the registered waits and the futures they

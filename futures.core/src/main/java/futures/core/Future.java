@@ -175,6 +175,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      *
      * @throws CancellationException if the future was cancelled
      * @throws WaitInterruptedException if the thread is interrupted while waiting
+     * @throws DeadlockException as {@link #result()}
      */
     public Throwable exception() {
         return reportException(awaitDone(-1));
@@ -285,6 +286,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      * @throws ExecutionException wrapping whatever the call threw
      * @throws CancellationException if the future was cancelled
      * @throws InterruptedException if interrupted while waiting
+     * @throws DeadlockException as {@link #result()} (also from the timed {@code get})
      */
     @Override
     public T get() throws InterruptedException, ExecutionException {

@@ -71,6 +71,9 @@ public final class Futures {
      * @param returnWhen when to return
      * @return the futures that completed and those that had not, each set in the order given
      * @throws WaitInterruptedException if the thread is interrupted while waiting (its flag stays set)
+     * @throws DeadlockException if called inside a call of an executor that detects deadlocks and
+     *     the wait can never end (docs/deadlocks.md): for ALL_COMPLETED, one of the futures can
+     *     never complete; otherwise none of them can
      * @throws NullPointerException if an argument or a future is null
      */
     public static <F extends Future<?>> DoneAndNotDone<F> wait(
@@ -140,7 +143,9 @@ public final class Futures {
      * {@link WaitTimeoutException} ("2 (of 4) futures unfinished") when the next future is not
      * done {@code timeout} after this call; iteration then ends, as Python's generator does.
      * {@code next()} throws {@link WaitInterruptedException} if the thread is interrupted while
-     * waiting. Waiters are removed from the futures when iteration ends, times out, or the iterator
+     * waiting, and {@link DeadlockException} (ending the iteration) if it is called inside a call of
+     * an executor that detects deadlocks and none of the futures not yet returned can ever complete
+     * (docs/deadlocks.md). Waiters are removed from the futures when iteration ends, times out, or the iterator
      * is garbage.
      *
      * @param fs the futures; duplicates are ignored
@@ -526,7 +531,13 @@ public final class Futures {
                             while (scanFrom < hooked.size() && ((Future<?>) hooked.get(scanFrom)).done()) {
                                 scanFrom++;
                             }
-                            registered = Deadlocks.beginAsCompleted(hooked, scanFrom, scanFrom, hooked.size() - left);
+                            try {
+                                registered = Deadlocks.beginAsCompleted(hooked, scanFrom, scanFrom, hooked.size() - left);
+                            } catch (DeadlockException e) { // ends the iteration, as a timeout does
+                                left = 0;
+                                cleanable.clean();
+                                throw e;
+                            }
                             continue; // look at the inbox again before parking
                         }
                     }

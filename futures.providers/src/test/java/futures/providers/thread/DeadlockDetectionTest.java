@@ -302,6 +302,14 @@ class DeadlockDetectionTest {
         assertInstanceOf(WaitTimeoutException.class, lonely.exception(GUARD));
     }
 
+    @Test
+    @DisplayName("On an unbounded virtual executor wait_on_future is no deadlock: pow(5, 2) starts at once")
+    void unboundedVirtual() {
+        Executor unbounded = Executors.create("virtual");
+        executors.add(unbounded);
+        assertEquals(25.0, unbounded.submit(() -> unbounded.submit(Math::pow, 5.0, 2.0).result()).result(GUARD));
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"thread", "virtual"})
     @DisplayName("FIRST_COMPLETED and asCompleted over a stuck future and one that can complete are not deadlocks")
