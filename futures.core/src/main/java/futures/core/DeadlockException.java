@@ -18,7 +18,11 @@ package futures.core;
 public class DeadlockException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message the cycle, as the detector describes it */
+    /**
+     * An exception with the detector's description of the cycle.
+     *
+     * @param message the cycle, as the detector describes it
+     */
     public DeadlockException(String message) {
         super(message);
     }
