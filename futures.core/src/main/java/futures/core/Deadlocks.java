@@ -221,15 +221,20 @@ final class Deadlocks {
         }
         LOCK.lock();
         try {
-            ArrayList<Wait> list = BLOCKED.get(w.executor);
-            if (list != null && list.remove(w) && list.isEmpty()) {
-                BLOCKED.remove(w.executor);
-            }
-            if (w.frame.wait == w) {
-                w.frame.wait = null;
-            }
+            unregister(w);
         } finally {
             LOCK.unlock();
+        }
+    }
+
+    /** With {@link #LOCK} held. */
+    private static void unregister(Wait w) {
+        ArrayList<Wait> list = BLOCKED.get(w.executor);
+        if (list != null && list.remove(w) && list.isEmpty()) {
+            BLOCKED.remove(w.executor);
+        }
+        if (w.frame.wait == w) {
+            w.frame.wait = null;
         }
     }
 
@@ -243,6 +248,9 @@ final class Deadlocks {
             BLOCKED.computeIfAbsent(w.executor, e -> new ArrayList<>(2)).add(w);
             w.frame.wait = w;
             cycle = detect(w);
+        } catch (Throwable e) { // out of memory in the search: leave no registration behind
+            unregister(w);
+            throw e;
         } finally {
             LOCK.unlock();
         }
