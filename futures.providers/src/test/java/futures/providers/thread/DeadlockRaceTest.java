@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DeadlockRaceTest {
-    private static final int ROUNDS = Integer.getInteger("deadlock.race.rounds", 300);
+    private static final int ROUNDS = Integer.getInteger("deadlock.race.rounds", 2000);
     private static final Duration GUARD = Duration.ofSeconds(30);
     private final List<Executor> executors = new ArrayList<>();
 
