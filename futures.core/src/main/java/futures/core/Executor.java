@@ -93,10 +93,22 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      */
     private volatile boolean cancelPending;
     private final ExecutorServiceView view = new ExecutorServiceView(this); // keeps only the reference
+    /**
+     * Whether a wait inside one of this executor's calls that can never end fails with
+     * {@link DeadlockException} (see {@link Deadlocks}): the pool runs calls on threads of this
+     * JVM and config key {@code deadlock_detection} is not false. Fixed at construction.
+     */
+    private final boolean detectsDeadlocks;
 
     Executor(String name, WorkerPool pool) {
+        this(name, pool, true);
+    }
+
+    /** @param detectDeadlocks false turns deadlock detection off (config key {@code deadlock_detection}) */
+    Executor(String name, WorkerPool pool, boolean detectDeadlocks) {
         this.name = name;
         this.pool = pool;
+        this.detectsDeadlocks = detectDeadlocks && pool.runsCallsInThisJvm();
         boolean handsBack = pool.handsBackQueued();
         this.pending = handsBack ? null : new ConcurrentHashMap<>();
         this.seq = handsBack ? null : new AtomicLong();
@@ -632,13 +644,28 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         }
     }
 
+    /** Whether deadlock detection is on for this executor. */
+    boolean detectsDeadlocks() {
+        return detectsDeadlocks;
+    }
+
+    /** The executor that made {@code f}, if it detects deadlocks; null otherwise (any other future). */
+    static Executor detectingOwner(Future<?> f) {
+        return f instanceof Item<?> i && i.owner.detectsDeadlocks ? i.owner : null;
+    }
+
+    /** The frame of the thread that started running {@code f}'s call, or null (not started, or not a call). */
+    static Deadlocks.Frame runnerOf(Future<?> f) {
+        return f instanceof Item<?> i ? i.runner : null;
+    }
+
     /**
      * One submitted call: the future {@code submit} returns, and the core's side of the call as
      * its pool sees it (one object for both). {@code task} is the call until the item is settled,
      * then null, so a finished future does not keep its call's arguments alive; the swap to null
      * is what makes settling happen once.
      */
-    private static final class Item<T> extends Future<T> implements WorkItem {
+    private static final class Item<T> extends Future<T> implements WorkItem, Task<Object> {
         private static final VarHandle TASK;
 
         static {
@@ -656,6 +683,13 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
          * plain read elsewhere sees the task or null, and each reader copes with either.
          */
         private Task<?> task;
+        /**
+         * The frame of the thread running this call, for deadlock detection; null until the call
+         * starts, and always null on an executor that does not detect deadlocks. Written once, by
+         * that thread, before it can register a wait (which publishes it under the detector's lock);
+         * a detector that reads null or a stale value treats the call as making progress.
+         */
+        private Deadlocks.Frame runner;
 
         Item(Executor owner, Task<?> task) {
             this.owner = owner;
@@ -669,9 +703,35 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
             }
         }
 
+        /**
+         * The call; on an executor that detects deadlocks, this item itself, whose {@link #call()}
+         * runs the call with the thread's frame pointing at it.
+         */
         @Override
         public Task<?> task() {
-            return task;
+            Task<?> t = task;
+            return t != null && owner.detectsDeadlocks ? this : t;
+        }
+
+        /**
+         * Runs the call for a pool in this JVM, recording for the deadlock detector which call the
+         * thread runs (restored after, in case a pool runs calls inside calls).
+         */
+        @Override
+        public Object call() throws Exception {
+            Task<?> t = task;
+            if (t == null) {
+                throw new IllegalStateException("call already settled: " + this);
+            }
+            Deadlocks.Frame frame = Deadlocks.frame();
+            runner = frame;
+            Future<?> outer = frame.current;
+            frame.current = this;
+            try {
+                return t.call();
+            } finally {
+                frame.current = outer;
+            }
         }
 
         @Override

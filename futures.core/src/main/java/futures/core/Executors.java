@@ -85,10 +85,12 @@ public final class Executors {
                     + String.join(", ", matches.stream().map(p -> p.getClass().getName()).toList()));
         }
         ExecutorProvider provider = matches.get(0);
-        config.requireKeysIn(name, provider.configKeys());
+        Set<String> accepted = new TreeSet<>(provider.configKeys());
+        accepted.add(ExecutorConfig.DEADLOCK_DETECTION); // the core's own key, for every provider
+        config.requireKeysIn(name, accepted);
         WorkerPool pool = Objects.requireNonNull(provider.open(config),
                 () -> provider.getClass().getName() + ".open returned null");
-        return new Executor(name, pool);
+        return new Executor(name, pool, config.deadlockDetection().orElse(true));
     }
 
     /**

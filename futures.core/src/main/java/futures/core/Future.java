@@ -160,6 +160,8 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      * @throws CompletionException wrapping the call's exception if it was checked
      * @throws WaitInterruptedException if the thread is interrupted while waiting; its interrupt
      *     flag stays set
+     * @throws DeadlockException if called inside a call of an executor that detects deadlocks and
+     *     the wait can never end (docs/deadlocks.md); with or without a timeout
      */
     public T result() {
         return reportResult(awaitDone(-1));
@@ -187,6 +189,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      * @return the call's exception, or {@code null} if it returned a value
      * @throws CancellationException if the future was cancelled
      * @throws WaitInterruptedException if the thread is interrupted while waiting
+     * @throws DeadlockException as {@link #result()}
      */
     public Throwable exception() {
         return reportException(awaitDone(-1));
@@ -301,6 +304,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      * @throws ExecutionException wrapping whatever the call threw
      * @throws CancellationException if the future was cancelled
      * @throws InterruptedException if interrupted while waiting
+     * @throws DeadlockException as {@link #result()} (also from the timed {@code get})
      */
     @Override
     public T get() throws InterruptedException, ExecutionException {
@@ -723,7 +727,11 @@ public class Future<T> implements java.util.concurrent.Future<T> {
             return state;
         }
         long deadline = nanos < 0 ? 0 : System.nanoTime() + nanos;
+        Deadlocks.Wait registered = null;
         try {
+            // Inside a call of an executor that detects deadlocks: registered, or DeadlockException
+            // if this wait can never end. After the push, so a completion from here on wakes us.
+            registered = Deadlocks.beginOne(this);
             while (true) {
                 s = state;
                 if (isDoneState(s) || me.isInterrupted()) {
@@ -740,6 +748,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
                 }
             }
         } finally {
+            Deadlocks.end(registered);
             if (!isDoneState(state)) {
                 removeListener(node);
             }

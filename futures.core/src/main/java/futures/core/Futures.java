@@ -86,6 +86,9 @@ public final class Futures {
      * @param returnWhen when to return
      * @return the futures that completed and those that had not, each set in the order given
      * @throws WaitInterruptedException if the thread is interrupted while waiting (its flag stays set)
+     * @throws DeadlockException if called inside a call of an executor that detects deadlocks and
+     *     the wait can never end (docs/deadlocks.md): for ALL_COMPLETED, one of the futures can
+     *     never complete; otherwise none of them can
      * @throws NullPointerException if an argument or a future is null
      */
     public static <F extends Future<?>> DoneAndNotDone<F> wait(
@@ -158,7 +161,9 @@ public final class Futures {
      * {@link WaitTimeoutException} ("2 (of 4) futures unfinished") when the next future is not
      * done {@code timeout} after this call; iteration then ends, as Python's generator does.
      * {@code next()} throws {@link WaitInterruptedException} if the thread is interrupted while
-     * waiting. Waiters are removed from the futures when iteration ends, times out, or the iterator
+     * waiting, and {@link DeadlockException} (ending the iteration) if it is called inside a call of
+     * an executor that detects deadlocks and none of the futures not yet returned can ever complete
+     * (docs/deadlocks.md). Waiters are removed from the futures when iteration ends, times out, or the iterator
      * is garbage.
      *
      * @param <F> the type of the futures
@@ -298,6 +303,7 @@ public final class Futures {
             int n = fs.size();
             Hooks hooks = new Hooks();
             remaining.set(n + 1); // +1 so no listener triggers ALL_COMPLETED before all are added
+            Deadlocks.Wait registered = null;
             try { // also around the installing: an error half-way (out of memory) leaves no listener behind
                 for (int i = 0; i < n; i++) {
                     Future<?> f = fs.get(i);
@@ -309,6 +315,9 @@ public final class Futures {
                     }
                 }
                 fired(null); // drop the +1
+                if (!triggered) { // inside a call of a detecting executor: DeadlockException if this can never end
+                    registered = Deadlocks.beginSet(fs, when != ReturnWhen.ALL_COMPLETED);
+                }
                 long deadline = System.nanoTime() + nanos;
                 while (!triggered) {
                     if (thread.isInterrupted()) {
@@ -325,6 +334,7 @@ public final class Futures {
                     }
                 }
             } finally {
+                Deadlocks.end(registered);
                 hooks.run();
             }
         }
@@ -433,6 +443,8 @@ public final class Futures {
         private final long nanos;
         private int left;
         private boolean iterated;
+        /** For deadlock detection: every entry of {@code hooked} before this index is done. */
+        private int scanFrom;
 
         CompletionIterator(FutureSet<F> fs, long start, long nanos) {
             int n = fs.size();
@@ -517,6 +529,8 @@ public final class Futures {
         private Future<?> take() {
             Thread me = Thread.currentThread();
             inbox.consumer = me;
+            Deadlocks.Wait registered = null;
+            boolean checked = false;
             try {
                 while (true) {
                     Future<?> f = inbox.completed.poll();
@@ -533,6 +547,26 @@ public final class Futures {
                         cleanable.clean();
                         throw new WaitTimeoutException(unfinished(unfinished, total));
                     }
+                    if (!checked) {
+                        checked = true;
+                        if (hooked != null && Deadlocks.inCall()) {
+                            // Once, before the first park, inside a call of a detecting executor:
+                            // DeadlockException if none of the futures not yet returned can complete.
+                            // The done prefix is skipped for good (done never reverts), so a long
+                            // iteration does not scan it again and again.
+                            while (scanFrom < hooked.size() && ((Future<?>) hooked.get(scanFrom)).done()) {
+                                scanFrom++;
+                            }
+                            try {
+                                registered = Deadlocks.beginAsCompleted(hooked, scanFrom, scanFrom, hooked.size() - left);
+                            } catch (DeadlockException e) { // ends the iteration, as a timeout does
+                                left = 0;
+                                cleanable.clean();
+                                throw e;
+                            }
+                            continue; // look at the inbox again before parking
+                        }
+                    }
                     if (wait == Long.MAX_VALUE) {
                         LockSupport.park(this);
                     } else {
@@ -540,6 +574,7 @@ public final class Futures {
                     }
                 }
             } finally {
+                Deadlocks.end(registered);
                 inbox.consumer = null;
             }
         }

@@ -15,7 +15,9 @@ import java.util.NoSuchElementException;
  *
  * <p>{@code next()} waits for the next result and throws what {@link Future#result()} would for
  * it: the call's own exception, {@link WaitTimeoutException} if the result is not ready by the
- * map's deadline, or {@link WaitInterruptedException}. After it throws, iteration is over and the
+ * map's deadline, {@link WaitInterruptedException}, or {@link DeadlockException} if it is called
+ * inside a call of an executor that detects deadlocks and the result can never come
+ * (docs/deadlocks.md). After it throws, iteration is over and the
  * calls not yet started are cancelled. Results already returned are not kept.
  *
  * <p>An iterator dropped before its end is like a closed one: once it is garbage, the calls not

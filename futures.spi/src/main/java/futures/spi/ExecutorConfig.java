@@ -16,7 +16,8 @@ import java.util.TreeSet;
  *
  * <p>Keys use Python's parameter names. The common ones have typed accessors:
  * {@value #MAX_WORKERS}, {@value #THREAD_NAME_PREFIX}, {@value #INITIALIZER},
- * {@value #MAX_TASKS_PER_CHILD}. Any other key is a provider-specific string property (such as the
+ * {@value #MAX_TASKS_PER_CHILD}, and {@value #DEADLOCK_DETECTION}, which the core reads and accepts
+ * for every provider. Any other key is a provider-specific string property (such as the
  * process provider's {@code java} and {@code jvm_options}). Which keys a provider accepts is its
  * {@link ExecutorProvider#configKeys()}; the core rejects the others before the provider sees them.
  *
@@ -34,6 +35,13 @@ public final class ExecutorConfig {
     public static final String INITIALIZER = "initializer";
     /** Tasks a worker process runs before it is replaced; a positive integer. */
     public static final String MAX_TASKS_PER_CHILD = "max_tasks_per_child";
+    /**
+     * Whether the core fails a wait that can never end, inside a call of this executor, with
+     * {@code futures.core.DeadlockException} (docs/deadlocks.md); {@code true} (the default) or
+     * {@code false}. Read by the core, accepted for every provider; it has an effect only on pools
+     * whose calls run in this JVM ({@link WorkerPool#runsCallsInThisJvm()}).
+     */
+    public static final String DEADLOCK_DETECTION = "deadlock_detection";
 
     private static final ExecutorConfig EMPTY = new ExecutorConfig(new TreeMap<>());
 
@@ -113,6 +121,15 @@ public final class ExecutorConfig {
     public OptionalInt maxTasksPerChild() {
         Integer v = (Integer) values.get(MAX_TASKS_PER_CHILD);
         return v == null ? OptionalInt.empty() : OptionalInt.of(v);
+    }
+
+    /**
+     * {@value #DEADLOCK_DETECTION}, if set.
+     *
+     * @return whether detection is on for this executor, or empty for the default (on)
+     */
+    public Optional<Boolean> deadlockDetection() {
+        return Optional.ofNullable((Boolean) values.get(DEADLOCK_DETECTION));
     }
 
     /**
@@ -237,6 +254,17 @@ public final class ExecutorConfig {
         }
 
         /**
+         * {@value #DEADLOCK_DETECTION}: false turns deadlock detection off for this executor.
+         *
+         * @param on false to turn detection off (it is on by default)
+         * @return this builder
+         */
+        public Builder deadlockDetection(boolean on) {
+            values.put(DEADLOCK_DETECTION, on);
+            return this;
+        }
+
+        /**
          * A provider-specific string property, such as the process provider's {@code jvm_options}.
          *
          * @param key the property's name
@@ -267,6 +295,7 @@ public final class ExecutorConfig {
                     }
                     values.put(key, init);
                 }
+                case DEADLOCK_DETECTION -> values.put(key, toBoolean(key, value));
                 default -> values.put(key, String.valueOf(value));
             }
             return this;
@@ -294,6 +323,17 @@ public final class ExecutorConfig {
                 throw new IllegalArgumentException(
                         key + " must be a positive integer, got '" + value + "'", e);
             }
+        }
+
+        private static boolean toBoolean(String key, Object value) {
+            if (value instanceof Boolean b) {
+                return b;
+            }
+            String v = String.valueOf(value).trim();
+            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(v);
+            }
+            throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
         }
 
         private static int positive(String key, int n) {

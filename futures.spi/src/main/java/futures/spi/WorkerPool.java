@@ -68,6 +68,24 @@ public interface WorkerPool {
     }
 
     /**
+     * Whether this pool runs its calls on threads of this JVM, so that the core can detect deadlocks
+     * between them (docs/deadlocks.md). The core asks once, when it wraps the pool. A pool that says
+     * true promises three things: it runs each item by calling {@code item.task().call()} on a
+     * thread of this JVM, which runs nothing else (no other item of any pool) until that call
+     * returns; it never has more than {@link #maxWorkers()} such calls running at once; and it
+     * leaves no item waiting while fewer than {@link #maxWorkers()} calls run (an item queued behind
+     * busy workers starts when one of their calls returns, without waiting for anything else).
+     * Then the core may fail a wait, inside one of its calls, that can never end. False (the default) for pools whose calls run elsewhere (the process provider's
+     * worker JVMs) or that cannot promise the above: their futures are then never part of a
+     * detected deadlock.
+     *
+     * @return whether this pool runs its calls on threads of this JVM, with the promises above
+     */
+    default boolean runsCallsInThisJvm() {
+        return false;
+    }
+
+    /**
      * The most workers this pool runs at once; {@link Integer#MAX_VALUE} for no bound.
      *
      * @return the bound on items running at once

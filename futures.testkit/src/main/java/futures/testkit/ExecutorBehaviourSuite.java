@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import futures.core.DeadlockException;
 import futures.core.DoneAndNotDone;
 import futures.core.Executor;
 import futures.core.Future;
@@ -138,6 +139,19 @@ public abstract class ExecutorBehaviourSuite {
     @BeforeAll
     void checkJUnitVersion() {
         JUnitVersion.check();
+    }
+
+    /**
+     * Whether the provider runs calls on threads of this JVM and says so to the core
+     * ({@code WorkerPool.runsCallsInThisJvm()}), so that a wait inside a call that can never end
+     * fails with {@link DeadlockException} (docs/deadlocks.md). False by default: override it to
+     * return true for such a provider ("thread" and "virtual" do), and the deadlock tests run;
+     * otherwise they are skipped.
+     *
+     * @return whether this provider's calls run on threads of this JVM and deadlocks are detected
+     */
+    protected boolean detectsDeadlocks() {
+        return false;
     }
 
     // ------------------------------------------------------------------ submit
@@ -780,6 +794,48 @@ public abstract class ExecutorBehaviourSuite {
         assertFalse(running.contains("shut down"), running);
         ex.shutdown();
         assertTrue(ex.toString().contains("shut down"), ex.toString());
+    }
+
+    // ------------------------------------------------------------------ deadlocks (providers in this JVM)
+
+    @Test
+    @DisplayName("The reference's wait_on_future on a one-worker executor fails with DeadlockException instead of hanging; then pow(5, 2) runs")
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void deadlockOnOwnExecutorFails() {
+        assumeTrue(detectsDeadlocks(), "this provider's calls do not run on threads of this JVM");
+        Executor ex = open(workers(1));
+        AtomicReference<Future<Double>> inner = new AtomicReference<>();
+        Future<Double> outer = ex.submit(InJvmTasks.waitOnOwnExecutor(ex, inner));
+        DeadlockException e = assertInstanceOf(DeadlockException.class, outer.exception(Duration.ofSeconds(30)));
+        assertTrue(e.getMessage().contains("docs/deadlocks.md"), e.getMessage());
+        assertEquals(25.0, inner.get().result(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    @DisplayName("The reference's wait_on_b / wait_on_a: one wait fails with DeadlockException and the other call gets the same exception")
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void deadlockCycleFails() {
+        assumeTrue(detectsDeadlocks(), "this provider's calls do not run on threads of this JVM");
+        Executor ex = open(workers(2));
+        AtomicReference<Future<Integer>> a = new AtomicReference<>();
+        AtomicReference<Future<Integer>> b = new AtomicReference<>();
+        CountDownLatch go = new CountDownLatch(1);
+        a.set(ex.submit(InJvmTasks.resultOfOther(b, go, 5)));
+        b.set(ex.submit(InJvmTasks.resultOfOther(a, go, 6)));
+        go.countDown();
+        Throwable ea = a.get().exception(Duration.ofSeconds(30));
+        assertInstanceOf(DeadlockException.class, ea);
+        assertSame(ea, b.get().exception(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    @DisplayName("With deadlock_detection=false, wait_on_future waits out its own timeout, as in CPython")
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void deadlockDetectionOff() {
+        assumeTrue(detectsDeadlocks(), "this provider's calls do not run on threads of this JVM");
+        Executor ex = open(ExecutorConfig.builder().maxWorkers(1).deadlockDetection(false).build());
+        Future<Double> outer = ex.submit(InJvmTasks.waitOnOwnExecutor(ex, Duration.ofMillis(100)));
+        assertInstanceOf(WaitTimeoutException.class, outer.exception(Duration.ofSeconds(30)));
     }
 
     // ------------------------------------------------------------------ helpers for the tests

@@ -77,7 +77,10 @@ class DiscoveryTest {
     void unknownConfigKey() {
         ExecutorConfig config = ExecutorConfig.builder().property("colour", "red").build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Executors.create("inline", config));
-        assertEquals("unknown config key 'colour' for provider 'inline'; accepted: max_workers", e.getMessage());
+        // deadlock_detection is the core's own key, accepted for every provider
+        assertEquals("unknown config key 'colour' for provider 'inline'; accepted: deadlock_detection, max_workers",
+                e.getMessage());
+        Executors.create("inline", ExecutorConfig.builder().deadlockDetection(false).build()).shutdown();
         IllegalArgumentException t = assertThrows(IllegalArgumentException.class, () -> Executors.create("thread", config));
         assertTrue(t.getMessage().startsWith("unknown config key 'colour' for provider 'thread'; accepted: "), t.getMessage());
         assertTrue(t.getMessage().contains("max_workers"), t.getMessage());

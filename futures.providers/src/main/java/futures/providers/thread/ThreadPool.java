@@ -268,6 +268,12 @@ final class ThreadPool implements WorkerPool {
         return items;
     }
 
+    /** Each call runs on a thread of this pool, one call per thread at a time, at most maxWorkers at once. */
+    @Override
+    public boolean runsCallsInThisJvm() {
+        return true;
+    }
+
     @Override
     public int maxWorkers() {
         return maxWorkers;

@@ -229,6 +229,12 @@ final class VirtualPool implements WorkerPool {
         }
     }
 
+    /** Each call runs on a thread of this pool, one call per thread at a time, at most maxWorkers at once. */
+    @Override
+    public boolean runsCallsInThisJvm() {
+        return true;
+    }
+
     @Override
     public int maxWorkers() {
         return maxWorkers;

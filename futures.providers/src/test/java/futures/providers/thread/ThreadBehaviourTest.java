@@ -11,4 +11,9 @@ class ThreadBehaviourTest extends ExecutorBehaviourSuite {
     protected Executor newExecutor(ExecutorConfig config) {
         return Executors.create("thread", config);
     }
+
+    @Override
+    protected boolean detectsDeadlocks() {
+        return true;
+    }
 }

@@ -11,4 +11,9 @@ class VirtualBehaviourTest extends ExecutorBehaviourSuite {
     protected Executor newExecutor(ExecutorConfig config) {
         return Executors.create("virtual", config);
     }
+
+    @Override
+    protected boolean detectsDeadlocks() {
+        return true;
+    }
 }
