@@ -1,0 +1,116 @@
+package futures.cluster.internal;
+
+import com.hazelcast.config.JavaSerializationFilterConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import futures.spi.Task;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One call as the engine carries it to a member: the task's bytes (serialized by {@link Codec} in
+ * the submitting JVM) and the submitting pool's id. On the member it reads the task through the
+ * member's own serialization filter, runs it, and returns the outcome's bytes: the value, or what
+ * the call threw with its stack trace. It never throws itself, so every outcome of the call comes
+ * back the same way; what the engine reports instead is about the member or the network.
+ *
+ * <p>Immutable once deserialized; {@link #POOL} marks the member thread running it, so that a
+ * waiting shutdown from inside a call of the same executor is refused instead of waiting for itself.
+ */
+final class Call implements Callable<byte[]>, Serializable, HazelcastInstanceAware {
+    private static final long serialVersionUID = 1L;
+
+    /** The id of the pool whose call the current thread is running, or null. */
+    static final ThreadLocal<String> POOL = new ThreadLocal<>();
+
+    /** Filters per member configuration, so that each call does not build one. */
+    private static final Map<Object, ObjectInputFilter> FILTERS = new ConcurrentHashMap<>();
+
+    private final byte[] task;
+    private final String pool;
+    private transient HazelcastInstance member;
+
+    Call(byte[] task, String pool) {
+        this.task = task;
+        this.pool = pool;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance instance) {
+        this.member = instance;
+    }
+
+    @Override
+    public byte[] call() throws IOException {
+        String where = where();
+        Object value;
+        boolean failed;
+        Object read;
+        try {
+            read = Codec.deserialize(task, filter(member));
+        } catch (InvalidClassException e) {
+            return Codec.serializeOutcome(true, new UncheckedIOException("the task could not be read on member " + where
+                    + (Codec.refusedByFilter(e) ? ": class " + e.classname + " is not allowed by its serialization"
+                            + " filter; allow its package with config key 'serialization_allow' (member launcher:"
+                            + " --allow) on every member and the submitting JVM" : ": " + e), e), where);
+        } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+            return Codec.serializeOutcome(true, new UncheckedIOException("the task could not be read on member " + where
+                    + ": " + e + (e instanceof ClassNotFoundException || e instanceof NoClassDefFoundError
+                            ? " (the task's classes must be on every member's class path or module path)" : ""),
+                    e instanceof IOException io ? io : new IOException(e)), where);
+        }
+        String outer = POOL.get();
+        POOL.set(pool);
+        try {
+            value = ((Task<?>) read).call();
+            failed = false;
+        } catch (Throwable t) {
+            value = t;
+            failed = true;
+        } finally {
+            POOL.set(outer);
+        }
+        try {
+            return Codec.serializeOutcome(failed, value, where);
+        } catch (NotSerializableException e) {
+            return Codec.serializeOutcome(true, new UncheckedIOException("the call's value could not be sent back from"
+                    + " member " + where + ": class " + e.getMessage() + " is not Serializable", e), where);
+        } catch (IOException | RuntimeException e) {
+            return Codec.serializeOutcome(true, new UncheckedIOException("the call's value could not be sent back from"
+                    + " member " + where + ": " + e, e instanceof IOException io ? io : new IOException(e)), where);
+        }
+    }
+
+    private String where() {
+        try {
+            var a = member.getCluster().getLocalMember().getAddress();
+            return a.getHost() + ":" + a.getPort();
+        } catch (RuntimeException e) {
+            return "(unknown)";
+        }
+    }
+
+    /** The filter of member {@code hz}'s own configuration. */
+    static ObjectInputFilter filter(HazelcastInstance hz) {
+        JavaSerializationFilterConfig fc = null;
+        try {
+            fc = hz == null ? null : hz.getConfig().getSerializationConfig().getJavaSerializationFilterConfig();
+        } catch (RuntimeException e) {
+            // not a member: no config of its own to read; this library's deny list applies
+        }
+        return filter(fc);
+    }
+
+    /** The filter for {@code fc} (null: this library's deny list only), built once per configuration. */
+    static ObjectInputFilter filter(JavaSerializationFilterConfig fc) {
+        return FILTERS.computeIfAbsent(fc == null ? "none" : fc,
+                k -> SerialFilter.of(k instanceof JavaSerializationFilterConfig c ? c : null));
+    }
+}
