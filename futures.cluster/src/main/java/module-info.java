@@ -12,7 +12,7 @@ module futures.cluster {
     requires jdk.unsupported;
     requires java.sql;
     requires java.transaction.xa;
-    requires static jdk.net; // keeps the engine from warning that it cannot set TCP keep-alive options
+    requires jdk.net; // keeps the engine from warning that it cannot set TCP keep-alive options
 
     exports futures.cluster;
 

@@ -53,8 +53,32 @@ final class Codec {
 
     /** Reads an object written by {@link #serializeTask}, through {@code filter}. */
     static Object deserialize(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
-        try (ObjectInputStream in = new Input(new ByteArrayInputStream(bytes), filter)) {
+        String[] refused = new String[1];
+        try (ObjectInputStream in = new Input(new ByteArrayInputStream(bytes), watch(filter, refused))) {
             return in.readObject();
+        } catch (InvalidClassException e) {
+            throw refused[0] == null ? e : new Refused(refused[0], e);
+        }
+    }
+
+    /** {@code filter}, noting the name of the first class it refuses. */
+    private static ObjectInputFilter watch(ObjectInputFilter filter, String[] refused) {
+        return info -> {
+            ObjectInputFilter.Status s = filter.checkInput(info);
+            if (s == ObjectInputFilter.Status.REJECTED && refused[0] == null && info.serialClass() != null) {
+                refused[0] = info.serialClass().getName();
+            }
+            return s;
+        };
+    }
+
+    /** A class the serialization filter refused; {@link #classname} names it. */
+    static final class Refused extends InvalidClassException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String className, InvalidClassException cause) {
+            super(className, "not allowed by the serialization filter");
+            initCause(cause);
         }
     }
 
@@ -63,9 +87,12 @@ final class Codec {
 
     /** Reads what {@link #serializeOutcome} wrote, through {@code filter}. */
     static Outcome deserializeOutcome(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
-        try (ObjectInputStream in = new Input(new ByteArrayInputStream(bytes), filter)) {
+        String[] refused = new String[1];
+        try (ObjectInputStream in = new Input(new ByteArrayInputStream(bytes), watch(filter, refused))) {
             boolean failed = in.readBoolean();
             return new Outcome(failed, in.readObject());
+        } catch (InvalidClassException e) {
+            throw refused[0] == null ? e : new Refused(refused[0], e);
         }
     }
 
@@ -166,7 +193,6 @@ final class Codec {
 
     /** Whether a read failed because the filter refused a class. */
     static boolean refusedByFilter(Throwable t) {
-        return t instanceof InvalidClassException i && i.getMessage() != null
-                && i.getMessage().contains("filter status: REJECTED");
+        return t instanceof Refused;
     }
 }

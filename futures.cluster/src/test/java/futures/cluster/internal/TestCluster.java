@@ -30,6 +30,9 @@ public final class TestCluster implements BeforeAllCallback {
         }
     }
 
+    /** A package the pair's serialization filter denies, for the filter's test. */
+    static final String DENIED = "futures.cluster.denied";
+
     private static volatile Pair pair;
 
     @Override
@@ -46,9 +49,10 @@ public final class TestCluster implements BeforeAllCallback {
     private static Pair start() {
         String name = "futures-test-" + UUID.randomUUID();
         HazelcastInstance a = Engines.startMember(Settings.of(ExecutorConfig.of(Map.of(
-                Settings.CLUSTER_NAME, name, Settings.INSTANCE_NAME, name + "-a"))));
+                Settings.CLUSTER_NAME, name, Settings.INSTANCE_NAME, name + "-a", Settings.SERIALIZATION_DENY, DENIED))));
         HazelcastInstance b = Engines.startMember(Settings.of(ExecutorConfig.of(Map.of(
-                Settings.CLUSTER_NAME, name, Settings.INSTANCE_NAME, name + "-b", Settings.MEMBERS, address(a)))));
+                Settings.CLUSTER_NAME, name, Settings.INSTANCE_NAME, name + "-b", Settings.MEMBERS, address(a),
+                Settings.SERIALIZATION_DENY, DENIED))));
         return new Pair(name, a, b);
     }
 
