@@ -5,7 +5,7 @@
  * exceptions a cluster adds. No Hazelcast type appears in it. See {@code docs/cluster-provider.md}.
  */
 module futures.cluster {
-    requires futures.spi;
+    requires transitive futures.spi; // BrokenClusterException extends futures.spi.BrokenExecutorException
     requires com.hazelcast.core;
     requires java.logging;
     // What the engine needs at run time and, being an automatic module, cannot ask for itself.

@@ -11,7 +11,8 @@ import java.util.logging.Level;
  * ({@code com.hazelcast...}). Quiet on success: the engine's INFO chatter (start-up banners, the
  * member list, health reports) goes to DEBUG; its warnings and errors stay WARNING and ERROR. The
  * one warning the engine gives on every start on the module path ("starting in a Java modular
- * environment ... without proper access", about its metrics) is DEBUG too.
+ * environment ... without proper access", about its metrics) is DEBUG too. A WARNING caused by an
+ * {@link java.io.IOException} (a connection to a member failed) is one line, its stack trace DEBUG.
  *
  * <p>The engine instantiates this class by name (property {@code hazelcast.logging.class}).
  * Stateless.
@@ -59,12 +60,24 @@ public final class EngineLog implements LoggerFactory {
         @Override
         public void log(Level level, String message, Throwable thrown) {
             System.Logger.Level l = map(level, message);
+            if (thrown instanceof java.io.IOException && l == System.Logger.Level.WARNING) {
+                // A member's connection failed (a member died, the network dropped): the one line
+                // says so; the I/O stack trace, which says nothing more, only at DEBUG.
+                if (logger.isLoggable(l)) {
+                    logger.log(l, message + " (" + thrown + ")");
+                }
+                if (logger.isLoggable(System.Logger.Level.DEBUG)) {
+                    logger.log(System.Logger.Level.DEBUG, message, thrown);
+                }
+                return;
+            }
             if (logger.isLoggable(l)) {
                 logger.log(l, message, thrown);
             }
         }
 
         @Override
+        @SuppressWarnings("removal") // the engine still declares it abstract
         public void log(LogEvent event) {
             var r = event.getLogRecord();
             log(r.getLevel(), r.getMessage(), r.getThrown());

@@ -10,14 +10,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * One pair of embedded members on loopback shared by every test class of this module that says
  * {@code @ExtendWith(TestCluster.class)}: started on first use, shut down when JUnit closes its
- * root store at the end of the run. The cluster's name is unique per run, and the join is TCP/IP
+ * root store at the end of the run (it closes AutoCloseable values). The cluster's name is unique per run, and the join is TCP/IP
  * on loopback only, so two runs on one machine never meet. Executors attach to member "a" with
  * config key {@code instance_name} and do not own it.
  */
 public final class TestCluster implements BeforeAllCallback {
     /** The pair. Immutable. */
     public record Pair(String clusterName, HazelcastInstance a, HazelcastInstance b)
-            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+            implements AutoCloseable {
         @Override
         public void close() {
             b.shutdown();
