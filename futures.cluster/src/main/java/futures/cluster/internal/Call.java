@@ -3,12 +3,14 @@ package futures.cluster.internal;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
 import futures.spi.Task;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -16,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One call as the engine carries it to a member: the task's bytes (serialized by {@link Codec} in
- * the submitting JVM) and the submitting pool's id. On the member it reads the task through the
+ * the submitting JVM) and the submitting pool's id, written with the engine's own
+ * {@link DataSerializable} (no second Java serialization, and nothing for its Java filter to see). On the member it reads the task through the
  * member's own serialization filter, runs it, and returns the outcome's bytes: the value, or what
  * the call threw with its stack trace. It never throws itself, so every outcome of the call comes
  * back the same way; what the engine reports instead is about the member or the network.
@@ -24,8 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Immutable once deserialized; {@link #POOL} marks the member thread running it, so that a
  * waiting shutdown from inside a call of the same executor is refused instead of waiting for itself.
  */
-final class Call implements Callable<byte[]>, Serializable, HazelcastInstanceAware {
-    private static final long serialVersionUID = 1L;
+public final class Call implements Callable<byte[]>, DataSerializable, HazelcastInstanceAware {
 
     /** The id of the pool whose call the current thread is running, or null. */
     static final ThreadLocal<String> POOL = new ThreadLocal<>();
@@ -33,13 +35,28 @@ final class Call implements Callable<byte[]>, Serializable, HazelcastInstanceAwa
     /** Filters per member configuration, so that each call does not build one. */
     private static final Map<Object, ObjectInputFilter> FILTERS = new ConcurrentHashMap<>();
 
-    private final byte[] task;
-    private final String pool;
-    private transient HazelcastInstance member;
+    private byte[] task;
+    private String pool;
+    private HazelcastInstance member;
+
+    /** For the engine, which makes one by reflection and then reads it ({@link #readData}). */
+    public Call() {}
 
     Call(byte[] task, String pool) {
         this.task = task;
         this.pool = pool;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeByteArray(task);
+        out.writeString(pool);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        task = in.readByteArray();
+        pool = in.readString();
     }
 
     @Override
