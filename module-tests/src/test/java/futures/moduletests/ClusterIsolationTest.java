@@ -1,9 +1,11 @@
 package futures.moduletests;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import futures.core.Executors;
+import java.io.File;
 import java.lang.module.ModuleDescriptor;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,12 @@ class ClusterIsolationTest {
                 assertTrue(!r.name().startsWith("com.hazelcast"), name + " requires " + r.name());
             }
         }
-        assertTrue(ModuleLayer.boot().findModule("com.hazelcast.core").isEmpty(), "the engine is on the module path");
+        assertTrue(ModuleLayer.boot().findModule("com.hazelcast.core").isEmpty(), "the engine is in the boot layer");
+        String paths = System.getProperty("jdk.module.path", "") + File.pathSeparator
+                + System.getProperty("java.class.path", "");
+        for (String entry : paths.split(File.pathSeparator)) {
+            assertFalse(entry.contains("hazelcast"), "the engine's jar is on this module's path: " + entry);
+        }
         assertThrows(ClassNotFoundException.class, () -> Class.forName("com.hazelcast.core.Hazelcast"),
                 "the engine is on the class path");
     }
