@@ -1,6 +1,5 @@
 package futures.cluster.internal;
 
-import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.XmlClientConfigBuilder;
 import com.hazelcast.client.config.YamlClientConfigBuilder;
@@ -146,11 +145,6 @@ public final class Engines {
     /** Starts a member; the caller owns it. */
     public static HazelcastInstance startMember(Settings s) {
         return Hazelcast.newHazelcastInstance(memberConfig(s));
-    }
-
-    /** Starts a client; the caller owns it. */
-    static HazelcastInstance startClient(Settings s) {
-        return HazelcastClient.newHazelcastClient(clientConfig(s));
     }
 
     /** A running member of this JVM with that instance name, or null. */
