@@ -3,6 +3,8 @@ package futures.cluster.internal;
 import futures.spi.RemoteTaskException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InvalidClassException;
@@ -12,6 +14,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.OutputStream;
+import java.io.StreamCorruptedException;
 
 /**
  * How calls and outcomes cross between the submitting JVM and the member that runs them. This
@@ -38,15 +41,54 @@ final class Codec {
         return bytes.toByteArray();
     }
 
+    /** Outcome tags: a Java serialization stream follows, or one of the plain values written directly. */
+    private static final byte STREAM = 0, NULL = 1, INT = 2, LONG = 3, STRING = 4, BOOLEAN = 5, DOUBLE = 6;
+
     /**
-     * Serializes an outcome on the member: a flag (true for an exception) then the object; an
-     * exception that cannot be serialized is replaced by a stand-in.
+     * Serializes an outcome on the member: a tag, then either a plain value written directly (null,
+     * {@code Integer}, {@code Long}, {@code Boolean}, {@code Double}, a short {@code String}: no
+     * object stream for the commonest results), or a Java serialization stream of a flag (true for
+     * an exception) and the object, where an exception that cannot be serialized is replaced by a
+     * stand-in.
      */
     static byte[] serializeOutcome(boolean failed, Object value, String where) throws IOException {
+        if (!failed) {
+            byte[] plain = plain(value);
+            if (plain != null) {
+                return plain;
+            }
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        bytes.write(STREAM);
         try (ObjectOutputStream out = new OutcomeOutput(bytes, where)) {
             out.writeBoolean(failed);
             out.writeObject(value);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] plain(Object value) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16);
+        DataOutputStream out = new DataOutputStream(bytes);
+        if (value == null) {
+            out.writeByte(NULL);
+        } else if (value.getClass() == Integer.class) {
+            out.writeByte(INT);
+            out.writeInt((Integer) value);
+        } else if (value.getClass() == Long.class) {
+            out.writeByte(LONG);
+            out.writeLong((Long) value);
+        } else if (value.getClass() == Boolean.class) {
+            out.writeByte(BOOLEAN);
+            out.writeBoolean((Boolean) value);
+        } else if (value.getClass() == Double.class) {
+            out.writeByte(DOUBLE);
+            out.writeDouble((Double) value);
+        } else if (value.getClass() == String.class && ((String) value).length() < 16_000) {
+            out.writeByte(STRING);
+            out.writeUTF((String) value); // at most 3 bytes a char: within writeUTF's 65,535
+        } else {
+            return null;
         }
         return bytes.toByteArray();
     }
@@ -85,10 +127,26 @@ final class Codec {
     /** An outcome as read back: a value, or what the call threw. */
     record Outcome(boolean failed, Object value) {}
 
-    /** Reads what {@link #serializeOutcome} wrote, through {@code filter}. */
+    /** Reads what {@link #serializeOutcome} wrote; an object stream through {@code filter}. */
     static Outcome deserializeOutcome(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        if (bytes.length == 0) {
+            throw new StreamCorruptedException("empty outcome");
+        }
+        if (bytes[0] != STREAM) {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1));
+            return new Outcome(false, switch (bytes[0]) {
+                case NULL -> null;
+                case INT -> in.readInt();
+                case LONG -> in.readLong();
+                case BOOLEAN -> in.readBoolean();
+                case DOUBLE -> in.readDouble();
+                case STRING -> in.readUTF();
+                default -> throw new StreamCorruptedException("unknown outcome tag " + bytes[0]);
+            });
+        }
         String[] refused = new String[1];
-        try (ObjectInputStream in = new Input(new ByteArrayInputStream(bytes), watch(filter, refused))) {
+        try (ObjectInputStream in = new Input(new ByteArrayInputStream(bytes, 1, bytes.length - 1),
+                watch(filter, refused))) {
             boolean failed = in.readBoolean();
             return new Outcome(failed, in.readObject());
         } catch (InvalidClassException e) {

@@ -228,6 +228,16 @@ class ClusterTest {
     }
 
     @Test
+    void plainAndObjectValuesComeBackEqual() {
+        String longText = "x".repeat(40_000); // too long for the direct form: crosses as an object stream
+        List<Object> values = Arrays.asList(null, 7, 7L, true, 2.5, "text", "", longText, List.of(1, 2), 'c');
+        for (Object v : values) {
+            Task<Object> t = () -> v;
+            assertEquals(v, ex.submit(t).result());
+        }
+    }
+
+    @Test
     void serializableMarker() {
         // the test's own lambdas cross because futures.core.Func and futures.spi.Task are Serializable
         assertFalse(Serializable.class.isAssignableFrom(PlainCallable.class));
