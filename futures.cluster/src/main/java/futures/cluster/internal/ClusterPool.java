@@ -44,8 +44,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * flight (ties taken in turn).
  *
  * <p>Invariants, all guarded by this object's monitor: {@code taken} counts the items accepted
- * and not yet released (queued plus {@code sent}); {@code sent} holds exactly the items handed
- * to the engine and not yet released, each with its member, and {@code sent.size() <= maxWorkers};
+ * and not yet released (queued, reserved, or {@code sent}); {@code sent} holds exactly the items
+ * handed to the engine and not yet released, each with its member, and
+ * {@code sent.size() + reserved <= maxWorkers}; no item is settled while the monitor is held (that
+ * runs the user's done callbacks);
  * an item is released exactly once, by whoever removes it from {@code sent} (its callback, or a
  * break). {@code shutdown}, {@code broken} and {@code closed} only ever go from false/null to set.
  * {@code load} (per member, calls in flight) is a concurrent map of atomics, used only to choose.
@@ -65,6 +67,8 @@ final class ClusterPool implements WorkerPool {
 
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private final Map<WorkItem, Member> sent = new IdentityHashMap<>();
+    /** Slots held by items about to be sent (being marked, a member being chosen), not yet in {@code sent}. */
+    private int reserved;
     private int taken;
     private boolean shutdown;
     private boolean closing;
@@ -112,9 +116,6 @@ final class ClusterPool implements WorkerPool {
         dispatch(q);
     }
 
-    /** Slots taken by items about to be sent (marked, chosen a member) but not yet in {@code sent}. */
-    private int reserved;
-
     /** Sends {@code q}, which holds a reserved slot, then whatever the release of a slot hands on. */
     private void dispatch(Queued q) {
         while (q != null) {
@@ -129,19 +130,20 @@ final class ClusterPool implements WorkerPool {
                 q = release(item, null, true);
                 continue;
             }
-            load.computeIfAbsent(member.getUuid(), u -> new AtomicInteger()).incrementAndGet();
+            String broke;
             synchronized (this) {
-                reserved--;
-                if (brokenReason != null) {
-                    q = null;
-                    taken--;
-                    item.fail(new BrokenClusterException(brokenReason, null));
-                    load.get(member.getUuid()).decrementAndGet();
-                    notifyAll();
-                    continue;
+                broke = brokenReason;
+                if (broke == null) {
+                    reserved--;
+                    sent.put(item, member);
                 }
-                sent.put(item, member);
             }
+            if (broke != null) { // broken since the slot was reserved: never sent
+                item.fail(new BrokenClusterException(broke, null)); // outside the lock: it runs callbacks
+                q = release(item, null, true);
+                continue;
+            }
+            load.computeIfAbsent(member.getUuid(), u -> new AtomicInteger()).incrementAndGet();
             try {
                 service.submitToMember(new Call(q.bytes(), id), member, new Callback(item, member));
             } catch (RuntimeException e) {
@@ -294,15 +296,21 @@ final class ClusterPool implements WorkerPool {
             for (Queued q : queue) {
                 failed.add(q.item());
             }
-            taken -= queue.size();
             queue.clear();
             failed.addAll(sent.keySet());
-            taken -= sent.size();
-            sent.clear();
-            notifyAll();
+            sent.clear(); // their callbacks, should any still come, find them gone and do nothing
         }
         for (WorkItem item : failed) {
-            item.fail(new BrokenClusterException(reason, null));
+            item.fail(new BrokenClusterException(reason, null)); // outside the lock: it runs callbacks
+        }
+        boolean close;
+        synchronized (this) {
+            taken -= failed.size(); // only now: a waiting shutdown returns after they are settled
+            close = shutdown && taken == 0 && !closing;
+            notifyAll();
+        }
+        if (close) {
+            closeLater();
         }
     }
 

@@ -11,7 +11,10 @@ import java.util.logging.Level;
  * ({@code com.hazelcast...}). Quiet on success: the engine's INFO chatter (start-up banners, the
  * member list, health reports) goes to DEBUG; its warnings and errors stay WARNING and ERROR. The
  * one warning the engine gives on every start on the module path ("starting in a Java modular
- * environment ... without proper access", about its metrics) is DEBUG too. A WARNING caused by an
+ * environment ... without proper access", about its metrics) is DEBUG too, and so is its
+ * "Future.complete(Object) on completed future" (with a made-up stack trace), which it logs when a
+ * call's response arrives after shutting down already failed the call: a race inside the engine,
+ * with nothing for the user to do. A WARNING caused by an
  * {@link java.io.IOException} (a connection to a member failed) is one line, its stack trace DEBUG.
  *
  * <p>The engine instantiates this class by name (property {@code hazelcast.logging.class}).
@@ -39,7 +42,8 @@ public final class EngineLog implements LoggerFactory {
                 return System.Logger.Level.ERROR;
             }
             if (v >= Level.WARNING.intValue()) {
-                return message != null && message.startsWith("Hazelcast is starting in a Java modular environment")
+                return message != null && (message.contains("Hazelcast is starting in a Java modular environment")
+                        || message.contains("Future.complete(Object) on completed future"))
                         ? System.Logger.Level.DEBUG
                         : System.Logger.Level.WARNING;
             }
