@@ -57,7 +57,15 @@ public final class Member {
             usage(e.getMessage());
             return;
         }
-        var hz = Engines.startMember(s);
+        com.hazelcast.core.HazelcastInstance hz;
+        try {
+            hz = Engines.startMember(s);
+        } catch (RuntimeException e) {
+            System.err.println("futures.cluster.Member: could not start a member of cluster '"
+                    + (s.clusterName() == null ? "futures" : s.clusterName()) + "': " + e);
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         hz.getLifecycleService().addLifecycleListener(e -> {
             if (e.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.SHUTDOWN) {

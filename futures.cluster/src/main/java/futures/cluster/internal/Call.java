@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * the call threw with its stack trace. It never throws itself, so every outcome of the call comes
  * back the same way; what the engine reports instead is about the member or the network.
  *
- * <p>Immutable once deserialized; {@link #POOL} marks the member thread running it, so that a
+ * <p>Immutable once deserialized. Shared state: {@link #POOL}, a thread-local, marks the member
+ * thread running a call, so that a
  * waiting shutdown from inside a call of the same executor is refused instead of waiting for itself.
  */
 public final class Call implements Callable<byte[]>, DataSerializable, HazelcastInstanceAware {
@@ -32,7 +33,7 @@ public final class Call implements Callable<byte[]>, DataSerializable, Hazelcast
     /** The id of the pool whose call the current thread is running, or null. */
     static final ThreadLocal<String> POOL = new ThreadLocal<>();
 
-    /** Filters per member configuration, so that each call does not build one. */
+    /** Filters per filter configuration, built once each. */
     private static final Map<Object, ObjectInputFilter> FILTERS = new ConcurrentHashMap<>();
 
     private byte[] task;
@@ -114,11 +115,27 @@ public final class Call implements Callable<byte[]>, DataSerializable, Hazelcast
         }
     }
 
+    /** The filter of each member of this JVM, found once per member ({@code getConfig()} is not free). */
+    private static final Map<HazelcastInstance, ObjectInputFilter> BY_MEMBER =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     /** The filter of member {@code hz}'s own configuration. */
     static ObjectInputFilter filter(HazelcastInstance hz) {
+        if (hz == null) {
+            return filter((JavaSerializationFilterConfig) null);
+        }
+        ObjectInputFilter known = BY_MEMBER.get(hz);
+        if (known == null) {
+            known = read(hz);
+            BY_MEMBER.put(hz, known);
+        }
+        return known;
+    }
+
+    private static ObjectInputFilter read(HazelcastInstance hz) {
         JavaSerializationFilterConfig fc = null;
         try {
-            fc = hz == null ? null : hz.getConfig().getSerializationConfig().getJavaSerializationFilterConfig();
+            fc = hz.getConfig().getSerializationConfig().getJavaSerializationFilterConfig();
         } catch (RuntimeException e) {
             // not a member: no config of its own to read; this library's deny list applies
         }
