@@ -12,6 +12,8 @@ public class BrokenClusterException extends BrokenExecutorException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Makes one that says what broke.
+     *
      * @param message what broke
      * @param cause the engine's report, or null
      */

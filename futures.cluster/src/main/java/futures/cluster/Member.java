@@ -39,6 +39,7 @@ public final class Member {
      * Starts the member and waits until it stops.
      *
      * @param args the options above, each followed by its value
+     * @throws InterruptedException if the main thread is interrupted while the member runs
      */
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> settings = new HashMap<>();

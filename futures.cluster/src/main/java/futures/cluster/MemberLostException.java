@@ -16,6 +16,8 @@ public class MemberLostException extends RuntimeException {
     private final String member;
 
     /**
+     * Makes one for the loss of {@code member}.
+     *
      * @param member the member's address as {@code host:port}
      * @param message what happened
      * @param cause the engine's report, or null
@@ -25,7 +27,11 @@ public class MemberLostException extends RuntimeException {
         this.member = member;
     }
 
-    /** The address of the member that was lost, as {@code host:port}. */
+    /**
+     * The address of the member that was lost.
+     *
+     * @return the address as {@code host:port}, or {@code "(none)"} when no member was left to run the call
+     */
     public String member() {
         return member;
     }
