@@ -41,6 +41,12 @@ JMH_KEYS = {
     "PrimesBench.longOneThread": "primes.futures.long_one_thread",
     "PrimesBench.longThreads": "primes.futures.long_threads",
     "PrimesBench.longProcesses": "primes.futures.long_processes",
+    "ClusterBench.roundTripCluster": "cluster.futures.round_trip",
+    "ClusterBench.roundTripEngine": "cluster.engine.round_trip",
+    "ClusterBench.roundTripProcess": "cluster.futures_process.round_trip",
+    "ClusterBench.callsCluster": "cluster.futures.calls",
+    "ClusterBench.callsEngine": "cluster.engine.calls",
+    "ClusterBench.callsProcess": "cluster.futures_process.calls",
 }
 
 LINEAR = 12.5  # "about 10x per factor of 10": at most this much growth counts as linear
@@ -135,8 +141,10 @@ class Table:
         return None if a is None or b is None else b.median / a.median
 
     def missing_reason(self, key):
-        if key.startswith(("process.futures", "coldstart.futures")) or key.endswith(("_process", "_processes")):
+        if key.startswith(("process.futures", "coldstart.futures", "cluster.futures_process")) or key.endswith(("_process", "_processes")):
             name = "process"
+        elif key.startswith(("cluster.futures", "cluster.engine")):
+            name = "cluster"
         elif key.endswith("_virtual"):
             name = "virtual"
         else:
@@ -329,6 +337,28 @@ class Table:
                         round(q.median), limit, False, "%s B vs limit %s B" % (fmt(round(q.median)), fmt(limit)), "memory", unit="B")
         out.append("")
 
+    def cluster(self, out):
+        if not any(self.get(k) is not None for k in ("cluster.futures.calls", "cluster.engine.calls")):
+            return  # the workload was not selected (or the cluster provider is missing): no section
+        out.append("### 7. Cluster: two embedded members on loopback (one JVM), trivial calls\n")
+        out.append("| executor | round trip, µs per call (one at a time) | calls/s (1,000 submitted, then read) | calls/s ÷ the engine's |")
+        out.append("|---|---|---|---|")
+        rows = [("futures `cluster` (max_workers 256)", "cluster.futures"),
+                ("Hazelcast `IExecutorService`, used directly", "cluster.engine"),
+                ("futures `process` (2 warm workers)", "cluster.futures_process")]
+        for label, prefix in rows:
+            rt, calls = self.get(prefix + ".round_trip"), self.get(prefix + ".calls")
+            r = self.speed(prefix + ".calls", "cluster.engine.calls")
+            out.append("| %s | %s | %s | %s |" % (
+                label, cell(rt) if rt else self.missing_reason(prefix + ".round_trip"),
+                cell(calls, rate) if calls else self.missing_reason(prefix + ".calls"), ratio_str(r)))
+        r = self.speed("cluster.futures.calls", "cluster.engine.calls")
+        self.target("cluster calls/s vs the engine's IExecutorService used directly (rate)", r, 0.9, True,
+                    "%s vs %s calls/s" % (fmt(rate(self.med("cluster.futures.calls"))) if self.get("cluster.futures.calls") else "n/a",
+                                          fmt(rate(self.med("cluster.engine.calls"))) if self.get("cluster.engine.calls") else "n/a"),
+                    "cluster.futures.calls")
+        out.append("")
+
     def summary(self):
         out = ["### Targets\n",
                "| target | measured | ratio | goal | status |",
@@ -404,7 +434,7 @@ def main():
     t = Table(figs, providers)
     t.memory_n = load_json(os.path.join(d, "memory.json"), {}).get("n")
     body = []
-    for section in (t.roundtrip, t.process, t.coldstart, t.waits, t.primes, t.memory):
+    for section in (t.roundtrip, t.process, t.coldstart, t.waits, t.primes, t.memory, t.cluster):
         section(body)
     lines = header(env, providers, py_doc, args.elapsed) + t.summary() + body
     text = "\n".join(lines).rstrip() + "\n"

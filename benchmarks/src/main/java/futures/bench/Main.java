@@ -25,7 +25,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * does not have is skipped with a line that says so, and the rest still run.
  *
  * <p>Usage: {@code java -jar benchmarks.jar --out DIR [--smoke] [--only w1,w2] [--prof P]}, where
- * the workloads are {@code roundtrip, process, coldstart, waits, primes}. Writes
+ * the workloads are {@code roundtrip, process, coldstart, waits, primes, cluster}. Writes
  * {@code DIR/jmh.json} (JMH's JSON) and {@code DIR/providers.json} (what was found and skipped).
  * {@code --smoke} runs 1 fork, no warm-up and 1 short iteration: it checks that everything runs,
  * and its figures are not for comparison.
@@ -40,6 +40,7 @@ public final class Main {
         WORKLOADS.put("coldstart", ColdStartBench.class);
         WORKLOADS.put("waits", WaitBench.class);
         WORKLOADS.put("primes", PrimesBench.class);
+        WORKLOADS.put("cluster", ClusterBench.class);
     }
 
     private Main() {}
@@ -103,11 +104,18 @@ public final class Main {
             if (!process && (w.equals("process") || w.equals("coldstart"))) {
                 continue;
             }
+            if (w.equals("cluster") && !found.contains("cluster")) {
+                String line = "cluster provider not found: skipping the cluster workload";
+                System.out.println(line);
+                skipped.add(line);
+                continue;
+            }
             opts.include("^" + bench.getName().replace(".", "\\.") + "\\.");
             included++;
         }
         if (!process) {
             opts.exclude("PrimesBench\\.\\w*Processes$");
+            opts.exclude("ClusterBench\\.\\w*Process$");
         }
         if (ours.isEmpty()) {
             opts.exclude("RoundTripBench\\.futures$");
@@ -150,7 +158,7 @@ public final class Main {
 
     private static void usage(String problem) {
         System.err.println("benchmarks: " + problem);
-        System.err.println("usage: java -jar benchmarks.jar --out DIR [--smoke] [--only roundtrip,process,coldstart,waits,primes] [--prof PROFILER]");
+        System.err.println("usage: java -jar benchmarks.jar --out DIR [--smoke] [--only roundtrip,process,coldstart,waits,primes,cluster] [--prof PROFILER]");
         System.exit(2);
     }
 }

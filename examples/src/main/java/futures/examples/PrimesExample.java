@@ -2,6 +2,7 @@ package futures.examples;
 
 import futures.core.Executor;
 import futures.core.Executors;
+import futures.spi.ExecutorConfig;
 import java.io.PrintStream;
 import java.util.Iterator;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.List;
  * </pre>
  *
  * <p>The provider is {@code "process"} unless the system property {@value #PROVIDER_PROPERTY} names
- * another (such as {@code "thread"}). {@code PrimesExample::isPrime} is a method reference to a
+ * another (such as {@code "thread"}, or {@code "cluster"}: a cluster member in this JVM, which joins
+ * any member of the default cluster on this machine's loopback, see docs/cluster-provider.md). {@code PrimesExample::isPrime} is a method reference to a
  * static method, so it crosses to a worker JVM as it is, with no cast.
  */
 public final class PrimesExample {
@@ -56,7 +58,15 @@ public final class PrimesExample {
 
     /** Runs on the provider called {@code provider}, with its default settings. */
     public static void run(PrintStream out, String provider) {
-        try (Executor executor = Executors.create(provider)) {
+        run(out, provider, ExecutorConfig.defaults());
+    }
+
+    /**
+     * Runs on the provider called {@code provider} with {@code config}: on {@code "cluster"}, for
+     * instance, a cluster name and the members to join.
+     */
+    public static void run(PrintStream out, String provider, ExecutorConfig config) {
+        try (Executor executor = Executors.create(provider, config)) {
             Iterator<Long> numbers = PRIMES.iterator();
             for (boolean prime : executor.map(PrimesExample::isPrime, PRIMES)) {
                 // zip(PRIMES, ...), and Python's str(bool): True or False

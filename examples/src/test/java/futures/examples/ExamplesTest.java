@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import futures.core.Executors;
+import futures.spi.ExecutorConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -101,6 +102,17 @@ class ExamplesTest {
         assumeTrue(Executors.providers().stream().anyMatch(p -> p.name().equals("process")),
                 "provider 'process' is not on the module path");
         assertEquals(REFERENCE_PRIMES_OUTPUT, lines(out -> PrimesExample.run(out, "process")));
+    }
+
+    @Test
+    @DisplayName("the primes example on the cluster provider (a member of its own test cluster) prints the reference's output")
+    void primesOnCluster() throws Exception {
+        assumeTrue(Executors.providers().stream().anyMatch(p -> p.name().equals("cluster")),
+                "provider 'cluster' is not on the module path");
+        ExecutorConfig config = ExecutorConfig.builder()
+                .property("cluster_name", "futures-examples-" + java.util.UUID.randomUUID())
+                .property("port", "5751").build(); // its join probes 5751-5753: no other test cluster's
+        assertEquals(REFERENCE_PRIMES_OUTPUT, lines(out -> PrimesExample.run(out, "cluster", config)));
     }
 
     @Test

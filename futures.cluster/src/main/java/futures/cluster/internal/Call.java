@@ -1,0 +1,150 @@
+package futures.cluster.internal;
+
+import com.hazelcast.config.JavaSerializationFilterConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
+import futures.spi.Task;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One call as the engine carries it to a member: the task's bytes (serialized by {@link Codec} in
+ * the submitting JVM) and the submitting pool's id, written with the engine's own
+ * {@link DataSerializable} (no second Java serialization, and nothing for its Java filter to see). On the member it reads the task through the
+ * member's own serialization filter, runs it, and returns the outcome's bytes: the value, or what
+ * the call threw with its stack trace. It never throws itself, so every outcome of the call comes
+ * back the same way; what the engine reports instead is about the member or the network.
+ *
+ * <p>Immutable once deserialized. Shared state: {@link #POOL}, a thread-local, marks the member
+ * thread running a call, so that a
+ * waiting shutdown from inside a call of the same executor is refused instead of waiting for itself.
+ */
+public final class Call implements Callable<byte[]>, DataSerializable, HazelcastInstanceAware {
+
+    /** The id of the pool whose call the current thread is running, or null. */
+    static final ThreadLocal<String> POOL = new ThreadLocal<>();
+
+    /** Filters per filter configuration, built once each. */
+    private static final Map<Object, ObjectInputFilter> FILTERS = new ConcurrentHashMap<>();
+
+    private byte[] task;
+    private String pool;
+    private HazelcastInstance member;
+
+    /** For the engine, which makes one by reflection and then reads it ({@link #readData}). */
+    public Call() {}
+
+    Call(byte[] task, String pool) {
+        this.task = task;
+        this.pool = pool;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeByteArray(task);
+        out.writeString(pool);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        task = in.readByteArray();
+        pool = in.readString();
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance instance) {
+        this.member = instance;
+    }
+
+    @Override
+    public byte[] call() throws IOException {
+        String where = where();
+        Object value;
+        boolean failed;
+        Object read;
+        try {
+            read = Codec.deserialize(task, filter(member));
+        } catch (InvalidClassException e) {
+            return Codec.serializeOutcome(true, new UncheckedIOException("the task could not be read on member " + where
+                    + (Codec.refusedByFilter(e) ? ": class " + e.classname + " is not allowed by its serialization"
+                            + " filter; allow its package with config key 'serialization_allow' (member launcher:"
+                            + " --allow) on every member and the submitting JVM" : ": " + e), e), where);
+        } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+            return Codec.serializeOutcome(true, new UncheckedIOException("the task could not be read on member " + where
+                    + ": " + e + (e instanceof ClassNotFoundException || e instanceof NoClassDefFoundError
+                            ? " (the task's classes must be on every member's class path or module path)" : ""),
+                    e instanceof IOException io ? io : new IOException(e)), where);
+        }
+        String outer = POOL.get();
+        POOL.set(pool);
+        try {
+            value = ((Task<?>) read).call();
+            failed = false;
+        } catch (Throwable t) {
+            value = t;
+            failed = true;
+        } finally {
+            POOL.set(outer);
+        }
+        try {
+            return Codec.serializeOutcome(failed, value, where);
+        } catch (NotSerializableException e) {
+            return Codec.serializeOutcome(true, new UncheckedIOException("the call's value could not be sent back from"
+                    + " member " + where + ": class " + e.getMessage() + " is not Serializable", e), where);
+        } catch (IOException | RuntimeException e) {
+            return Codec.serializeOutcome(true, new UncheckedIOException("the call's value could not be sent back from"
+                    + " member " + where + ": " + e, e instanceof IOException io ? io : new IOException(e)), where);
+        }
+    }
+
+    private String where() {
+        try {
+            var a = member.getCluster().getLocalMember().getAddress();
+            return a.getHost() + ":" + a.getPort();
+        } catch (RuntimeException e) {
+            return "(unknown)";
+        }
+    }
+
+    /** The filter of each member of this JVM, found once per member ({@code getConfig()} is not free). */
+    private static final Map<HazelcastInstance, ObjectInputFilter> BY_MEMBER =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** The filter of member {@code hz}'s own configuration. */
+    static ObjectInputFilter filter(HazelcastInstance hz) {
+        if (hz == null) {
+            return filter((JavaSerializationFilterConfig) null);
+        }
+        ObjectInputFilter known = BY_MEMBER.get(hz);
+        if (known == null) {
+            known = read(hz);
+            BY_MEMBER.put(hz, known);
+        }
+        return known;
+    }
+
+    private static ObjectInputFilter read(HazelcastInstance hz) {
+        JavaSerializationFilterConfig fc = null;
+        try {
+            fc = hz.getConfig().getSerializationConfig().getJavaSerializationFilterConfig();
+        } catch (RuntimeException e) {
+            // not a member: no config of its own to read; this library's deny list applies
+        }
+        return filter(fc);
+    }
+
+    /** The filter for {@code fc} (null: this library's deny list only), built once per configuration. */
+    static ObjectInputFilter filter(JavaSerializationFilterConfig fc) {
+        return FILTERS.computeIfAbsent(fc == null ? "none" : fc,
+                k -> SerialFilter.of(k instanceof JavaSerializationFilterConfig c ? c : null));
+    }
+}

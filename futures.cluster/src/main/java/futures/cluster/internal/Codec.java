@@ -1,0 +1,256 @@
+package futures.cluster.internal;
+
+import futures.spi.RemoteTaskException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InvalidClassException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.OutputStream;
+import java.io.StreamCorruptedException;
+
+/**
+ * How calls and outcomes cross between the submitting JVM and the member that runs them. This
+ * library serializes them itself, with the JDK's serialization, into bytes that the engine carries
+ * as they are. So the engine never sees a task: its "zero-config Compact" fallback, which would take
+ * an object that is not {@link java.io.Serializable} and fail later with an opaque error, never
+ * runs, and a task that cannot be serialized is refused at {@code submit}, naming its class.
+ *
+ * <p>Outcomes: a value, or the exception the call threw with its remote stack trace; an exception
+ * that cannot be serialized crosses as a {@link RemoteTaskException} stand-in, as on "process".
+ * Reading applies the {@link ObjectInputFilter} of the reading JVM's own serialization settings.
+ *
+ * <p>Stateless.
+ */
+final class Codec {
+    private Codec() {}
+
+    /** Serializes a task in the submitting JVM, refusing executors and futures. */
+    static byte[] serializeTask(Object task) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (ObjectOutputStream out = new TaskOutput(bytes)) {
+            out.writeObject(task);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Outcome tags: a Java serialization stream follows, or one of the plain values written directly. */
+    private static final byte STREAM = 0, NULL = 1, INT = 2, LONG = 3, STRING = 4, BOOLEAN = 5, DOUBLE = 6;
+
+    /**
+     * Serializes an outcome on the member: a tag, then either a plain value written directly (null,
+     * {@code Integer}, {@code Long}, {@code Boolean}, {@code Double}, a short {@code String}: no
+     * object stream for the commonest results), or a Java serialization stream of a flag (true for
+     * an exception) and the object, where an exception that cannot be serialized is replaced by a
+     * stand-in.
+     */
+    static byte[] serializeOutcome(boolean failed, Object value, String where) throws IOException {
+        if (!failed) {
+            byte[] plain = plain(value);
+            if (plain != null) {
+                return plain;
+            }
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        bytes.write(STREAM);
+        try (ObjectOutputStream out = new OutcomeOutput(bytes, where)) {
+            out.writeBoolean(failed);
+            out.writeObject(value);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] plain(Object value) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16);
+        DataOutputStream out = new DataOutputStream(bytes);
+        if (value == null) {
+            out.writeByte(NULL);
+        } else if (value.getClass() == Integer.class) {
+            out.writeByte(INT);
+            out.writeInt((Integer) value);
+        } else if (value.getClass() == Long.class) {
+            out.writeByte(LONG);
+            out.writeLong((Long) value);
+        } else if (value.getClass() == Boolean.class) {
+            out.writeByte(BOOLEAN);
+            out.writeBoolean((Boolean) value);
+        } else if (value.getClass() == Double.class) {
+            out.writeByte(DOUBLE);
+            out.writeDouble((Double) value);
+        } else if (value.getClass() == String.class && ((String) value).length() < 16_000) {
+            out.writeByte(STRING);
+            out.writeUTF((String) value); // at most 3 bytes a char: within writeUTF's 65,535
+        } else {
+            return null;
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Reads an object written by {@link #serializeTask}, through {@code filter}. */
+    static Object deserialize(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        String[] refused = new String[1];
+        try (ObjectInputStream in = new Input(new ByteArrayInputStream(bytes), watch(filter, refused))) {
+            return in.readObject();
+        } catch (InvalidClassException e) {
+            throw refused[0] == null ? e : new Refused(refused[0], e);
+        }
+    }
+
+    /** {@code filter}, noting the name of the first class it refuses. */
+    private static ObjectInputFilter watch(ObjectInputFilter filter, String[] refused) {
+        return info -> {
+            ObjectInputFilter.Status s = filter.checkInput(info);
+            if (s == ObjectInputFilter.Status.REJECTED && refused[0] == null && info.serialClass() != null) {
+                refused[0] = info.serialClass().getName();
+            }
+            return s;
+        };
+    }
+
+    /** A class the serialization filter refused; {@link #classname} names it. */
+    static final class Refused extends InvalidClassException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String className, InvalidClassException cause) {
+            super(className, "not allowed by the serialization filter");
+            initCause(cause);
+        }
+    }
+
+    /** An outcome as read back: a value, or what the call threw. */
+    record Outcome(boolean failed, Object value) {}
+
+    /** Reads what {@link #serializeOutcome} wrote; an object stream through {@code filter}. */
+    static Outcome deserializeOutcome(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        if (bytes.length == 0) {
+            throw new StreamCorruptedException("empty outcome");
+        }
+        if (bytes[0] != STREAM) {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1));
+            return new Outcome(false, switch (bytes[0]) {
+                case NULL -> null;
+                case INT -> in.readInt();
+                case LONG -> in.readLong();
+                case BOOLEAN -> in.readBoolean();
+                case DOUBLE -> in.readDouble();
+                case STRING -> in.readUTF();
+                default -> throw new StreamCorruptedException("unknown outcome tag " + bytes[0]);
+            });
+        }
+        String[] refused = new String[1];
+        try (ObjectInputStream in = new Input(new ByteArrayInputStream(bytes, 1, bytes.length - 1),
+                watch(filter, refused))) {
+            boolean failed = in.readBoolean();
+            return new Outcome(failed, in.readObject());
+        } catch (InvalidClassException e) {
+            throw refused[0] == null ? e : new Refused(refused[0], e);
+        }
+    }
+
+    /**
+     * The error for a task that cannot be serialized: names the class, says what is accepted.
+     */
+    static IllegalArgumentException notSendable(Throwable problem) {
+        String detail = problem instanceof CapturedExecutorException
+                ? problem.getMessage()
+                : problem instanceof NotSerializableException
+                ? "class " + problem.getMessage() + " is not Serializable"
+                : String.valueOf(problem);
+        return new IllegalArgumentException("the task cannot be sent to the cluster: " + detail
+                + "; a task, its arguments and everything it captures must be java.io.Serializable"
+                + " (a lambda: write (Callable<T> & Serializable) () -> ..., or use futures.core.Func)", problem);
+    }
+
+    /** The submitter's stream: refuses any {@code java.util.concurrent} executor or future. */
+    private static final class TaskOutput extends ObjectOutputStream {
+        TaskOutput(OutputStream out) throws IOException {
+            super(out);
+            enableReplaceObject(true);
+        }
+
+        @Override
+        protected Object replaceObject(Object obj) throws IOException {
+            if (obj instanceof java.util.concurrent.Future || obj instanceof java.util.concurrent.Executor) {
+                String kind = obj instanceof java.util.concurrent.Future ? "a future" : "an executor";
+                throw new CapturedExecutorException("the task captures " + kind + " of the submitting JVM ("
+                        + obj.getClass().getName() + "), which a task running on a cluster member cannot use;"
+                        + " pass the values the task needs instead");
+            }
+            return obj;
+        }
+    }
+
+    /** Refusal of a captured executor or future; an IOException so serialization stops there. */
+    static final class CapturedExecutorException extends NotSerializableException {
+        private static final long serialVersionUID = 1L;
+
+        CapturedExecutorException(String message) {
+            super(message);
+        }
+    }
+
+    /** The member's stream: an exception that cannot be serialized is replaced by a stand-in. */
+    private static final class OutcomeOutput extends ObjectOutputStream {
+        private final String where;
+
+        OutcomeOutput(OutputStream out, String where) throws IOException {
+            super(out);
+            this.where = where;
+            enableReplaceObject(true);
+        }
+
+        @Override
+        protected Object replaceObject(Object obj) {
+            if (obj instanceof Throwable t && !(obj instanceof RemoteTaskException)) {
+                try (ObjectOutputStream probe = new ObjectOutputStream(OutputStream.nullOutputStream())) {
+                    probe.writeObject(t);
+                } catch (IOException | RuntimeException | StackOverflowError e) {
+                    return RemoteTaskException.standIn(t, "the original could not be serialized on member "
+                            + where + ": " + e);
+                }
+            }
+            return obj;
+        }
+    }
+
+    /**
+     * Resolves classes with this module's loader first (which on the module path sees every module
+     * of the boot layer, on the class path the class path), then the thread's context loader.
+     */
+    private static final class Input extends ObjectInputStream {
+        Input(InputStream in, ObjectInputFilter filter) throws IOException {
+            super(in);
+            setObjectInputFilter(filter);
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            try {
+                return super.resolveClass(desc);
+            } catch (ClassNotFoundException e) {
+                ClassLoader context = Thread.currentThread().getContextClassLoader();
+                if (context == null) {
+                    throw e;
+                }
+                try {
+                    return Class.forName(desc.getName(), false, context);
+                } catch (ClassNotFoundException again) {
+                    e.addSuppressed(again);
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Whether a read failed because the filter refused a class. */
+    static boolean refusedByFilter(Throwable t) {
+        return t instanceof Refused;
+    }
+}
