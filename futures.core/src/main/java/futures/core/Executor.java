@@ -71,6 +71,13 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     private final AtomicLong seq;
     private final AtomicLong counted = new AtomicLong();
     private final LongAdder settledCount = new LongAdder();
+    /**
+     * The items whose outcome the core has taken charge of ({@link Item#claim}): counted before the
+     * outcome is visible, so that {@link #toString}'s {@code pending=} never still counts a call
+     * whose {@code result()} has returned (settling comes after the done callbacks). Grows like
+     * {@code settledCount}, each item once; read before {@code counted}, like it.
+     */
+    private final LongAdder claimedCount = new LongAdder();
     private final Future<Void> terminated = new Future<>();
     /**
      * Notified by {@link #settled} once the JVM is exiting, for {@link #awaitPendingAtExit()}: a
@@ -413,7 +420,7 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     public String toString() {
         String workers = pool.maxWorkers() == Integer.MAX_VALUE ? "unbounded" : String.valueOf(pool.maxWorkers());
         String status = pool.broken() != null ? ", broken" : shutdown ? ", shut down" : "";
-        return "Executor[" + name + ", max_workers=" + workers + ", pending=" + unsettled() + status + "]";
+        return "Executor[" + name + ", max_workers=" + workers + ", pending=" + unfinished() + status + "]";
     }
 
     // ------------------------------------------------------------------ internals
@@ -427,6 +434,8 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
                 pending.put(item, seq.getAndIncrement());
             }
             if (shutdown) {
+                item.cancel();
+                item.settle(); // before the message, which must not count the call it refuses
                 throw new RejectedExecutionException("cannot schedule new futures after shutdown: " + this);
             }
             if (ExitGuard.exiting()) {
@@ -463,6 +472,15 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         if (shutdown && unsettled() == 0) {
             terminated.trySet(null);
         }
+    }
+
+    /**
+     * How many calls are not finished as their callers can see: counted and not yet claimed (see
+     * {@code claimedCount}); read in the same order as {@link #unsettled()}, so never negative.
+     */
+    private long unfinished() {
+        long claimed = claimedCount.sum();
+        return counted.get() - claimed;
     }
 
     /** How many items are unsettled; 0 only if none is (see the invariants: the read order matters). */
@@ -605,9 +623,22 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
         /** Settles this item with its executor, the first time only. */
         void settle() {
-            if (TASK.getAndSet(this, (Task<?>) null) != null) {
+            if (claim()) {
                 owner.settled(this);
             }
+        }
+
+        /**
+         * Takes charge of this item's settlement, the first time only (the swap of its task to
+         * null), and counts it as finished for {@code pending=}; the caller then settles it with
+         * its executor. Returns whether this call took charge.
+         */
+        private boolean claim() {
+            if (TASK.getAndSet(this, (Task<?>) null) != null) {
+                owner.claimedCount.increment();
+                return true;
+            }
+            return false;
         }
 
         @Override
@@ -635,15 +666,21 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
         @Override
         public boolean complete(Object value) {
+            boolean mine = claim(); // before the value is visible: see claimedCount
             boolean set = trySet(value);
-            settle();
+            if (mine) {
+                owner.settled(this);
+            }
             return set;
         }
 
         @Override
         public boolean fail(Throwable failure) {
+            boolean mine = claim();
             boolean set = tryFail(failure);
-            settle();
+            if (mine) {
+                owner.settled(this);
+            }
             return set;
         }
 

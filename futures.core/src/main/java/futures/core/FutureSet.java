@@ -251,6 +251,15 @@ final class FutureSet<F> extends AbstractSet<F> {
         return i.contains(o);
     }
 
+    /**
+     * The order of the elements, for an iterator that owns this set (built for it by
+     * {@link #distinct}, never handed out) and forgets each element as it returns it; nobody else
+     * may change it.
+     */
+    Chunks order() {
+        return order;
+    }
+
     /** The element given {@code k}-th (from 0). */
     @SuppressWarnings("unchecked")
     F get(int k) {
@@ -421,6 +430,11 @@ final class FutureSet<F> extends AbstractSet<F> {
 
         Object get(int k) {
             return chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK];
+        }
+
+        /** Forgets element {@code k} (it reads null from then on); only its one owner may. */
+        void clear(int k) {
+            chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK] = null;
         }
     }
 }
