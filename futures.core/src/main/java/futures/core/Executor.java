@@ -152,22 +152,43 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     /**
      * The JDK's {@code execute}: schedules {@code command} and keeps no future. If it throws, the
      * exception is logged (logger {@code futures.core.Executor}, level WARNING). On a process pool
-     * the command must be serializable (cast it: {@code (Runnable & Serializable) () -> ...});
-     * otherwise the failure to send it is logged the same way.
+     * the command must be serializable (cast it: {@code (Runnable & Serializable) () -> ...}):
+     * with no future to carry the error, a command the pool fails before it starts, at the call
+     * (one that cannot be serialized), makes this throw.
      *
-     * @throws RejectedExecutionException after shutdown or when broken
+     * @throws RejectedExecutionException after shutdown or when broken, or if the pool failed the
+     *     command at the call without running it (the message names the command's class, why,
+     *     and what is accepted; the pool keeps serving)
      * @throws NullPointerException if {@code command} is null
      */
     @Override
     public void execute(Runnable command) {
         Objects.requireNonNull(command, "command");
-        Future<Object> f = schedule(new Calls.Run(command));
+        Calls.Run run = new Calls.Run(command);
+        Future<Object> f = schedule(run);
+        if (f.failed() && !run.started()) { // failed at the call, never started: nobody else would know
+            throw notSent(command, f.exceptionNow());
+        }
         f.addDoneCallback(done -> {
             if (done.failed()) {
                 Logs.log(Executor.class, Level.WARNING, "task given to execute() on " + this + " threw",
                         done.exceptionNow());
             }
         });
+    }
+
+    /** The error {@code execute} throws for a command the pool failed at the call without starting it. */
+    RejectedExecutionException notSent(Runnable command, Throwable why) {
+        boolean serialization = false;
+        for (Throwable t = why; t != null && !serialization; t = t.getCause()) {
+            serialization = t instanceof java.io.ObjectStreamException;
+        }
+        String accepted = serialization
+                ? "; a provider that runs calls in other processes accepts only a Serializable command that"
+                        + " captures serializable values: write (Runnable & Serializable) () -> ..."
+                : "";
+        return new RejectedExecutionException("execute() could not run " + command.getClass().getName() + " on "
+                + this + ": " + why.getMessage() + accepted, why);
     }
 
     // ------------------------------------------------------------------ map
@@ -391,8 +412,8 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * {@link java.io.Serializable} (write {@code (Callable<T> & Serializable) () -> ...}) cannot be
      * sent, and its future fails with the serialization error (the process provider reports an
      * {@link java.io.UncheckedIOException} naming the class, caused by the
-     * {@link java.io.NotSerializableException}); for {@code execute} the failure is logged (logger
-     * {@code futures.core.Executor}, level WARNING). The pool keeps serving.
+     * {@link java.io.NotSerializableException}); {@code execute} throws
+     * {@link RejectedExecutionException} with that error as its cause. The pool keeps serving.
      * So the JDK's own wrappers, which are not serializable, cannot cross:
      * {@code CompletableFuture.supplyAsync(..., view)} and {@code ExecutorCompletionService} only
      * work with providers that run calls in this JVM ({@code "thread"}, {@code "virtual"}).
@@ -648,6 +669,9 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
         @Override
         public boolean markRunning() {
+            if (task instanceof Calls.Execute e) {
+                e.markStarted(); // before it can run: see execute()
+            }
             if (owner.cancelPending) {
                 cancel(); // shut down with cancelFutures=true: nothing the pool handed out starts any more
             }

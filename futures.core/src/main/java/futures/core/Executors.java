@@ -75,6 +75,12 @@ public final class Executors {
             if (!found.failures.isEmpty()) {
                 msg.append("; failed to load: ").append(String.join("; ", found.failures));
             }
+            if (found.byName.isEmpty()) {
+                msg.append("; no provider was found at all: the module futures.providers (the built-in"
+                        + " \"thread\", \"process\" and \"virtual\") is probably missing from the module path"
+                        + " or class path (with Maven: a dependency on io.github.futures:futures.providers,"
+                        + " scope runtime)");
+            }
             throw new IllegalArgumentException(msg.toString());
         }
         if (matches.size() > 1) {

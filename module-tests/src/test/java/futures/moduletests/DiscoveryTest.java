@@ -59,6 +59,18 @@ class DiscoveryTest {
     }
 
     @Test
+    @DisplayName("the built-in providers print as 'name: description', not as Object's ClassName@hash")
+    void builtInProvidersHaveAReadableToString() {
+        for (ExecutorProvider p : Executors.providers()) {
+            if (List.of("thread", "process", "virtual").contains(p.name())) {
+                assertEquals(p.name() + ": " + p.description(), p.toString());
+            }
+        }
+        assertTrue(Executors.providers().toString().contains("thread: a pool of platform threads"),
+                Executors.providers().toString());
+    }
+
+    @Test
     @DisplayName("an unknown name raises IllegalArgumentException that lists the names available")
     void unknownNameListsTheAvailableOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Executors.create("thred"));

@@ -460,6 +460,23 @@ class ProcessPoolTest {
     }
 
     @Test
+    @DisplayName("execute() of a plain, non-serializable lambda throws at the call, naming its class and what is accepted; the pool keeps serving")
+    void executeUnserializableThrows() {
+        Executor ex = pool(1);
+        Runnable plain = () -> System.setProperty("futures.test.never", "ran");
+        java.util.concurrent.RejectedExecutionException e =
+                assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> ex.execute(plain));
+        assertTrue(e.getMessage().contains(plain.getClass().getName()), e.getMessage());
+        assertTrue(e.getMessage().contains("(Runnable & Serializable)"), e.getMessage());
+        assertInstanceOf(UncheckedIOException.class, e.getCause());
+        java.util.concurrent.RejectedExecutionException v = assertThrows(java.util.concurrent.RejectedExecutionException.class,
+                () -> ex.asExecutorService().execute(plain));
+        assertTrue(v.getMessage().contains(plain.getClass().getName()), v.getMessage());
+        assertEquals(3, ex.submit(x -> x + 1, 2).result());
+        assertTrue(ex.toString().contains("pending=0"), ex.toString());
+    }
+
+    @Test
     @DisplayName("a task or argument that cannot be serialized fails its own future at once; the pool keeps serving")
     void unserializableTask() {
         Executor ex = pool(1);
