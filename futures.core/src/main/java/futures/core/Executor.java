@@ -510,6 +510,11 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         return counted.get() - settled;
     }
 
+    /** How many items the core records as pending ({@code pending}'s size; 0 if the pool hands back its queue); for tests. */
+    int recordedForTests() {
+        return pending == null ? 0 : pending.size();
+    }
+
     /** Whether this executor is shut down and every call it took is done. */
     boolean isTerminated() {
         return terminated.done();

@@ -30,9 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  *
  * <p>Discovery happens on every call, so providers added to a layer later are seen. A provider
- * that fails to load is logged (logger {@code futures.core.Executors}, level WARNING, with its
- * stack trace the first time in this JVM) and named, with the cause, in the error for an unknown
- * name; the others still load.
+ * that fails to load is logged (logger {@code futures.core.Executors}: level WARNING with its
+ * stack trace the first time in this JVM, DEBUG at later discoveries, so a program that makes
+ * many executors does not repeat the warning) and named, with the cause, in the error for an
+ * unknown name; the others still load.
  */
 public final class Executors {
     /** Load failures whose stack trace was logged already; grows only by distinct failures (a concurrent set: add() decides who logs). */
@@ -142,13 +143,14 @@ public final class Executors {
                 p = it.next();
             } catch (ServiceConfigurationError e) {
                 String what = e.getMessage() + (e.getCause() != null ? " (" + e.getCause() + ")" : "");
-                // Discovery runs on every create: the stack trace is logged once per failure, a line after.
+                // Discovery runs on every create: the warning, with its stack trace, is logged once
+                // per failure; later discoveries say it again at DEBUG only.
                 if (REPORTED.add(what)) {
                     Logs.log(Executors.class, Level.WARNING,
                             "an executor provider failed to load and is skipped: " + what, e);
                 } else {
-                    Logs.log(Executors.class, Level.WARNING, "an executor provider failed to load and is skipped: "
-                            + what + " (stack trace logged before)", (Throwable) null);
+                    Logs.log(Executors.class, Level.DEBUG, "an executor provider failed to load and is skipped: "
+                            + what + " (warned before)", (Throwable) null);
                 }
                 failures.add(what);
                 continue;
