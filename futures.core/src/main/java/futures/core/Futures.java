@@ -141,7 +141,8 @@ public final class Futures {
      * done {@code timeout} after this call; iteration then ends, as Python's generator does.
      * {@code next()} throws {@link WaitInterruptedException} if the thread is interrupted while
      * waiting. Waiters are removed from the futures when iteration ends, times out, or the iterator
-     * is garbage.
+     * is garbage. The iterator keeps no reference to a future it has returned (as CPython's
+     * {@code as_completed}): a caller that drops it lets it be collected while iteration goes on.
      *
      * @param fs the futures; duplicates are ignored
      * @param timeout measured from this call; {@link #NO_TIMEOUT} for no limit
