@@ -188,6 +188,26 @@ final class FutureSet<F> extends AbstractSet<F> {
         lastCallForTests(call, true);
     }
 
+    /** The number of the last call (an unsigned int), for tests. */
+    static int lastCallForTests() {
+        while (!MARKS_OWNED.compareAndSet(false, true)) {
+            Thread.onSpinWait();
+        }
+        int call = lastCall;
+        MARKS_OWNED.set(false);
+        return call;
+    }
+
+    /** Whether the numbers have wrapped around (or a test said so), for tests. */
+    static boolean numbersReusedForTests() {
+        while (!MARKS_OWNED.compareAndSet(false, true)) {
+            Thread.onSpinWait();
+        }
+        boolean reused = numbersReused;
+        MARKS_OWNED.set(false);
+        return reused;
+    }
+
     /**
      * Sets the number of the last call and whether numbers may have been given before; for tests.
      * With {@code reused} false, the calls that follow must meet only futures no call met before.

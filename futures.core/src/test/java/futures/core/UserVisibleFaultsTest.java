@@ -122,6 +122,7 @@ class UserVisibleFaultsTest {
     @DisplayName("close() shuts the executor down: later submits are rejected and it terminates")
     void closeShutsDown() {
         ManualPool.Pair p = ManualPool.create();
+        assertFalse(p.executor().isShutdown());
         p.executor().close();
         assertTrue(p.executor().isShutdown());
         assertTrue(p.executor().isTerminated());
@@ -136,6 +137,9 @@ class UserVisibleFaultsTest {
             ManualPool.Pair p = ManualPool.create(handsBack);
             assertEquals(List.of(), p.executor().shutdownNow());
             assertTrue(p.executor().isTerminated(), "hands back " + handsBack);
+            assertTrue(p.executor().isShutdown());
+            assertTrue(p.pool().shutdowns() >= 1, "the pool was shut down");
+            assertThrows(RejectedExecutionException.class, () -> p.pool().execute(null), "the pool refuses work");
             ManualPool.Pair q = ManualPool.create(handsBack);
             assertEquals(List.of(), q.executor().asExecutorService().shutdownNow());
             assertTrue(q.executor().asExecutorService().awaitTermination(0, TimeUnit.SECONDS), "hands back " + handsBack);
@@ -224,5 +228,53 @@ class UserVisibleFaultsTest {
             f.setResult("done");
             assertTrue(returned.result(LONG), "wait " + k + " returned");
         }
+    }
+
+    /** A pool that runs each item in the submitting thread, inside execute: a call can start and fail before execute returns. */
+    private static final class InlinePool implements futures.spi.WorkerPool {
+        @Override
+        public void execute(futures.spi.WorkItem item) {
+            if (item.markRunning()) {
+                try {
+                    item.complete(item.task().call());
+                } catch (Throwable t) {
+                    item.fail(t);
+                }
+            }
+        }
+
+        @Override
+        public void shutdown(boolean wait) {}
+
+        @Override
+        public int maxWorkers() {
+            return 1;
+        }
+
+        @Override
+        public futures.spi.BrokenExecutorException broken() {
+            return null;
+        }
+    }
+
+    @Test
+    @DisplayName("execute() of a command that started and then threw before execute returned does not throw: it is logged, as any command that threw")
+    void executeOfACommandThatStartedDoesNotThrow() {
+        Executor ex = new Executor("inline", new InlinePool());
+        IllegalStateException boom = new IllegalStateException("the command threw");
+        try (LogCapture log = new LogCapture(Executor.class.getName())) {
+            ex.execute(() -> {
+                throw boom;
+            });
+            assertEquals(1, log.records().size());
+            assertSame(boom, log.records().get(0).getThrown());
+        }
+        try (LogCapture log = new LogCapture(Executor.class.getName())) {
+            ex.asExecutorService().execute(() -> {
+                throw boom;
+            });
+            assertEquals(1, log.records().size());
+        }
+        ex.shutdown(false);
     }
 }
