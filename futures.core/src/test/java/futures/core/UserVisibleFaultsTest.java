@@ -217,6 +217,9 @@ class UserVisibleFaultsTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (parkedSeen < 200 && System.nanoTime() < deadline) {
                 Thread.State s = waiter.getState();
+                if (s == Thread.State.TERMINATED) {
+                    break; // returned before the outcome: fails below at once
+                }
                 if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) {
                     parkedSeen++;
                 } else {
@@ -231,7 +234,7 @@ class UserVisibleFaultsTest {
     }
 
     /** A pool that runs each item in the submitting thread, inside execute: a call can start and fail before execute returns. */
-    private static final class InlinePool implements futures.spi.WorkerPool {
+    private static class InlinePool implements futures.spi.WorkerPool {
         @Override
         public void execute(futures.spi.WorkItem item) {
             if (item.markRunning()) {
@@ -275,6 +278,27 @@ class UserVisibleFaultsTest {
             });
             assertEquals(1, log.records().size());
         }
+        ex.shutdown(false);
+    }
+
+    @Test
+    @DisplayName("execute() of a command the pool fails at the call, before starting it (it cannot be serialized), throws, naming the class and what is accepted")
+    void executeOfACommandFailedAtTheCallThrows() {
+        futures.spi.WorkerPool refusing = new InlinePool() {
+            @Override
+            public void execute(futures.spi.WorkItem item) {
+                item.fail(new java.io.UncheckedIOException("the task could not be serialized",
+                        new java.io.NotSerializableException("SomeLambda")));
+            }
+        };
+        Executor ex = new Executor("refusing", refusing);
+        Runnable command = () -> { };
+        RejectedExecutionException e = assertThrows(RejectedExecutionException.class, () -> ex.execute(command));
+        assertTrue(e.getMessage().contains(command.getClass().getName()), e.getMessage());
+        assertTrue(e.getMessage().contains("(Runnable & Serializable)"), e.getMessage());
+        assertTrue(e.getCause() instanceof java.io.UncheckedIOException);
+        assertThrows(RejectedExecutionException.class, () -> ex.asExecutorService().execute(command));
+        assertTrue(ex.toString().contains("pending=0"), ex.toString());
         ex.shutdown(false);
     }
 }

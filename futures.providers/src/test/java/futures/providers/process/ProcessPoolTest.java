@@ -663,6 +663,7 @@ class ProcessPoolTest {
 
     @Test
     @DisplayName("an initializer that throws breaks the pool, naming the worker and the initializer's exception")
+    @SuppressWarnings("try") // the log is checked when the block closes
     void initializerThrowsBreaks() {
         try (futures.providers.InitializerLog initializerLog = new futures.providers.InitializerLog(1)) {
             Executor ex = pool(ExecutorConfig.builder().maxWorkers(2).initializer(() -> {

@@ -27,6 +27,7 @@ class ThreadPoolBreakRaceTest {
 
     @Test
     @DisplayName("an initializer that fails after shutdown(wait=false) does not strand the other workers: shutdown(wait=true) returns")
+    @SuppressWarnings("try") // the log is checked when the block closes
     void initializerFailsAfterShutdown() throws Exception {
         try (futures.providers.InitializerLog initializerLog = new futures.providers.InitializerLog(1)) {
             CountDownLatch secondInitEntered = new CountDownLatch(1);

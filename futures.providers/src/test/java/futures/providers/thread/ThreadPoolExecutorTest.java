@@ -216,6 +216,7 @@ class ThreadPoolExecutorTest {
 
     @Test
     @DisplayName("If the initializer raises, all currently pending jobs raise BrokenThreadPool, as does any attempt to submit more jobs")
+    @SuppressWarnings("try") // the log is checked when the block closes
     void initializerFailureBreaksPool() {
         try (futures.providers.InitializerLog initializerLog = new futures.providers.InitializerLog(1)) {
             Executor ex = Executors.create("thread", ExecutorConfig.builder().maxWorkers(1).initializer(() -> {
@@ -239,6 +240,7 @@ class ThreadPoolExecutorTest {
 
     @Test
     @DisplayName("If the initializer raises, calls queued behind the failing worker fail with BrokenThreadPool too")
+    @SuppressWarnings("try") // the log is checked when the block closes
     void initializerFailureFailsQueued() throws InterruptedException {
         try (futures.providers.InitializerLog initializerLog = new futures.providers.InitializerLog(1)) {
             CountDownLatch initializing = new CountDownLatch(1);

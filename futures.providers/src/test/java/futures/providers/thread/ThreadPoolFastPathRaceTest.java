@@ -160,6 +160,7 @@ class ThreadPoolFastPathRaceTest {
 
     @Test
     @DisplayName("a submit racing the pool's break is refused, runs, or fails with BrokenThreadPoolException; no future stays pending")
+    @SuppressWarnings("try") // the log is checked when the block closes
     void submitRacingBreak() throws Exception {
         try (futures.providers.InitializerLog initializerLog = new futures.providers.InitializerLog(ROUNDS / 10)) {
             for (int round = 0; round < ROUNDS / 10; round++) {

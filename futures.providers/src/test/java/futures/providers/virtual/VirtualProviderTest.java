@@ -253,6 +253,7 @@ class VirtualProviderTest {
 
     @Test
     @DisplayName("an initializer that throws breaks the pool: its call and the waiting ones fail, later submits throw")
+    @SuppressWarnings("try") // the log is checked when the block closes
     void initializerFailureBreaksPool() throws Exception {
         try (futures.providers.InitializerLog initializerLog = new futures.providers.InitializerLog(1)) {
             CountDownLatch gate = new CountDownLatch(1);
