@@ -76,9 +76,28 @@ final class Calls {
     }
 
     /** {@code command.run()}, for {@link Executor#execute}. */
-    static final class Run implements Task<Object> {
+    /**
+     * A task given to {@code execute}, which keeps no future: it learns from this whether the pool
+     * started it, so that a failure already there when the pool returns, before any start, is
+     * thrown to the caller instead of only logged.
+     */
+    interface Execute {
+        /** Called by the executor when a pool marks the call running, before it can start. */
+        void markStarted();
+
+        /** Whether {@link #markStarted} was called (in this JVM). */
+        boolean started();
+    }
+
+    static final class Run implements Task<Object>, Execute {
         private static final long serialVersionUID = 1L;
         private final Runnable command;
+        /**
+         * Set by the executor when a pool marks the call running, before it starts: tells
+         * {@code execute} whether a failure it sees at the call happened before the command ran.
+         * Only meaningful in the submitting JVM (a copy sent elsewhere does not carry it).
+         */
+        transient volatile boolean started;
 
         Run(Runnable command) {
             this.command = command;
@@ -86,6 +105,16 @@ final class Calls {
 
         Runnable command() {
             return command;
+        }
+
+        @Override
+        public void markStarted() {
+            started = true;
+        }
+
+        @Override
+        public boolean started() {
+            return started;
         }
 
         @Override

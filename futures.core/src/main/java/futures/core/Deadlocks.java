@@ -345,7 +345,7 @@ final class Deadlocks {
         int done = w.doneBefore;
         for (int i = w.from, size = w.size(); i < size; i++) {
             Future<?> f = w.get(i);
-            if (f.done()) {
+            if (f == null || f.done()) { // null: an asCompleted entry already returned, so done
                 done++;
                 if (w.returned < 0 && w.any) {
                     n.progress = true;

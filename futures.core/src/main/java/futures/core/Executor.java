@@ -71,6 +71,13 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     private final AtomicLong seq;
     private final AtomicLong counted = new AtomicLong();
     private final LongAdder settledCount = new LongAdder();
+    /**
+     * The items whose outcome the core has taken charge of ({@link Item#claim}): counted before the
+     * outcome is visible, so that {@link #toString}'s {@code pending=} never still counts a call
+     * whose {@code result()} has returned (settling comes after the done callbacks). Grows like
+     * {@code settledCount}, each item once; read before {@code counted}, like it.
+     */
+    private final LongAdder claimedCount = new LongAdder();
     private final Future<Void> terminated = new Future<>();
     /**
      * Notified by {@link #settled} once the JVM is exiting, for {@link #awaitPendingAtExit()}: a
@@ -172,22 +179,43 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     /**
      * The JDK's {@code execute}: schedules {@code command} and keeps no future. If it throws, the
      * exception is logged (logger {@code futures.core.Executor}, level WARNING). On a process pool
-     * the command must be serializable (cast it: {@code (Runnable & Serializable) () -> ...});
-     * otherwise the failure to send it is logged the same way.
+     * the command must be serializable (cast it: {@code (Runnable & Serializable) () -> ...}):
+     * with no future to carry the error, a command the pool fails before it starts, at the call
+     * (one that cannot be serialized), makes this throw.
      *
-     * @throws RejectedExecutionException after shutdown or when broken
+     * @throws RejectedExecutionException after shutdown or when broken, or if the pool failed the
+     *     command at the call without running it (the message names the command's class, why,
+     *     and what is accepted; the pool keeps serving)
      * @throws NullPointerException if {@code command} is null
      */
     @Override
     public void execute(Runnable command) {
         Objects.requireNonNull(command, "command");
-        Future<Object> f = schedule(new Calls.Run(command));
+        Calls.Run run = new Calls.Run(command);
+        Future<Object> f = schedule(run);
+        if (f.failed() && !run.started()) { // failed at the call, never started: nobody else would know
+            throw notSent(command, f.exceptionNow());
+        }
         f.addDoneCallback(done -> {
             if (done.failed()) {
                 Logs.log(Executor.class, Level.WARNING, "task given to execute() on " + this + " threw",
                         done.exceptionNow());
             }
         });
+    }
+
+    /** The error {@code execute} throws for a command the pool failed at the call without starting it. */
+    RejectedExecutionException notSent(Runnable command, Throwable why) {
+        boolean serialization = false;
+        for (Throwable t = why; t != null && !serialization; t = t.getCause()) {
+            serialization = t instanceof java.io.ObjectStreamException;
+        }
+        String accepted = serialization
+                ? "; a provider that runs calls in other processes accepts only a Serializable command that"
+                        + " captures serializable values: write (Runnable & Serializable) () -> ..."
+                : "";
+        return new RejectedExecutionException("execute() could not run " + command.getClass().getName() + " on "
+                + this + ": " + why.getMessage() + accepted, why);
     }
 
     // ------------------------------------------------------------------ map
@@ -447,8 +475,8 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * {@link java.io.Serializable} (write {@code (Callable<T> & Serializable) () -> ...}) cannot be
      * sent, and its future fails with the serialization error (the process provider reports an
      * {@link java.io.UncheckedIOException} naming the class, caused by the
-     * {@link java.io.NotSerializableException}); for {@code execute} the failure is logged (logger
-     * {@code futures.core.Executor}, level WARNING). The pool keeps serving.
+     * {@link java.io.NotSerializableException}); {@code execute} throws
+     * {@link RejectedExecutionException} with that error as its cause. The pool keeps serving.
      * So the JDK's own wrappers, which are not serializable, cannot cross:
      * {@code CompletableFuture.supplyAsync(..., view)} and {@code ExecutorCompletionService} only
      * work with providers that run calls in this JVM ({@code "thread"}, {@code "virtual"}).
@@ -484,7 +512,7 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     public String toString() {
         String workers = pool.maxWorkers() == Integer.MAX_VALUE ? "unbounded" : String.valueOf(pool.maxWorkers());
         String status = pool.broken() != null ? ", broken" : shutdown ? ", shut down" : "";
-        return "Executor[" + name + ", max_workers=" + workers + ", pending=" + unsettled() + status + "]";
+        return "Executor[" + name + ", max_workers=" + workers + ", pending=" + unfinished() + status + "]";
     }
 
     // ------------------------------------------------------------------ internals
@@ -498,6 +526,8 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
                 pending.put(item, seq.getAndIncrement());
             }
             if (shutdown) {
+                item.cancel();
+                item.settle(); // before the message, which must not count the call it refuses
                 throw new RejectedExecutionException("cannot schedule new futures after shutdown: " + this);
             }
             if (ExitGuard.exiting()) {
@@ -536,10 +566,24 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         }
     }
 
+    /**
+     * How many calls are not finished as their callers can see: counted and not yet claimed (see
+     * {@code claimedCount}); read in the same order as {@link #unsettled()}, so never negative.
+     */
+    private long unfinished() {
+        long claimed = claimedCount.sum();
+        return counted.get() - claimed;
+    }
+
     /** How many items are unsettled; 0 only if none is (see the invariants: the read order matters). */
     private long unsettled() {
         long settled = settledCount.sum();
         return counted.get() - settled;
+    }
+
+    /** How many items the core records as pending ({@code pending}'s size; 0 if the pool hands back its queue); for tests. */
+    int recordedForTests() {
+        return pending == null ? 0 : pending.size();
     }
 
     /** Whether this executor is shut down and every call it took is done. */
@@ -698,9 +742,22 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
         /** Settles this item with its executor, the first time only. */
         void settle() {
-            if (TASK.getAndSet(this, (Task<?>) null) != null) {
+            if (claim()) {
                 owner.settled(this);
             }
+        }
+
+        /**
+         * Takes charge of this item's settlement, the first time only (the swap of its task to
+         * null), and counts it as finished for {@code pending=}; the caller then settles it with
+         * its executor. Returns whether this call took charge.
+         */
+        private boolean claim() {
+            if (TASK.getAndSet(this, (Task<?>) null) != null) {
+                owner.claimedCount.increment();
+                return true;
+            }
+            return false;
         }
 
         /**
@@ -736,6 +793,9 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
         @Override
         public boolean markRunning() {
+            if (task instanceof Calls.Execute e) {
+                e.markStarted(); // before it can run: see execute()
+            }
             if (owner.cancelPending) {
                 cancel(); // shut down with cancelFutures=true: nothing the pool handed out starts any more
             }
@@ -754,15 +814,21 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
         @Override
         public boolean complete(Object value) {
+            boolean mine = claim(); // before the value is visible: see claimedCount
             boolean set = trySet(value);
-            settle();
+            if (mine) {
+                owner.settled(this);
+            }
             return set;
         }
 
         @Override
         public boolean fail(Throwable failure) {
+            boolean mine = claim();
             boolean set = tryFail(failure);
-            settle();
+            if (mine) {
+                owner.settled(this);
+            }
             return set;
         }
 

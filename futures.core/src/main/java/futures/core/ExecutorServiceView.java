@@ -55,7 +55,14 @@ final class ExecutorServiceView implements ExecutorService {
     @Override
     public void execute(Runnable command) {
         Objects.requireNonNull(command, "command");
-        Future<Object> f = executor.schedule(new ViewTask<>(new RunnableCall<>(command, null), new Handle()));
+        ViewTask<Object> task = new ViewTask<>(new RunnableCall<>(command, null), new Handle());
+        Future<Object> f = executor.schedule(task);
+        if (f.failed() && !task.started()) { // as Executor.execute: failed at the call, never started
+            if (command instanceof java.util.concurrent.Future<?> jf) {
+                jf.cancel(false);
+            }
+            throw executor.notSent(command, f.exceptionNow());
+        }
         f.addDoneCallback(done -> {
             if (done.failed()) {
                 Logs.log(Executor.class, Level.WARNING, "task given to execute() on " + this + " threw",
@@ -394,10 +401,22 @@ final class ExecutorServiceView implements ExecutorService {
      *
      * @param <T> the result's type
      */
-    static final class ViewTask<T> implements Task<T> {
+    static final class ViewTask<T> implements Task<T>, Calls.Execute {
         private static final long serialVersionUID = 1L;
         final Callable<T> call;
         private final transient Handle handle;
+        /** See {@link Calls.Execute}; only meaningful in the submitting JVM. */
+        private transient volatile boolean started;
+
+        @Override
+        public void markStarted() {
+            started = true;
+        }
+
+        @Override
+        public boolean started() {
+            return started;
+        }
 
         ViewTask(Callable<T> call, Handle handle) {
             this.call = call;

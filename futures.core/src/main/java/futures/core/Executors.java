@@ -30,9 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  *
  * <p>Discovery happens on every call, so providers added to a layer later are seen. A provider
- * that fails to load is logged (logger {@code futures.core.Executors}, level WARNING, with its
- * stack trace the first time in this JVM) and named, with the cause, in the error for an unknown
- * name; the others still load.
+ * that fails to load is logged (logger {@code futures.core.Executors}: level WARNING with its
+ * stack trace the first time in this JVM, DEBUG at later discoveries, so a program that makes
+ * many executors does not repeat the warning) and named, with the cause, in the error for an
+ * unknown name; the others still load.
  */
 public final class Executors {
     /** Load failures whose stack trace was logged already; grows only by distinct failures (a concurrent set: add() decides who logs). */
@@ -77,6 +78,12 @@ public final class Executors {
                     .append(found.byName.isEmpty() ? "(none)" : String.join(", ", new TreeSet<>(found.byName.keySet())));
             if (!found.failures.isEmpty()) {
                 msg.append("; failed to load: ").append(String.join("; ", found.failures));
+            }
+            if (found.byName.isEmpty()) {
+                msg.append("; no provider was found at all: the module futures.providers (the built-in"
+                        + " \"thread\", \"process\" and \"virtual\") is probably missing from the module path"
+                        + " or class path (with Maven: a dependency on io.github.futures:futures.providers,"
+                        + " scope runtime)");
             }
             throw new IllegalArgumentException(msg.toString());
         }
@@ -147,13 +154,14 @@ public final class Executors {
                 p = it.next();
             } catch (ServiceConfigurationError e) {
                 String what = e.getMessage() + (e.getCause() != null ? " (" + e.getCause() + ")" : "");
-                // Discovery runs on every create: the stack trace is logged once per failure, a line after.
+                // Discovery runs on every create: the warning, with its stack trace, is logged once
+                // per failure; later discoveries say it again at DEBUG only.
                 if (REPORTED.add(what)) {
                     Logs.log(Executors.class, Level.WARNING,
                             "an executor provider failed to load and is skipped: " + what, e);
                 } else {
-                    Logs.log(Executors.class, Level.WARNING, "an executor provider failed to load and is skipped: "
-                            + what + " (stack trace logged before)", (Throwable) null);
+                    Logs.log(Executors.class, Level.DEBUG, "an executor provider failed to load and is skipped: "
+                            + what + " (warned before)", (Throwable) null);
                 }
                 failures.add(what);
                 continue;

@@ -46,6 +46,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      * The whole state is the volatile field `state` (Guava's AbstractFuture shape):
      *   PENDING  -> RUNNING   setRunningOrNotifyCancel
      *   PENDING  -> CANCELLED cancel
+     *   CANCELLED -> CANCELLED_NOTIFIED  setRunningOrNotifyCancel (returns false once; then it throws)
      *   PENDING | RUNNING -> outcome  setResult / setException
      * PENDING is null, so a future seen through a data race before its constructor ends reads as
      * pending. Outcome is NULL_VALUE (a null result), a Failure box, or the result itself. Results can
@@ -70,9 +71,14 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     private static final Object PENDING = null;
     private static final Object RUNNING = new Sentinel("RUNNING");
     private static final Object CANCELLED = new Sentinel("CANCELLED");
+    /** CANCELLED after setRunningOrNotifyCancel reported it (Python's CANCELLED_AND_NOTIFIED). */
+    private static final Object CANCELLED_NOTIFIED = new Sentinel("CANCELLED");
     private static final Object NULL_VALUE = new Sentinel("NULL");
 
-    /** PENDING, RUNNING, CANCELLED, NULL_VALUE, a Failure, or the result. Changed only by CAS. */
+    /**
+     * PENDING, RUNNING, CANCELLED, CANCELLED_NOTIFIED, NULL_VALUE, a Failure, or the result.
+     * Changed only by CAS.
+     */
     private volatile Object state;
 
     /** Top of the Treiber stack of listeners; TOMBSTONE once the future is done. */
@@ -110,7 +116,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     final boolean cancelIfPending() {
         while (true) {
             Object s = state;
-            if (s == CANCELLED) {
+            if (isCancelledState(s)) {
                 return true;
             }
             if (s != PENDING) {
@@ -129,7 +135,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      * @return true if the future is CANCELLED
      */
     public boolean cancelled() {
-        return state == CANCELLED;
+        return isCancelledState(state);
     }
 
     /**
@@ -236,18 +242,19 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      *
      * @return false if the future was cancelled (and waiters were woken already); true if it is now
      *     running
-     * @throws InvalidStateException if it is already running or finished
+     * @throws InvalidStateException if it is already running or finished, or if it is cancelled
+     *     and this was already called once since (Python's {@code RuntimeError('Future in
+     *     unexpected state')})
      */
     public boolean setRunningOrNotifyCancel() {
         Object s = state;
         if (s == PENDING && STATE.compareAndSet(this, PENDING, RUNNING)) {
             return true;
         }
-        s = state;
-        if (s == CANCELLED) {
-            return false;
+        if (STATE.compareAndSet(this, CANCELLED, CANCELLED_NOTIFIED)) {
+            return false; // the first call after cancel(); a second one throws, as in CPython
         }
-        throw new InvalidStateException("Future in unexpected state: " + describe(s));
+        throw new InvalidStateException("Future in unexpected state: " + describe(state));
     }
 
     /**
@@ -330,7 +337,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     @SuppressWarnings("unchecked")
     public T resultNow() {
         Object s = state;
-        if (s == CANCELLED) {
+        if (isCancelledState(s)) {
             throw new IllegalStateException("Task was cancelled");
         }
         if (s instanceof Failure) {
@@ -348,7 +355,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         if (s instanceof Failure f) {
             return f.exception;
         }
-        if (s == CANCELLED) {
+        if (isCancelledState(s)) {
             throw new IllegalStateException("Task was cancelled");
         }
         if (!isDoneState(s)) {
@@ -364,7 +371,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         if (s == PENDING || s == RUNNING) {
             return State.RUNNING;
         }
-        if (s == CANCELLED) {
+        if (isCancelledState(s)) {
             return State.CANCELLED;
         }
         return s instanceof Failure ? State.FAILED : State.SUCCESS;
@@ -399,7 +406,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         if (s == PENDING) {
             return id + "[state=PENDING]";
         }
-        if (s == RUNNING || s == CANCELLED) {
+        if (s == RUNNING || isCancelledState(s)) {
             return id + "[state=" + s + "]";
         }
         return id + "[state=FINISHED returned " + (s == NULL_VALUE ? "null" : s.getClass().getSimpleName()) + "]";
@@ -432,7 +439,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     @SuppressWarnings("unchecked")
     private void copyTo(CompletableFuture<T> cf) {
         Object s = state;
-        if (s == CANCELLED) {
+        if (isCancelledState(s)) {
             cf.cancel(false);
         } else if (s instanceof Failure f) {
             cf.completeExceptionally(f.exception);
@@ -450,7 +457,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     @SuppressWarnings("unchecked")
     final boolean copyOutcomeTo(Future<? super T> target) {
         Object s = state;
-        if (s == CANCELLED) {
+        if (isCancelledState(s)) {
             target.cancelIfPending();
         } else if (s instanceof Failure f) {
             target.tryFail(f.exception);
@@ -760,7 +767,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         if (s instanceof Failure f) {
             throw propagate(f.exception);
         }
-        if (s == CANCELLED) {
+        if (isCancelledState(s)) {
             throw new CancellationException("Future was cancelled: " + this);
         }
         return s == NULL_VALUE ? null : (T) s;
@@ -782,7 +789,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     }
 
     private Throwable reportException(Object s) {
-        if (s == CANCELLED) {
+        if (isCancelledState(s)) {
             throw new CancellationException("Future was cancelled: " + this);
         }
         return s instanceof Failure f ? f.exception : null;
@@ -793,10 +800,14 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         if (s instanceof Failure f) {
             throw new ExecutionException(f.exception);
         }
-        if (s == CANCELLED) {
+        if (isCancelledState(s)) {
             throw new CancellationException("Future was cancelled: " + this);
         }
         return s == NULL_VALUE ? null : (T) s;
+    }
+
+    private static boolean isCancelledState(Object s) {
+        return s == CANCELLED || s == CANCELLED_NOTIFIED;
     }
 
     private static boolean isDoneState(Object s) {
@@ -807,7 +818,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
         if (s == PENDING) {
             return "future is PENDING";
         }
-        if (s == RUNNING || s == CANCELLED) {
+        if (s == RUNNING || isCancelledState(s)) {
             return "future is " + s;
         }
         return "future is FINISHED";

@@ -188,6 +188,26 @@ final class FutureSet<F> extends AbstractSet<F> {
         lastCallForTests(call, true);
     }
 
+    /** The number of the last call (an unsigned int), for tests. */
+    static int lastCallForTests() {
+        while (!MARKS_OWNED.compareAndSet(false, true)) {
+            Thread.onSpinWait();
+        }
+        int call = lastCall;
+        MARKS_OWNED.set(false);
+        return call;
+    }
+
+    /** Whether the numbers have wrapped around (or a test said so), for tests. */
+    static boolean numbersReusedForTests() {
+        while (!MARKS_OWNED.compareAndSet(false, true)) {
+            Thread.onSpinWait();
+        }
+        boolean reused = numbersReused;
+        MARKS_OWNED.set(false);
+        return reused;
+    }
+
     /**
      * Sets the number of the last call and whether numbers may have been given before; for tests.
      * With {@code reused} false, the calls that follow must meet only futures no call met before.
@@ -249,6 +269,15 @@ final class FutureSet<F> extends AbstractSet<F> {
             index = i;
         }
         return i.contains(o);
+    }
+
+    /**
+     * The order of the elements, for an iterator that owns this set (built for it by
+     * {@link #distinct}, never handed out) and forgets each element as it returns it; nobody else
+     * may change it.
+     */
+    Chunks order() {
+        return order;
     }
 
     /** The element given {@code k}-th (from 0). */
@@ -421,6 +450,11 @@ final class FutureSet<F> extends AbstractSet<F> {
 
         Object get(int k) {
             return chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK];
+        }
+
+        /** Forgets element {@code k} (it reads null from then on); only its one owner may. */
+        void clear(int k) {
+            chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK] = null;
         }
     }
 }

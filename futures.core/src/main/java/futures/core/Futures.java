@@ -163,8 +163,10 @@ public final class Futures {
      * {@code next()} throws {@link WaitInterruptedException} if the thread is interrupted while
      * waiting, and {@link DeadlockException} (ending the iteration) if it is called inside a call of
      * an executor that detects deadlocks and none of the futures not yet returned can ever complete
-     * (docs/deadlocks.md). Waiters are removed from the futures when iteration ends, times out, or the iterator
-     * is garbage.
+     * (docs/deadlocks.md). Waiters are removed from the futures when iteration ends, times out, or
+     * the iterator is garbage. The iterator keeps no reference to a future it has returned (as
+     * CPython's {@code as_completed}): a caller that drops it lets it be collected while iteration
+     * goes on.
      *
      * @param <F> the type of the futures
      * @return the futures in the order they complete, to iterate once
@@ -175,7 +177,8 @@ public final class Futures {
     public static <F extends Future<?>> Iterable<F> asCompleted(Collection<? extends F> fs, Duration timeout) {
         long nanos = Future.toNanos(timeout);
         long start = System.nanoTime();
-        return new CompletionIterator<>(FutureSet.distinct(fs), start, nanos);
+        FutureSet<F> set = FutureSet.distinct(fs);
+        return new CompletionIterator<>(set, set != fs, start, nanos);
     }
 
     // ------------------------------------------------------------------ JDK futures
@@ -351,18 +354,20 @@ public final class Futures {
     }
 
     /**
-     * The state the listeners of one asCompleted call share: a queue of completed futures and the
-     * thread to wake. It holds no reference to the iterator, so an abandoned iterator can be
-     * collected and its cleaner remove the listeners. Thread-safety: completers add to the
-     * concurrent queue, then read the volatile {@code consumer}; the consumer publishes itself,
-     * then polls; so one of them always sees the other and no wake-up is lost.
+     * The state the listeners of one asCompleted call share: the positions (in {@link Hooks}) of
+     * the futures completed and not yet returned, and the thread to wake. It holds no reference to
+     * the iterator, so an abandoned iterator can be collected and its cleaner remove the
+     * listeners; nor to the futures, so a future returned is not kept here. Thread-safety:
+     * completers add to the concurrent queue, then read the volatile {@code consumer}; the
+     * consumer publishes itself, then polls; so one of them always sees the other and no wake-up
+     * is lost.
      */
     private static final class Inbox {
-        final ConcurrentLinkedQueue<Future<?>> completed = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Integer> completed = new ConcurrentLinkedQueue<>();
         volatile Thread consumer;
 
-        void deliver(Future<?> f) {
-            completed.add(f);
+        void deliver(int hook) {
+            completed.add(hook);
             Thread t = consumer;
             if (t != null) {
                 LockSupport.unpark(t);
@@ -375,7 +380,11 @@ public final class Futures {
      * side (nothing for futures that were done already, so a call over done futures allocates
      * nothing here). {@link #run} removes them all, once; for asCompleted it is the cleaner's
      * action, so it holds no reference to the iterator. Not thread-safe: filled by the calling
-     * thread, then run once, by it or by the cleaner (registration publishes it).
+     * thread, then run once, by it or by the cleaner (registration publishes it). asCompleted's
+     * iterator also {@link #forget}s each future it returns, so that the caller can let go of it
+     * (CPython's test_free_reference_yielded_future); a cleaner that runs after the iterator
+     * became garbage may miss the latest of those writes, and then only removes a listener
+     * that already ran, which is harmless.
      */
     private static final class Hooks implements Runnable {
         private FutureSet.Chunks futures;
@@ -398,42 +407,71 @@ public final class Futures {
             }
         }
 
+        /** How many listeners were recorded: the position the next one gets. */
+        int size() {
+            return handles == null ? 0 : handles.size();
+        }
+
+        /**
+         * The recorded futures, for the deadlock detector (which may read them from another
+         * thread: an entry is the future, or null once forgotten, both meaning "done" by then);
+         * null before the first {@link #add} and after {@link #run}.
+         */
+        FutureSet.Chunks futures() {
+            return futures;
+        }
+
+        /** The future recorded at {@code k}; null if forgotten, or after {@link #run}. */
+        Future<?> future(int k) {
+            return futures == null ? null : (Future<?>) futures.get(k);
+        }
+
+        /** Forgets the future at {@code k}, whose listener ran: nothing is left to remove. */
+        void forget(int k) {
+            if (futures != null) {
+                futures.clear(k);
+                handles.clear(k);
+            }
+        }
+
         @Override
         public void run() {
             if (futures == null) {
                 return;
             }
             for (int k = 0, n = handles.size(); k < n; k++) { // futures may hold one more, if add failed
-                ((Future<?>) futures.get(k)).removeListener(handles.get(k));
+                Future<?> f = (Future<?>) futures.get(k);
+                if (f != null) { // null: returned by asCompleted, its listener ran
+                    f.removeListener(handles.get(k));
+                }
             }
             futures = null;
             handles = null;
-        }
-
-        /**
-         * The futures that got a listener, in the order added; null if none did. Still intact
-         * after {@link #run}, which only lets go of it.
-         */
-        FutureSet.Chunks futures() {
-            return futures;
         }
     }
 
     /**
      * Iterator of asCompleted. Not thread-safe (like any iterator); the listeners it installs are.
      * Invariant: {@code left} counts the futures not yet returned; the futures done at the call
-     * are those of {@code fs} not in {@code hooked}, returned in input order as
-     * {@code readyCursor} passes them; the inbox holds the rest as they complete, each exactly once.
+     * are those of {@code order} not in {@code hooks}, returned in input order as
+     * {@code readyCursor} passes them; the inbox holds the positions in {@code hooks} of the rest
+     * as they complete, each exactly once. A future returned is no longer referenced from here
+     * (CPython's as_completed does the same: a caller that drops it lets it be collected while the
+     * iteration goes on): the ready walk clears the entries it passed (if the order is this
+     * iterator's own, not a set the caller passed in), drops the whole order when it ends, and
+     * {@code take} forgets the hooks entry of each future it returns.
      */
     private static final class CompletionIterator<F extends Future<?>> implements Iterator<F>, Iterable<F> {
-        /** The futures, each once, in the order given. */
-        private final FutureSet<F> fs;
         /**
-         * The futures of {@code fs} that got a listener, in the order of {@code fs}; null if none
-         * did. The list {@link Hooks} keeps (its {@code run} lets go of it but leaves it intact).
+         * The futures, each once, in the order given; null once the ready walk is over. Its
+         * entries are cleared as they are returned if {@code owned}.
          */
-        private final FutureSet.Chunks hooked;
-        /** The next index into {@code fs} to consider as ready, and the next entry of {@code hooked}. */
+        private FutureSet.Chunks order;
+        /** Whether {@code order} was built for this call alone (not a set the caller gave). */
+        private final boolean owned;
+        /** The futures that got a listener, in the order of {@code order}; also the cleaner's action. */
+        private final Hooks hooks;
+        /** The next index into {@code order} to consider as ready, and the next entry of {@code hooks}. */
         private int readyCursor;
         private int hookedCursor;
         private final Inbox inbox = new Inbox();
@@ -446,13 +484,14 @@ public final class Futures {
         /** For deadlock detection: every entry of {@code hooked} before this index is done. */
         private int scanFrom;
 
-        CompletionIterator(FutureSet<F> fs, long start, long nanos) {
+        CompletionIterator(FutureSet<F> fs, boolean owned, long start, long nanos) {
             int n = fs.size();
             this.total = n;
             this.start = start;
             this.nanos = nanos;
             this.left = n;
-            this.fs = fs;
+            this.order = fs.order();
+            this.owned = owned;
             Hooks hooks = new Hooks();
             Inbox box = inbox;
             // All seen done as distinct built fs (done never reverts): nothing to listen to, no pass.
@@ -463,7 +502,8 @@ public final class Futures {
                     F f = fs.get(i);
                     Object handle = null;
                     if (!f.done()) {
-                        handle = f.addListener(() -> box.deliver(f));
+                        int k = hooks.size();
+                        handle = f.addListener(() -> box.deliver(k));
                     }
                     // No handle: done at the call, or completed meanwhile; returned first, in input order.
                     if (handle != null) {
@@ -474,7 +514,7 @@ public final class Futures {
                 hooks.run();
                 throw e;
             }
-            this.hooked = hooks.futures();
+            this.hooks = hooks;
             cleanable = CLEANER.register(this, hooks);
         }
 
@@ -510,20 +550,36 @@ public final class Futures {
 
         /**
          * The next future that was done at the call, in input order, or null when there is none
-         * left: walks {@code fs}, skipping the futures that got a listener, which come in the same
-         * order and, {@code fs} being distinct, are found by identity (no copy of the ready ones
-         * is made: over 10^6 done futures that copy was 4 MB of garbage per call).
+         * left: walks {@code order}, skipping the futures that got a listener, which come in the
+         * same order and, the order being distinct, are found by identity (no copy of the ready
+         * ones is made: over 10^6 done futures that copy was 4 MB of garbage per call).
          */
+        @SuppressWarnings("unchecked")
         private F nextReady() {
+            FutureSet.Chunks o = order;
+            if (o == null) {
+                return null;
+            }
+            int hooked = hooks.size(); // the walk ends before take() forgets any hooks entry
             while (readyCursor < total) {
-                F f = fs.get(readyCursor++);
-                if (hooked != null && hookedCursor < hooked.size() && hooked.get(hookedCursor) == f) {
+                int k = readyCursor++;
+                F f = (F) o.get(k);
+                if (hookedCursor < hooked && hooks.future(hookedCursor) == f) {
                     hookedCursor++;
                     continue;
                 }
+                if (owned) {
+                    o.clear(k);
+                }
                 return f;
             }
+            order = null;
             return null;
+        }
+
+        /** An entry of {@code hooks}: null once returned (and so done), else done if it says so. */
+        private static boolean isDoneOrForgotten(Object entry) {
+            return entry == null || ((Future<?>) entry).done();
         }
 
         private Future<?> take() {
@@ -533,8 +589,10 @@ public final class Futures {
             boolean checked = false;
             try {
                 while (true) {
-                    Future<?> f = inbox.completed.poll();
-                    if (f != null) {
+                    Integer k = inbox.completed.poll();
+                    if (k != null) {
+                        Future<?> f = hooks.future(k);
+                        hooks.forget(k);
                         return f;
                     }
                     if (me.isInterrupted()) {
@@ -549,12 +607,13 @@ public final class Futures {
                     }
                     if (!checked) {
                         checked = true;
+                        FutureSet.Chunks hooked = hooks.futures();
                         if (hooked != null && Deadlocks.inCall()) {
                             // Once, before the first park, inside a call of a detecting executor:
                             // DeadlockException if none of the futures not yet returned can complete.
                             // The done prefix is skipped for good (done never reverts), so a long
                             // iteration does not scan it again and again.
-                            while (scanFrom < hooked.size() && ((Future<?>) hooked.get(scanFrom)).done()) {
+                            while (scanFrom < hooked.size() && isDoneOrForgotten(hooked.get(scanFrom))) {
                                 scanFrom++;
                             }
                             try {

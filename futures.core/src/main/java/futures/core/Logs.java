@@ -11,10 +11,16 @@ import java.util.function.Supplier;
  * itself (out of memory or a stack overflow while the logger is set up, a handler that throws)
  * must not escape. A logger that could not be made is tried again on the next call.
  *
+ * <p>Why it implements {@link System.Logger} (and is abstract, never instantiated): a log record
+ * names the method that logged as its source, found by walking the stack past the logging
+ * machinery, and the JDK counts every class that implements {@code System.Logger} as machinery. So
+ * the record names the core class that called {@code Logs.log} (such as
+ * {@code futures.core.Executor}), not {@code futures.core.Logs log}.
+ *
  * <p>Thread-safe: the loggers are kept in a {@link ClassValue}, which computes each at most once
  * per successful computation and publishes it safely.
  */
-final class Logs {
+abstract class Logs implements System.Logger {
     private static final ClassValue<System.Logger> LOGGERS = new ClassValue<>() {
         @Override
         protected System.Logger computeValue(Class<?> type) {

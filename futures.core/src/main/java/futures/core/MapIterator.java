@@ -1,6 +1,5 @@
 package futures.core;
 
-import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -20,8 +19,9 @@ import java.util.NoSuchElementException;
  * (docs/deadlocks.md). After it throws, iteration is over and the
  * calls not yet started are cancelled. Results already returned are not kept.
  *
- * <p>An iterator dropped before its end is like a closed one: once it is garbage, the calls not
- * yet started are cancelled.
+ * <p>An iterator dropped without {@link #close()} cancels nothing: every call still runs, as in
+ * CPython, where a generator that never started runs no cleanup. Work is never lost to the
+ * garbage collector; close the iterator (try-with-resources) to cancel what has not started.
  *
  * <p>Not thread-safe, like any iterator.
  *
@@ -30,10 +30,9 @@ import java.util.NoSuchElementException;
 public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoCloseable {
     /**
      * Futures not yet fully returned, in input order; each yields one result, or an array per
-     * chunk. Guarded by its own monitor, because the cleaner reads it from another thread.
+     * chunk. Touched by the iterating thread only, like the rest of this iterator.
      */
     private final ArrayDeque<Future<?>> futures;
-    private final Cleaner.Cleanable cleanable;
     private final int total;
     private final boolean chunked;
     private final long start;
@@ -46,7 +45,6 @@ public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoClose
     MapIterator(List<Future<?>> futures, boolean chunked, long start, long nanos) {
         this.futures = new ArrayDeque<>(futures);
         this.total = futures.size();
-        this.cleanable = Futures.CLEANER.register(this, new CancelRest(this.futures));
         this.chunked = chunked;
         this.start = start;
         this.nanos = nanos;
@@ -68,21 +66,15 @@ public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoClose
     }
 
     private boolean isEmpty() {
-        synchronized (futures) {
-            return futures.isEmpty();
-        }
+        return futures.isEmpty();
     }
 
     private Future<?> peek() {
-        synchronized (futures) {
-            return futures.peek();
-        }
+        return futures.peek();
     }
 
     private void poll() {
-        synchronized (futures) {
-            futures.poll();
-        }
+        futures.poll();
     }
 
     @Override
@@ -136,19 +128,9 @@ public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoClose
     @Override
     public void close() {
         chunk = null;
-        cleanable.clean();
-    }
-
-    /** Cancels and forgets the futures left; run once, by close() or when the iterator is garbage. */
-    private record CancelRest(ArrayDeque<Future<?>> futures) implements Runnable {
-        @Override
-        public void run() {
-            synchronized (futures) {
-                for (Future<?> f : futures) {
-                    f.cancel();
-                }
-                futures.clear();
-            }
+        for (Future<?> f : futures) {
+            f.cancel();
         }
+        futures.clear();
     }
 }

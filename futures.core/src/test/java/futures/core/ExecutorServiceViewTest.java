@@ -145,7 +145,12 @@ class ExecutorServiceViewTest {
         Executor ex = new Executor("manual", pool);
         FutureTask<String> task = new FutureTask<>(() -> "never");
         ex.asExecutorService().execute(task);
-        pool.items.poll().fail(new BrokenExecutorException("the pool broke"));
+        try (LogCapture log = new LogCapture(Executor.class.getName())) {
+            BrokenExecutorException broke = new BrokenExecutorException("the pool broke");
+            pool.items.poll().fail(broke);
+            assertEquals(1, log.records().size(), "the failure of an execute()d call is logged");
+            assertSame(broke, log.records().get(0).getThrown());
+        }
         assertTrue(task.isCancelled());
         ex.shutdown(false);
     }

@@ -197,4 +197,29 @@ class ExecutorTest {
         assertThrows(NullPointerException.class, () -> p.executor().execute(null));
         assertEquals(0, p.pool().queued());
     }
+
+    @Test
+    @DisplayName("A submit refused after shutdown does not count itself as pending in its message")
+    void rejectedSubmitDoesNotCountItself() {
+        ManualPool.Pair p = ManualPool.create();
+        p.executor().close();
+        RejectedExecutionException e = assertThrows(RejectedExecutionException.class, () -> p.executor().submit(() -> 1));
+        assertTrue(e.getMessage().contains("pending=0"), e.getMessage());
+        assertTrue(p.executor().toString().contains("pending=0"), p.executor().toString());
+    }
+
+    @Test
+    @DisplayName("Right after result() returns, toString no longer counts that call as pending (2,000 tries)")
+    void pendingRightAfterResult() {
+        try (Executor ex = ThreadsPool.executor(1)) {
+            int stale = 0;
+            for (int i = 0; i < 2_000; i++) {
+                ex.submit(() -> 1).result(LONG);
+                if (!ex.toString().contains("pending=0")) {
+                    stale++;
+                }
+            }
+            assertEquals(0, stale, "tries that still counted the finished call: " + ex);
+        }
+    }
 }

@@ -182,6 +182,7 @@ public class FutureLincheck {
         private enum S { PENDING, RUNNING, FINISHED, FAILED, CANCELLED }
 
         private S s = S.PENDING;
+        private boolean notified; // CANCELLED_AND_NOTIFIED
         private int value;
         private String exception;
 
@@ -201,7 +202,11 @@ public class FutureLincheck {
                 s = S.RUNNING;
                 return "true";
             }
-            return s == S.CANCELLED ? "false" : "InvalidState";
+            if (s == S.CANCELLED && !notified) {
+                notified = true; // the first call after cancel(); a second one raises
+                return "false";
+            }
+            return "InvalidState";
         }
 
         public String setResult(int v) {

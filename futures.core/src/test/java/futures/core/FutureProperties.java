@@ -66,6 +66,7 @@ class FutureProperties {
         enum S { PENDING, RUNNING, FINISHED, FAILED, CANCELLED }
 
         S state = S.PENDING;
+        boolean notified; // CANCELLED and setRunningOrNotifyCancel returned false once (CANCELLED_AND_NOTIFIED)
         Integer value; // for FINISHED; null for a null result
         String exception; // message, for FAILED
         final List<Integer> added = new ArrayList<>(); // callbacks added while not done, in order
@@ -132,7 +133,14 @@ class FutureProperties {
                         m.state = Model.S.RUNNING;
                         assertTrue(f.setRunningOrNotifyCancel());
                     }
-                    case CANCELLED -> assertEquals(false, f.setRunningOrNotifyCancel());
+                    case CANCELLED -> {
+                        if (m.notified) {
+                            assertThrows(InvalidStateException.class, f::setRunningOrNotifyCancel);
+                        } else {
+                            m.notified = true;
+                            assertEquals(false, f.setRunningOrNotifyCancel());
+                        }
+                    }
                     default -> assertThrows(InvalidStateException.class, f::setRunningOrNotifyCancel);
                 }
             }

@@ -170,8 +170,19 @@ class FutureStatesTest {
     void setRunning_afterCancelled() {
         Future<String> f = cancelled();
         assertFalse(f.setRunningOrNotifyCancel());
-        assertFalse(f.setRunningOrNotifyCancel());
         checkCancelled(f);
+    }
+
+    @Test
+    @DisplayName("set_running_or_notify_cancel a second time on a cancelled future raises RuntimeError('Future in unexpected state')")
+    void setRunning_twiceAfterCancelled() {
+        Future<String> f = cancelled();
+        assertFalse(f.setRunningOrNotifyCancel());
+        InvalidStateException e = assertThrows(InvalidStateException.class, f::setRunningOrNotifyCancel);
+        assertTrue(e.getMessage().startsWith("Future in unexpected state"), e.getMessage());
+        assertTrue(e.getMessage().contains("CANCELLED"), e.getMessage());
+        assertTrue(f.cancelled());
+        assertTrue(f.cancel(), "still cancelled: cancel() returns true");
     }
 
     // ------------------------------------------------------------------ setResult()

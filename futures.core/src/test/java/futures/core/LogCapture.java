@@ -29,6 +29,7 @@ final class LogCapture extends Handler implements AutoCloseable {
 
     @Override
     public synchronized void publish(LogRecord record) {
+        record.getSourceClassName(); // the source is found from the stack on first ask: here, in the logging thread
         records.add(record);
     }
 

@@ -59,4 +59,19 @@ class LogsTest {
             logger.setUseParentHandlers(useParent);
         }
     }
+
+    @Test
+    @DisplayName("a log record names the class and method that logged, not the core's logging helper")
+    void recordNamesTheClassThatLogged() {
+        try (LogCapture log = new LogCapture(Future.class.getName())) {
+            Future<Integer> f = new Future<>();
+            f.addDoneCallback(x -> {
+                throw new IllegalArgumentException("a callback that throws");
+            });
+            f.setResult(7);
+            LogRecord r = log.records().get(0);
+            assertEquals(Future.class.getName(), r.getSourceClassName(), r.getSourceClassName() + " " + r.getSourceMethodName());
+            assertTrue(!r.getSourceMethodName().equals("log"), r.getSourceMethodName());
+        }
+    }
 }

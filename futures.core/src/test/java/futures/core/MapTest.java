@@ -207,4 +207,54 @@ class MapTest {
         assertFalse(it.iterator().hasNext());
         assertThrows(IllegalStateException.class, it::iterator);
     }
+
+    /**
+     * Maps 10 items over one thread, the first call held until {@code drop} has let go of the
+     * iterator and the collector has cleared it; returns how many calls ran.
+     */
+    private static int runsAfterDrop(java.util.function.Consumer<MapIterator<Integer>> drop) throws Exception {
+        CountDownLatch collected = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        Executor ex = ThreadsPool.executor(1);
+        java.lang.ref.WeakReference<MapIterator<Integer>> ref = mapAndDrop(ex, collected, ran, drop);
+        assertTrue(Collectable.collected(ref), "the dropped map iterator was collected");
+        // Give a cleaner that would cancel the calls (the old behaviour) its chance to run before
+        // the first call lets the others start: an action of the core's cleaner registered now
+        // runs after the iterator's phantom reference was processed, in all likelihood.
+        CountDownLatch cleanerRan = new CountDownLatch(1);
+        Futures.CLEANER.register(new Object(), cleanerRan::countDown);
+        for (int i = 0; i < 100 && cleanerRan.getCount() > 0; i++) {
+            System.gc();
+            cleanerRan.await(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        Thread.sleep(50);
+        collected.countDown();
+        ex.shutdown(true);
+        return ran.get();
+    }
+
+    private static java.lang.ref.WeakReference<MapIterator<Integer>> mapAndDrop(Executor ex, CountDownLatch collected,
+            java.util.concurrent.atomic.AtomicInteger ran, java.util.function.Consumer<MapIterator<Integer>> drop) {
+        MapIterator<Integer> it = ex.map(i -> {
+            if (i == 0) {
+                collected.await(20, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            ran.incrementAndGet();
+            return i;
+        }, range(10));
+        drop.accept(it);
+        return new java.lang.ref.WeakReference<>(it);
+    }
+
+    @Test
+    @DisplayName("A map result never iterated and garbage-collected cancels nothing: every call runs")
+    void droppedUnreadMapRunsEveryCall() throws Exception {
+        assertEquals(10, runsAfterDrop(it -> { }));
+    }
+
+    @Test
+    @DisplayName("A map result dropped after hasNext() and garbage-collected cancels nothing: every call runs")
+    void droppedAfterHasNextMapRunsEveryCall() throws Exception {
+        assertEquals(10, runsAfterDrop(it -> assertTrue(it.hasNext())));
+    }
 }

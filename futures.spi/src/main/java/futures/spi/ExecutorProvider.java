@@ -11,6 +11,8 @@ import java.util.Set;
  * module's {@code module-info.java}, and in
  * {@code META-INF/services/futures.spi.ExecutorProvider} for the class path. It needs a public
  * no-argument constructor (or a public static {@code provider()} method on the module path).
+ * Give it a {@code toString()} that reads in a listing of {@code Executors.providers()}: the
+ * built-in providers print {@code name: description}.
  */
 public interface ExecutorProvider {
 

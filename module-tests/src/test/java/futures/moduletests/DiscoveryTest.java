@@ -9,12 +9,9 @@ import futures.core.Executor;
 import futures.core.Executors;
 import futures.spi.ExecutorConfig;
 import futures.spi.ExecutorProvider;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,6 +53,18 @@ class DiscoveryTest {
         }
         ExecutorProvider inline = Executors.providers().stream().filter(p -> p.name().equals("inline")).findFirst().orElseThrow();
         assertEquals(InlineProvider.class, inline.getClass());
+    }
+
+    @Test
+    @DisplayName("the built-in providers print as 'name: description', not as Object's ClassName@hash")
+    void builtInProvidersHaveAReadableToString() {
+        for (ExecutorProvider p : Executors.providers()) {
+            if (List.of("thread", "process", "virtual").contains(p.name())) {
+                assertEquals(p.name() + ": " + p.description(), p.toString());
+            }
+        }
+        assertTrue(Executors.providers().toString().contains("thread: a pool of platform threads"),
+                Executors.providers().toString());
     }
 
     @Test
@@ -116,33 +125,23 @@ class DiscoveryTest {
     }
 
     @Test
-    @DisplayName("a provider that fails to load is logged as a WARNING naming its class and the cause, at every discovery")
+    @DisplayName("a provider that fails to load is logged once as a WARNING naming its class and the cause, with the stack trace; later discoveries log it at DEBUG")
     void failingProviderIsLogged() {
-        Logger log = Logger.getLogger("futures.core.Executors");
-        List<LogRecord> records = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public synchronized void publish(LogRecord r) {
-                records.add(r);
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        log.addHandler(capture);
-        try {
-            Executors.providers();
-        } finally {
-            log.removeHandler(capture);
-        }
-        synchronized (capture) {
-            LogRecord r = records.stream().filter(x -> x.getLevel() == Level.WARNING).findFirst()
-                    .orElseThrow(() -> new AssertionError("no warning logged for FailingProvider: " + records));
-            assertTrue(r.getMessage().contains(FailingProvider.class.getName()), r.getMessage());
-            assertTrue(r.getMessage().contains(FailingProvider.WHY), "the log names the cause: " + r.getMessage());
+        Executors.providers();
+        Executors.providers(); // at least two discoveries
+        List<LogRecord> about = FailingProvider.LOG.records().stream()
+                .filter(r -> r.getMessage().contains(FailingProvider.class.getName())).toList();
+        List<LogRecord> warnings = about.stream().filter(r -> r.getLevel() == Level.WARNING).toList();
+        assertEquals(1, warnings.size(), "one warning per JVM: " + about.stream().map(LogRecord::getMessage).toList());
+        LogRecord w = warnings.get(0);
+        assertTrue(w.getMessage().contains(FailingProvider.WHY), "the log names the cause: " + w.getMessage());
+        assertTrue(w.getThrown() != null, "the first warning carries the stack trace");
+        assertEquals("futures.core.Executors", w.getSourceClassName(), "the record names the class that logged");
+        List<LogRecord> later = about.stream().filter(r -> r != w).toList();
+        assertTrue(later.size() >= 1, "later discoveries log it too");
+        for (LogRecord r : later) {
+            assertEquals(Level.FINE, r.getLevel(), "later discoveries log at DEBUG: " + r.getMessage());
+            assertTrue(r.getMessage().endsWith("(warned before)"), r.getMessage());
         }
     }
 

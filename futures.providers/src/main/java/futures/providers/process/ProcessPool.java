@@ -1,5 +1,6 @@
 package futures.providers.process;
 
+import futures.providers.PoolSupport;
 import futures.spi.BrokenExecutorException;
 import futures.spi.BrokenProcessPoolException;
 import futures.spi.WorkItem;
@@ -701,10 +702,12 @@ final class ProcessPool implements WorkerPool {
     private void breakPool(Worker cause, String message, Throwable why) {
         List<WorkItem> failed = new ArrayList<>();
         Actions a = new Actions();
+        boolean first = false;
         synchronized (lock) {
             if (broken == null) {
                 brokenCause = why;
                 broken = message;
+                first = true;
                 debug(message, null);
             }
             for (Entry e : queue) {
@@ -720,6 +723,9 @@ final class ProcessPool implements WorkerPool {
                     a.kills.add(w);
                 }
             }
+        }
+        if (first && why != null && why == cause.initFailure) {
+            PoolSupport.Log.initializerFailed(ProcessPool.class, why); // once per pool, as the threads' pools
         }
         a.run();
         try {

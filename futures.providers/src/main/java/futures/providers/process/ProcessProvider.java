@@ -48,6 +48,12 @@ public final class ProcessProvider implements ExecutorProvider {
         return "a pool of child JVMs (Python's ProcessPoolExecutor)";
     }
 
+    /** The name and the description, as {@code Executors.providers()} listings show them. */
+    @Override
+    public String toString() {
+        return name() + ": " + description();
+    }
+
     @Override
     public Set<String> configKeys() {
         return KEYS;

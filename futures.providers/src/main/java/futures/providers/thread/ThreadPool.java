@@ -200,10 +200,15 @@ final class ThreadPool implements WorkerPool {
     }
 
     private void breakPool(Throwable cause) {
+        boolean first = false;
         synchronized (lock) {
             if (broken == null) {
                 broken = "A thread initializer failed, the thread pool is not usable anymore: " + cause;
+                first = true;
             }
+        }
+        if (first) {
+            PoolSupport.Log.initializerFailed(ThreadPool.class, cause);
         }
         for (WorkItem item; (item = queue.poll()) != null; ) {
             if (item != STOP) {

@@ -27,6 +27,12 @@ public final class ThreadProvider implements ExecutorProvider {
         return "a pool of platform threads in this JVM (Python's ThreadPoolExecutor)";
     }
 
+    /** The name and the description, as {@code Executors.providers()} listings show them. */
+    @Override
+    public String toString() {
+        return name() + ": " + description();
+    }
+
     @Override
     public Set<String> configKeys() {
         return KEYS;

@@ -178,16 +178,21 @@ final class VirtualPool implements WorkerPool {
     private String breakPool(Throwable cause) {
         List<WorkItem> drained;
         String why;
+        boolean first = false;
         lock.lock();
         try {
             if (broken == null) {
                 broken = "A thread initializer failed, the thread pool is not usable anymore: " + cause;
+                first = true;
             }
             why = broken;
             drained = new ArrayList<>(waiting);
             waiting.clear();
         } finally {
             lock.unlock();
+        }
+        if (first) {
+            PoolSupport.Log.initializerFailed(VirtualPool.class, cause);
         }
         for (WorkItem w : drained) {
             w.fail(new BrokenThreadPoolException(why, cause));

@@ -28,6 +28,12 @@ public final class VirtualProvider implements ExecutorProvider {
         return "a new virtual thread per call, optionally at most max_workers at once";
     }
 
+    /** The name and the description, as {@code Executors.providers()} listings show them. */
+    @Override
+    public String toString() {
+        return name() + ": " + description();
+    }
+
     @Override
     public Set<String> configKeys() {
         return KEYS;

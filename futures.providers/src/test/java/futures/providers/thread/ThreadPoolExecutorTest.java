@@ -216,49 +216,55 @@ class ThreadPoolExecutorTest {
 
     @Test
     @DisplayName("If the initializer raises, all currently pending jobs raise BrokenThreadPool, as does any attempt to submit more jobs")
+    @SuppressWarnings("try") // the log is checked when the block closes
     void initializerFailureBreaksPool() {
-        Executor ex = Executors.create("thread", ExecutorConfig.builder().maxWorkers(1).initializer(() -> {
-            throw new IOException("no database");
-        }).build());
-        try {
-            Future<Integer> f = ex.submit(() -> 1);
-            Throwable e = f.exception(LONG);
-            assertInstanceOf(BrokenThreadPoolException.class, e);
-            assertTrue(e.getMessage().contains("initializer"), e.getMessage());
-            assertInstanceOf(IOException.class, e.getCause());
-            BrokenThreadPoolException later = assertThrows(BrokenThreadPoolException.class, () -> ex.submit(() -> 2));
-            assertTrue(later.getMessage().contains("no database"), later.getMessage());
-            assertThrows(BrokenThreadPoolException.class, () -> ex.map((Integer i) -> i, List.of(1, 2)));
-            assertTrue(ex.toString().contains("broken"), ex.toString());
-        } finally {
-            ex.shutdown();
+        try (futures.providers.InitializerLog initializerLog = new futures.providers.InitializerLog(1)) {
+            Executor ex = Executors.create("thread", ExecutorConfig.builder().maxWorkers(1).initializer(() -> {
+                throw new IOException("no database");
+            }).build());
+            try {
+                Future<Integer> f = ex.submit(() -> 1);
+                Throwable e = f.exception(LONG);
+                assertInstanceOf(BrokenThreadPoolException.class, e);
+                assertTrue(e.getMessage().contains("initializer"), e.getMessage());
+                assertInstanceOf(IOException.class, e.getCause());
+                BrokenThreadPoolException later = assertThrows(BrokenThreadPoolException.class, () -> ex.submit(() -> 2));
+                assertTrue(later.getMessage().contains("no database"), later.getMessage());
+                assertThrows(BrokenThreadPoolException.class, () -> ex.map((Integer i) -> i, List.of(1, 2)));
+                assertTrue(ex.toString().contains("broken"), ex.toString());
+            } finally {
+                ex.shutdown();
+            }
         }
     }
 
     @Test
     @DisplayName("If the initializer raises, calls queued behind the failing worker fail with BrokenThreadPool too")
+    @SuppressWarnings("try") // the log is checked when the block closes
     void initializerFailureFailsQueued() throws InterruptedException {
-        CountDownLatch initializing = new CountDownLatch(1);
-        CountDownLatch fail = new CountDownLatch(1);
-        Executor ex = Executors.create("thread", ExecutorConfig.builder().maxWorkers(1).initializer(() -> {
-            initializing.countDown();
-            fail.await();
-            throw new IllegalStateException("init failed");
-        }).build());
-        try {
-            List<Future<Integer>> fs = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                int k = i;
-                fs.add(ex.submit(() -> k));
+        try (futures.providers.InitializerLog initializerLog = new futures.providers.InitializerLog(1)) {
+            CountDownLatch initializing = new CountDownLatch(1);
+            CountDownLatch fail = new CountDownLatch(1);
+            Executor ex = Executors.create("thread", ExecutorConfig.builder().maxWorkers(1).initializer(() -> {
+                initializing.countDown();
+                fail.await();
+                throw new IllegalStateException("init failed");
+            }).build());
+            try {
+                List<Future<Integer>> fs = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    int k = i;
+                    fs.add(ex.submit(() -> k));
+                }
+                initializing.await();
+                fail.countDown();
+                for (Future<Integer> f : fs) {
+                    assertInstanceOf(BrokenThreadPoolException.class, f.exception(LONG));
+                }
+            } finally {
+                fail.countDown();
+                ex.shutdown();
             }
-            initializing.await();
-            fail.countDown();
-            for (Future<Integer> f : fs) {
-                assertInstanceOf(BrokenThreadPoolException.class, f.exception(LONG));
-            }
-        } finally {
-            fail.countDown();
-            ex.shutdown();
         }
     }
 

@@ -160,67 +160,70 @@ class ThreadPoolFastPathRaceTest {
 
     @Test
     @DisplayName("a submit racing the pool's break is refused, runs, or fails with BrokenThreadPoolException; no future stays pending")
+    @SuppressWarnings("try") // the log is checked when the block closes
     void submitRacingBreak() throws Exception {
-        for (int round = 0; round < ROUNDS / 10; round++) {
-            AtomicInteger inits = new AtomicInteger();
-            CountDownLatch secondInitEntered = new CountDownLatch(1);
-            CountDownLatch failSecondInit = new CountDownLatch(1);
-            CountDownLatch releaseFirst = new CountDownLatch(1);
-            Executor ex = Executors.create("thread", ExecutorConfig.builder().maxWorkers(2).initializer(() -> {
-                if (inits.incrementAndGet() == 2) {
-                    secondInitEntered.countDown();
-                    failSecondInit.await();
-                    throw new IllegalStateException("second initializer fails");
-                }
-            }).build());
-            List<Future<Integer>> accepted = new CopyOnWriteArrayList<>();
-            try {
-                CountDownLatch firstStarted = new CountDownLatch(1);
-                Future<Boolean> first = ex.submit(() -> {
-                    firstStarted.countDown();
-                    return releaseFirst.await(20, TimeUnit.SECONDS);
-                });
-                firstStarted.await();
-                accepted.add(ex.submit(() -> -1)); // starts the second thread: every thread is started
-                secondInitEntered.await();
-                AtomicInteger submitted = new AtomicInteger();
-                RejectedExecutionException[] refusal = {null};
-                Thread submitter = new Thread(() -> {
-                    for (int i = 0; i < TASKS; i++) {
-                        int n = i;
-                        try {
-                            accepted.add(ex.submit(() -> n));
-                        } catch (RejectedExecutionException e) {
-                            refusal[0] = e;
-                            return;
+        try (futures.providers.InitializerLog initializerLog = new futures.providers.InitializerLog(ROUNDS / 10)) {
+            for (int round = 0; round < ROUNDS / 10; round++) {
+                AtomicInteger inits = new AtomicInteger();
+                CountDownLatch secondInitEntered = new CountDownLatch(1);
+                CountDownLatch failSecondInit = new CountDownLatch(1);
+                CountDownLatch releaseFirst = new CountDownLatch(1);
+                Executor ex = Executors.create("thread", ExecutorConfig.builder().maxWorkers(2).initializer(() -> {
+                    if (inits.incrementAndGet() == 2) {
+                        secondInitEntered.countDown();
+                        failSecondInit.await();
+                        throw new IllegalStateException("second initializer fails");
+                    }
+                }).build());
+                List<Future<Integer>> accepted = new CopyOnWriteArrayList<>();
+                try {
+                    CountDownLatch firstStarted = new CountDownLatch(1);
+                    Future<Boolean> first = ex.submit(() -> {
+                        firstStarted.countDown();
+                        return releaseFirst.await(20, TimeUnit.SECONDS);
+                    });
+                    firstStarted.await();
+                    accepted.add(ex.submit(() -> -1)); // starts the second thread: every thread is started
+                    secondInitEntered.await();
+                    AtomicInteger submitted = new AtomicInteger();
+                    RejectedExecutionException[] refusal = {null};
+                    Thread submitter = new Thread(() -> {
+                        for (int i = 0; i < TASKS; i++) {
+                            int n = i;
+                            try {
+                                accepted.add(ex.submit(() -> n));
+                            } catch (RejectedExecutionException e) {
+                                refusal[0] = e;
+                                return;
+                            }
+                            submitted.incrementAndGet();
                         }
-                        submitted.incrementAndGet();
+                    });
+                    submitter.start();
+                    awaitSubmitted(submitted, ThreadLocalRandom.current().nextInt(TASKS / 2), submitter);
+                    failSecondInit.countDown();
+                    submitter.join();
+                    releaseFirst.countDown();
+                    assertTrue(first.result(LONG));
+                    if (refusal[0] != null) {
+                        assertInstanceOf(BrokenExecutorException.class, refusal[0], "round " + round);
                     }
-                });
-                submitter.start();
-                awaitSubmitted(submitted, ThreadLocalRandom.current().nextInt(TASKS / 2), submitter);
-                failSecondInit.countDown();
-                submitter.join();
-                releaseFirst.countDown();
-                assertTrue(first.result(LONG));
-                if (refusal[0] != null) {
-                    assertInstanceOf(BrokenExecutorException.class, refusal[0], "round " + round);
-                }
-                for (Future<Integer> f : accepted) {
-                    Throwable e = f.exception(LONG); // a future left pending times out here
-                    if (e != null) {
-                        assertInstanceOf(BrokenThreadPoolException.class, e, "round " + round);
+                    for (Future<Integer> f : accepted) {
+                        Throwable e = f.exception(LONG); // a future left pending times out here
+                        if (e != null) {
+                            assertInstanceOf(BrokenThreadPoolException.class, e, "round " + round);
+                        }
                     }
+                } finally {
+                    failSecondInit.countDown();
+                    releaseFirst.countDown();
+                    for (Future<Integer> f : accepted) {
+                        f.cancel();
+                    }
+                    ex.shutdown(false);
                 }
-            } finally {
-                failSecondInit.countDown();
-                releaseFirst.countDown();
-                for (Future<Integer> f : accepted) {
-                    f.cancel();
-                }
-                ex.shutdown(false);
+                assertTimeoutPreemptively(LONG, () -> ex.shutdown(true), "the workers did not leave the broken pool");
             }
-            assertTimeoutPreemptively(LONG, () -> ex.shutdown(true), "the workers did not leave the broken pool");
         }
     }
 }

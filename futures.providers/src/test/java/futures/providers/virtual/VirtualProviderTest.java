@@ -253,24 +253,27 @@ class VirtualProviderTest {
 
     @Test
     @DisplayName("an initializer that throws breaks the pool: its call and the waiting ones fail, later submits throw")
+    @SuppressWarnings("try") // the log is checked when the block closes
     void initializerFailureBreaksPool() throws Exception {
-        CountDownLatch gate = new CountDownLatch(1);
-        Executor e = virtual(ExecutorConfig.builder().maxWorkers(1).initializer(() -> {
-            gate.await(30, TimeUnit.SECONDS);
-            throw new IllegalStateException("no database");
-        }).build());
-        List<Future<String>> fs = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            fs.add(e.submit(() -> "never"));
+        try (futures.providers.InitializerLog initializerLog = new futures.providers.InitializerLog(1)) {
+            CountDownLatch gate = new CountDownLatch(1);
+            Executor e = virtual(ExecutorConfig.builder().maxWorkers(1).initializer(() -> {
+                gate.await(30, TimeUnit.SECONDS);
+                throw new IllegalStateException("no database");
+            }).build());
+            List<Future<String>> fs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                fs.add(e.submit(() -> "never"));
+            }
+            gate.countDown();
+            for (Future<String> f : fs) {
+                Throwable t = f.exception();
+                assertInstanceOf(BrokenThreadPoolException.class, t);
+                assertTrue(t.getMessage().contains("no database"), t.getMessage());
+            }
+            assertThrows(BrokenThreadPoolException.class, () -> e.submit(() -> "later"));
+            assertTrue(e.toString().contains("broken"), e.toString());
         }
-        gate.countDown();
-        for (Future<String> f : fs) {
-            Throwable t = f.exception();
-            assertInstanceOf(BrokenThreadPoolException.class, t);
-            assertTrue(t.getMessage().contains("no database"), t.getMessage());
-        }
-        assertThrows(BrokenThreadPoolException.class, () -> e.submit(() -> "later"));
-        assertTrue(e.toString().contains("broken"), e.toString());
     }
 
     @Test
