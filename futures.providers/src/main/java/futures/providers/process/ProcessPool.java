@@ -19,8 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -63,6 +63,10 @@ final class ProcessPool implements WorkerPool {
     private static final AtomicInteger POOLS = new AtomicInteger();
     /** A worker that has not connected this long after its start is killed and breaks the pool. */
     static final long CONNECT_TIMEOUT_SECONDS = 120;
+    /** Default of {@code max_message_size}: the largest payload a worker may send, 256 MiB. */
+    static final int DEFAULT_MAX_MESSAGE_SIZE = 256 << 20;
+    /** Default of {@code message_timeout}: the longest a frame may take to arrive once begun (or to be written), 60 s. */
+    static final long DEFAULT_MESSAGE_TIMEOUT_MILLIS = 60_000;
 
     private enum State { STARTING, READY, RETIRING }
 
@@ -114,6 +118,8 @@ final class ProcessPool implements WorkerPool {
         Thread thread;
         /** How its process was started (class cache options); written by this worker's thread only. */
         ClassCache.Launch launch = ClassCache.Launch.NONE;
+        /** Why the watchdog killed it (a frame did not complete in time), else null; set once, by the timer thread. */
+        volatile String stalled;
 
         Worker(int index) {
             this.index = index;
@@ -190,6 +196,10 @@ final class ProcessPool implements WorkerPool {
     /** Makes the writes that user threads would otherwise make (see {@link Sender}). */
     private final Sender sender;
     private final ClassCache cache;
+    /** The largest payload a worker may send ({@code max_message_size}). */
+    private final int maxMessageSize;
+    /** How long a frame may take once begun ({@code message_timeout}), in milliseconds. */
+    private final long messageTimeoutMillis;
 
     private final Object lock = new Object();
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
@@ -208,6 +218,18 @@ final class ProcessPool implements WorkerPool {
      */
     ProcessPool(int maxWorkers, int maxTasksPerChild, byte[] initializer, String java, List<String> jvmOptions,
             String classCache) {
+        this(maxWorkers, maxTasksPerChild, initializer, java, jvmOptions, classCache, DEFAULT_MAX_MESSAGE_SIZE,
+                DEFAULT_MESSAGE_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * @param maxMessageSize the largest payload a worker may send ({@code max_message_size})
+     * @param messageTimeoutMillis how long a frame may take once begun ({@code message_timeout})
+     */
+    ProcessPool(int maxWorkers, int maxTasksPerChild, byte[] initializer, String java, List<String> jvmOptions,
+            String classCache, int maxMessageSize, long messageTimeoutMillis) {
+        this.maxMessageSize = maxMessageSize;
+        this.messageTimeoutMillis = messageTimeoutMillis;
         this.name = "futures-process-" + POOLS.incrementAndGet();
         this.sender = new Sender(name + "-sender");
         this.maxWorkers = maxWorkers;
@@ -215,10 +237,15 @@ final class ProcessPool implements WorkerPool {
         this.initializer = initializer;
         this.java = java;
         List<String> options = new ArrayList<>(Launcher.WORKER_OPTIONS);
+        if (maxMessageSize != DEFAULT_MAX_MESSAGE_SIZE) { // the worker refuses to send more (WorkerMain#send)
+            options.add("-D" + WorkerMain.MAX_MESSAGE_PROPERTY + "=" + maxMessageSize);
+        }
         options.addAll(jvmOptions);
+        Path made = null;
         try {
-            this.dir = Launcher.privateDirectory();
-            dir.toFile().deleteOnExit();
+            made = Launcher.privateDirectory();
+            this.dir = made;
+            Launcher.deleteAtExit(dir); // until cleanUpIfDoneLocked: nothing stays registered per pool
             List<String> args = Launcher.javaArgs(WorkerMain.class, options);
             this.cache = ClassCache.of(classCache, java, args, jvmOptions);
             if (cache.enabled()) {
@@ -227,10 +254,15 @@ final class ProcessPool implements WorkerPool {
                         cache.quiet()); // after the pool's logging options, before jvm_options
             }
             this.argFile = Launcher.writeArgFile(dir, args);
-            argFile.toFile().deleteOnExit();
             this.argLock = Launcher.lockArgFile(argFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the process pool's private directory: " + e, e);
+        } catch (IOException | RuntimeException e) {
+            if (made != null) {
+                Launcher.deleteNow(made);
+            }
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot prepare the process pool's private directory: " + io, io);
+            }
+            throw (RuntimeException) e;
         }
     }
 
@@ -425,12 +457,7 @@ final class ProcessPool implements WorkerPool {
                     debug("could not close the argfile of " + dir, e); // the files still go below
                 }
             }
-            try {
-                Files.deleteIfExists(argFile);
-                Files.deleteIfExists(dir);
-            } catch (IOException e) {
-                debug("could not delete " + dir, e);
-            }
+            Launcher.deleteNow(dir);
         }
     }
 
@@ -443,7 +470,7 @@ final class ProcessPool implements WorkerPool {
         String problem = null;
         Throwable cause = null;
         try {
-            ClassCache.Launch launch = cache.next();
+            ClassCache.Launch launch = cache.next(dir);
             w.launch = launch;
             List<String> command = new ArrayList<>(4 + launch.options().size());
             command.add(java);
@@ -475,10 +502,10 @@ final class ProcessPool implements WorkerPool {
             server.bind(UnixDomainSocketAddress.of(socket));
             ServerSocketChannel s = server;
             // A child that dies or hangs before connecting must not leave this thread in accept().
+            // The timer is cancelled once it connects: nothing stays queued per worker or pool.
             process.onExit().thenRun(() -> closeQuietly(s));
-            CompletableFuture.runAsync(() -> closeQuietly(s),
-                    // run on the JDK delayer thread itself: the common pool may be full of user tasks
-                    CompletableFuture.delayedExecutor(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS, Runnable::run));
+            ScheduledFuture<?> connectTimer = Timers.after(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS,
+                    () -> closeQuietly(s));
             SocketChannel sc;
             try {
                 sc = server.accept();
@@ -492,10 +519,14 @@ final class ProcessPool implements WorkerPool {
                 finish(w, process, problem, null);
                 return;
             } finally {
+                connectTimer.cancel(false);
                 closeQuietly(server);
                 Files.deleteIfExists(socket);
             }
-            FrameChannel channel = new FrameChannel(sc);
+            FrameChannel channel = new FrameChannel(sc, maxMessageSize);
+            Process p = process;
+            long tick = Math.max(10, Math.min(1000, messageTimeoutMillis / 4));
+            ScheduledFuture<?> watchdog = Timers.every(tick, TimeUnit.MILLISECONDS, () -> watch(w, channel, p));
             if (initializer != null) {
                 channel.write(FrameChannel.INIT, 0, initializer);
             }
@@ -523,9 +554,19 @@ final class ProcessPool implements WorkerPool {
                 problem = "sent a corrupted message (" + e.getMessage() + ") and was killed";
                 cause = e;
                 process.destroyForcibly();
+            } catch (FrameChannel.MessageTooLargeException e) {
+                problem = "sent " + e.getMessage() + " (max_message_size) and was killed";
+                cause = e;
+                process.destroyForcibly();
             } catch (IOException e) {
-                // the worker died in the middle of a frame: its exit status says why
+                // the worker died in the middle of a frame (its exit status says why), or the
+                // watchdog closed the channel and killed it (its reason says why)
+                if (w.stalled != null) {
+                    problem = w.stalled;
+                    cause = e;
+                }
             } finally {
+                watchdog.cancel(false);
                 channel.close();
             }
             finish(w, process, problem, cause);
@@ -540,6 +581,22 @@ final class ProcessPool implements WorkerPool {
                 breakPool(w, "could not start a worker process with " + java + ": " + e
                         + "; the process pool is not usable anymore", e);
             }
+        }
+    }
+
+    /**
+     * The watchdog of one worker's channel, run every so often on the {@link Timers} thread: a
+     * frame under way for longer than {@code message_timeout} (a worker that sent part of a
+     * message and stopped, or that stopped reading what it is sent) gets the channel closed and
+     * the worker killed; its thread then breaks the pool with {@code stalled} as the reason.
+     */
+    private void watch(Worker w, FrameChannel channel, Process process) {
+        long stalled = channel.stalledNanos(System.nanoTime());
+        if (stalled > TimeUnit.MILLISECONDS.toNanos(messageTimeoutMillis) && w.stalled == null) {
+            w.stalled = (channel.reading() ? "began a message and did not complete it" : "did not read its messages")
+                    + " within message_timeout (" + messageTimeoutMillis + " ms) and was killed";
+            channel.close();
+            process.destroyForcibly();
         }
     }
 
