@@ -19,6 +19,7 @@ import java.util.zip.CRC32;
  * <ul>
  * <li>{@code huge-header}: a well-formed header claiming a body of about 2 GB, then nothing;
  * <li>{@code partial}: a header claiming 1000 bytes and only 10 of them, then nothing;
+ * <li>{@code deaf}: nothing, and it reads nothing either;
  * <li>{@code result}: to each task, a whole, well-formed RESULT frame with the payload given.
  * </ul>
  * In every mode it then reads until the pool closes the channel (or kills it) and exits with 0.
@@ -90,6 +91,16 @@ public final class FakeWorkerMain {
                     }
                 }
                 System.exit(0);
+            }
+            case "deaf" -> {
+                // reads nothing: the pool's writes fill the socket's buffer and block
+                while (true) {
+                    try {
+                        Thread.sleep(60_000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
             }
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         }

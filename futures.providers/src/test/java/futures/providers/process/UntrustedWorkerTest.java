@@ -112,6 +112,33 @@ class UntrustedWorkerTest {
     }
 
     @Test
+    @DisplayName("a worker that reads nothing while the pool writes a large task is killed after message_timeout, and the pool breaks saying so")
+    void deafWorker() throws Exception {
+        Executor ex = pool(fakeJava("deaf", null), ProcessProvider.MESSAGE_TIMEOUT, "0.5");
+        byte[] big = new byte[16 << 20]; // more than a socket's buffers hold
+        Future<Integer> f = ex.submit(() -> big.length);
+        BrokenProcessPoolException b = assertInstanceOf(BrokenProcessPoolException.class, f.exception());
+        assertTrue(b.getMessage().contains("did not read its messages within message_timeout (500 ms) and was killed"),
+                b.getMessage());
+        ex.shutdown(true);
+    }
+
+    @Test
+    @DisplayName("a real worker's result over max_message_size fails that task saying so, and the pool goes on serving")
+    void resultOverTheLimit() {
+        Executor ex = Executors.create("process", ExecutorConfig.builder().maxWorkers(1)
+                .property(ProcessProvider.MAX_MESSAGE_SIZE, "4k").build());
+        executors.add(ex);
+        Future<byte[]> f = ex.submit(() -> new byte[10_000]);
+        UncheckedIOException e = assertInstanceOf(UncheckedIOException.class, f.exception());
+        assertTrue(e.getMessage().matches("the task's result could not be sent to the parent from worker pid \\d+: its"
+                + " 100\\d\\d bytes are more than max_message_size \\(4096 bytes\\); raise max_message_size or return"
+                + " less"), e.getMessage());
+        assertEquals(3000, ex.submit(() -> new byte[3000]).result().length);
+        ex.shutdown(true);
+    }
+
+    @Test
     @DisplayName("config: max_message_size and message_timeout out of range are refused at create, saying what is accepted")
     void settingsChecked() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
