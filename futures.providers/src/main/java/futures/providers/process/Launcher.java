@@ -449,7 +449,23 @@ final class Launcher {
         return LIVE.size();
     }
 
+    /**
+     * The shutdown hook. It first waits for the core's exit guard (the hook thread
+     * {@code futures-exit-guard}, which on a normal exit waits for every pending future): hooks
+     * run at once, and a pool still finishing its futures may need its argfile to start a worker
+     * ({@code File.deleteOnExit} ran only after every hook, for the same reason). Whatever a
+     * worker's socket left behind a deleted argfile goes at a later JVM's sweep.
+     */
     private static void deleteLive() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t != Thread.currentThread() && t.getName().equals("futures-exit-guard")) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    break; // nothing interrupts this thread on purpose: delete now
+                }
+            }
+        }
         for (Path d : LIVE) {
             deletePoolDirectory(d);
         }

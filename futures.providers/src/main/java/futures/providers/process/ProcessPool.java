@@ -467,6 +467,7 @@ final class ProcessPool implements WorkerPool {
         Path socket = Launcher.socketPath(dir, w.index);
         ServerSocketChannel server = null;
         Process process = null;
+        ScheduledFuture<?> watchdog = null;
         String problem = null;
         Throwable cause = null;
         try {
@@ -526,7 +527,7 @@ final class ProcessPool implements WorkerPool {
             FrameChannel channel = new FrameChannel(sc, maxMessageSize);
             Process p = process;
             long tick = Math.max(10, Math.min(1000, messageTimeoutMillis / 4));
-            ScheduledFuture<?> watchdog = Timers.every(tick, TimeUnit.MILLISECONDS, () -> watch(w, channel, p));
+            watchdog = Timers.every(tick, TimeUnit.MILLISECONDS, () -> watch(w, channel, p));
             if (initializer != null) {
                 channel.write(FrameChannel.INIT, 0, initializer);
             }
@@ -571,12 +572,16 @@ final class ProcessPool implements WorkerPool {
             }
             finish(w, process, problem, cause);
         } catch (IOException | RuntimeException | Error e) {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
             if (server != null) {
                 closeQuietly(server);
             }
             if (process != null) {
                 process.destroyForcibly();
-                finish(w, process, "failed in the pool (" + e + ") and was killed", e);
+                String stalled = w.stalled; // the watchdog closed the channel while the initializer was written
+                finish(w, process, stalled != null ? stalled : "failed in the pool (" + e + ") and was killed", e);
             } else {
                 breakPool(w, "could not start a worker process with " + java + ": " + e
                         + "; the process pool is not usable anymore", e);

@@ -124,6 +124,23 @@ class UntrustedWorkerTest {
     }
 
     @Test
+    @DisplayName("a worker that reads nothing of a large initializer is killed after message_timeout, and the pool breaks saying so")
+    void deafWorkerDuringInitializer() throws Exception {
+        byte[] big = new byte[16 << 20];
+        Executor ex = Executors.create("process", ExecutorConfig.builder().maxWorkers(1)
+                .property(ProcessProvider.JAVA, fakeJava("deaf", null).toString())
+                .property(ProcessProvider.MESSAGE_TIMEOUT, "0.5")
+                .initializer(() -> System.setProperty("size", Integer.toString(big.length))).build());
+        executors.add(ex);
+        Future<Integer> f = ex.submit(() -> 1);
+        BrokenProcessPoolException b = assertInstanceOf(BrokenProcessPoolException.class, f.exception());
+        assertTrue(b.getMessage().contains("did not read its messages within message_timeout (500 ms) and was killed"),
+                b.getMessage());
+        ex.shutdown(true);
+        assertEquals(0, Timers.pending(), "no watchdog left behind");
+    }
+
+    @Test
     @DisplayName("a real worker's result over max_message_size fails that task saying so, and the pool goes on serving")
     void resultOverTheLimit() {
         Executor ex = Executors.create("process", ExecutorConfig.builder().maxWorkers(1)
