@@ -42,7 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reads its replies.
  *
  * <p>Breaking: a worker that exits while the pool did not ask it to, or with work outstanding, or
- * after its initializer threw, or that sends a corrupted frame, breaks the pool: every queued and
+ * after its initializer threw, or that sends a corrupted frame or one over {@code max_message_size},
+ * or whose frame (either way) does not complete within {@code message_timeout} ({@link #watch}),
+ * breaks the pool: every queued and
  * outstanding item fails with its own {@link BrokenProcessPoolException} naming the worker's pid
  * and exit status, the other workers are killed (as Python terminates them), and
  * {@link #execute} throws from then on.
