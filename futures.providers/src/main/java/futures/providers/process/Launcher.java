@@ -295,10 +295,18 @@ final class Launcher {
     /** How many WARNINGs {@link #warnOnce} logged: a test's seam. */
     static final java.util.concurrent.atomic.AtomicInteger WARNINGS = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** Test hook: when set, the WARNINGs of {@link #warnOnce} go to it instead of the logger. */
+    static volatile java.util.function.Consumer<String> warningSink;
+
     /** Logs {@code message} at WARNING the first time this JVM calls this with {@code key}; never throws. */
     static void warnOnce(String key, String message) {
         if (WARNED.add(key)) {
             WARNINGS.incrementAndGet();
+            java.util.function.Consumer<String> sink = warningSink;
+            if (sink != null) {
+                sink.accept(message);
+                return;
+            }
             try {
                 System.getLogger("futures.providers.process").log(System.Logger.Level.WARNING, message);
             } catch (Throwable ignored) {

@@ -39,9 +39,18 @@ class OwnershipTest {
     @TempDir
     Path tmp;
 
+    /** The WARNINGs logged during a test, kept off the build's output. */
+    private final List<String> warnings = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
     @BeforeEach
     void posix() {
         assumeFalse(System.getProperty("os.name", "").startsWith("Windows"), "POSIX owners and modes");
+        Launcher.warningSink = warnings::add;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void logAgain() {
+        Launcher.warningSink = null;
     }
 
     private static void chown(Path p, int uid) throws IOException {
@@ -97,6 +106,9 @@ class OwnershipTest {
                 c.status());
         assertFalse(ClassCache.of(cache.toString(), JAVA, args(), List.of(), true, Map.of()).enabled());
         assertEquals(warnings + 1, Launcher.WARNINGS.get(), "one WARNING, not one per pool");
+        assertEquals(List.of("the process pool's class cache is off: the directory " + cache + " is not safe from other"
+                + " users: " + shared + " is owned by uid " + STRANGER + ", neither root nor this user (uid 0)"),
+                this.warnings);
     }
 
     @Test
