@@ -1,6 +1,7 @@
 package futures.providers.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import futures.core.Executor;
 import futures.core.Executors;
@@ -33,11 +34,14 @@ class NothingGrowsTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     @DisplayName("pools whose workers started, ran a task and were shut down leave no timer task queued")
     void noTimerPerWorker() {
+        int before = Timers.pending(); // a pool another test left open may hold its workers' watchdogs
         for (int i = 0; i < 12; i++) {
             try (Executor ex = Executors.create("process", ExecutorConfig.builder().maxWorkers(2).build())) {
                 ex.map(x -> x + 1, java.util.List.of(1, 2, 3, 4)).forEachRemaining(x -> { });
             }
         }
-        assertEquals(0, Timers.pending(), "timer tasks queued after 12 pools of 2 workers were shut down");
+        int after = Timers.pending();
+        assertTrue(after <= before, "timer tasks queued after 12 pools of 2 workers were shut down: " + after
+                + ", before: " + before);
     }
 }

@@ -126,6 +126,7 @@ class UntrustedWorkerTest {
     @Test
     @DisplayName("a worker that reads nothing of a large initializer is killed after message_timeout, and the pool breaks saying so")
     void deafWorkerDuringInitializer() throws Exception {
+        int timers = Timers.pending();
         byte[] big = new byte[16 << 20];
         Executor ex = Executors.create("process", ExecutorConfig.builder().maxWorkers(1)
                 .property(ProcessProvider.JAVA, fakeJava("deaf", null).toString())
@@ -137,7 +138,7 @@ class UntrustedWorkerTest {
         assertTrue(b.getMessage().contains("did not read its messages within message_timeout (500 ms) and was killed"),
                 b.getMessage());
         ex.shutdown(true);
-        assertEquals(0, Timers.pending(), "no watchdog left behind");
+        assertTrue(Timers.pending() <= timers, "no watchdog left behind");
     }
 
     @Test
