@@ -19,7 +19,7 @@ import java.util.Set;
  * task; if it throws, the pool is broken), {@code max_tasks_per_child} (a worker is replaced after
  * that many tasks), {@code java} (the java binary for workers; default: this JVM's) and
  * {@code jvm_options} (extra options for workers, separated by whitespace, such as
- * {@code "-Xmx256m -XX:+UseSerialGC"}) and {@code class_cache} (the workers' class-data cache, which
+ * {@code "-Xmx256m -XX:+UseSerialGC"}, with shell-like quotes) and {@code class_cache} (the workers' class-data cache, which
  * makes later workers start faster: on JDK 25+ the JDK's AOT cache, 16-20% off a worker's start,
  * else a CDS archive; {@code off}, the default; {@code auto} keeps it in a per-user directory; or
  * an absolute directory), {@code max_message_size} (the largest result or exception a worker may
@@ -29,7 +29,11 @@ import java.util.Set;
 public final class ProcessProvider implements ExecutorProvider {
     /** Config key: the java binary workers run. */
     public static final String JAVA = "java";
-    /** Config key: extra JVM options for workers, separated by whitespace. */
+    /**
+     * Config key: extra JVM options for workers, split as a POSIX shell splits words: whitespace
+     * separates them, {@code '...'} and {@code "..."} quote ({@code -Dmsg="hello world"} is one
+     * option), a backslash escapes.
+     */
     public static final String JVM_OPTIONS = "jvm_options";
     /** Config key: the workers' class-data cache: {@code off} (default), {@code auto} or an absolute directory. */
     public static final String CLASS_CACHE = "class_cache";
