@@ -429,13 +429,17 @@ final class Launcher {
      * The private directories of this JVM's live pools, which one shutdown hook deletes if the JVM
      * exits before they do: never {@code File.deleteOnExit}, whose list only grows (2 entries per
      * pool, kept until the JVM exits). A concurrent set; a pool adds its own and removes it when it
-     * deletes it ({@link #deleteNow}).
+     * deletes it ({@link #deleteNow}); each with whether its pool still has work (see {@link #deleteLive}).
      */
-    private static final Set<Path> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.Map<Path, java.util.function.BooleanSupplier> LIVE =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private static final AtomicBoolean HOOKED = new AtomicBoolean();
 
-    /** Has {@code dir} (a pool's private directory) deleted at JVM exit unless {@link #deleteNow} comes first. */
-    static void deleteAtExit(Path dir) {
+    /**
+     * Has {@code dir} (a pool's private directory) deleted at JVM exit unless {@link #deleteNow}
+     * comes first; {@code busy} tells whether its pool still has queued or running work.
+     */
+    static void deleteAtExit(Path dir, java.util.function.BooleanSupplier busy) {
         if (HOOKED.compareAndSet(false, true)) {
             try {
                 Runtime.getRuntime().addShutdownHook(new Thread(Launcher::deleteLive, "futures-process-cleanup"));
@@ -443,7 +447,7 @@ final class Launcher {
                 // the JVM is exiting already
             }
         }
-        LIVE.add(dir);
+        LIVE.put(dir, busy);
     }
 
     /** Deletes a pool's private directory with what a pool put in it, and forgets it; never throws. */
@@ -458,25 +462,41 @@ final class Launcher {
     }
 
     /**
-     * The shutdown hook. It first waits for the core's exit guard (the hook thread
-     * {@code futures-exit-guard}, which on a normal exit waits for every pending future): hooks
-     * run at once, and a pool still finishing its futures may need its argfile to start a worker
-     * ({@code File.deleteOnExit} ran only after every hook, for the same reason). Whatever a
-     * worker's socket left behind a deleted argfile goes at a later JVM's sweep.
+     * The shutdown hook. On a normal exit it first waits, pool by pool, until the pool has no
+     * queued or running work: the core's exit guard, another hook that runs at the same time,
+     * waits for those futures then, and a pool finishing them may need its argfile to start a
+     * worker ({@code File.deleteOnExit} ran only after every hook, for the same reason). On
+     * {@code System.exit} or a signal it deletes at once, since then nothing waits for pending
+     * work. A socket a worker makes after the delete keeps its directory until a later JVM's sweep.
      */
     private static void deleteLive() {
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t != Thread.currentThread() && t.getName().equals("futures-exit-guard")) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    break; // nothing interrupts this thread on purpose: delete now
+        boolean normalExit = !explicitExit();
+        for (java.util.Map.Entry<Path, java.util.function.BooleanSupplier> e : LIVE.entrySet()) {
+            try {
+                while (normalExit && e.getValue().getAsBoolean()) {
+                    Thread.sleep(10);
+                }
+            } catch (InterruptedException | RuntimeException stop) {
+                // nothing interrupts this thread on purpose: delete now
+            }
+            deletePoolDirectory(e.getKey());
+        }
+    }
+
+    /**
+     * Whether the JVM exits through {@code System.exit}, {@code Runtime.exit} or a signal (a thread
+     * is in {@code Shutdown.exit}), rather than because its last non-daemon thread ended; the
+     * core's exit guard tells the two apart the same way.
+     */
+    private static boolean explicitExit() {
+        for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+            for (StackTraceElement frame : stack) {
+                if (frame.getClassName().equals("java.lang.Shutdown") && frame.getMethodName().equals("exit")) {
+                    return true;
                 }
             }
         }
-        for (Path d : LIVE) {
-            deletePoolDirectory(d);
-        }
+        return false;
     }
 
     private static void deletePoolDirectory(Path d) {

@@ -247,7 +247,7 @@ final class ProcessPool implements WorkerPool {
         try {
             made = Launcher.privateDirectory();
             this.dir = made;
-            Launcher.deleteAtExit(dir); // until cleanUpIfDoneLocked: nothing stays registered per pool
+            Launcher.deleteAtExit(dir, this::busy); // until cleanUpIfDoneLocked: nothing stays registered per pool
             List<String> args = Launcher.javaArgs(WorkerMain.class, options);
             this.cache = ClassCache.of(classCache, java, args, jvmOptions);
             if (cache.enabled()) {
@@ -293,6 +293,24 @@ final class ProcessPool implements WorkerPool {
             dispatchLocked(a);
         }
         a.run();
+    }
+
+    /** Whether work is queued or running and the pool can still run it: {@link Launcher#deleteLive} waits for that. */
+    private boolean busy() {
+        synchronized (lock) {
+            if (broken != null) {
+                return false;
+            }
+            if (!queue.isEmpty()) {
+                return true;
+            }
+            for (Worker w : workers) {
+                if (!w.inflight.isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private void checkOpenLocked() {

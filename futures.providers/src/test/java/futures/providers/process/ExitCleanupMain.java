@@ -9,7 +9,8 @@ import futures.spi.ExecutorConfig;
  * The parent JVM of {@link ExitCleanupTest}: a pool that replaces its worker after every task gets
  * three tasks, each printing {@code RESULT i} (or {@code FAILED ...}) from its done-callback, and
  * {@code main} returns at once: the JVM's normal exit waits for the pending futures, during which
- * the pool must still start workers, and then its private directory must go.
+ * the pool must still start workers, and then its private directory must go. With the argument
+ * {@code exit} it calls {@code System.exit(0)} instead, while its first worker starts.
  */
 public final class ExitCleanupMain {
     private ExitCleanupMain() {}
@@ -30,5 +31,8 @@ public final class ExitCleanupMain {
         }
         System.out.println("PARENT " + ProcessHandle.current().pid());
         System.out.flush();
+        if (args.length > 0 && args[0].equals("exit")) {
+            System.exit(0); // while the first worker starts: nothing waits for the pending futures
+        }
     }
 }
