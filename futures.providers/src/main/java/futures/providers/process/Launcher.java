@@ -333,9 +333,11 @@ final class Launcher {
      * {@code hsperfdata} files of dead JVMs). Removed: a directory (not a link) beside
      * {@code own} named {@code futures-<pid>-<hex>}, owned by this user, whose pid is no live
      * process (a zombie or a reused pid counts as live: it is left for a later sweep), unchanged
-     * for {@link #STALE_AFTER_MILLIS}, holding nothing but what a pool puts there (its argfile
-     * and workers' sockets), and whose argfile this JVM can lock (a live pool holds that lock,
-     * see {@link #lockArgFile}). Anything else is left alone. Failures are quiet, since this is
+     * for {@link #STALE_AFTER_MILLIS}, holding nothing but what a pool puts there (its argfile,
+     * workers' sockets, the class cache's link), and whose argfile this JVM can lock (a live pool
+     * holds that lock, see {@link #lockArgFile}) or that has no argfile (its JVM exited while
+     * making or deleting it). Anything else is left alone. At most {@link #SWEEP_LISTED} entries
+     * are read, {@link #SWEEP_EXAMINED} of them looked at. Failures are quiet, since this is
      * housekeeping: one directory's skips that directory, and one of the listing ends the sweep.
      *
      * @param own this JVM's own private directory: its owner is "this user", its parent the base
