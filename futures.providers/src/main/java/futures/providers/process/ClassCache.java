@@ -251,7 +251,11 @@ final class ClassCache {
             String value = env.get(variable);
             if (value != null) {
                 fromEnv.add(variable + "=" + value);
-                userOptions.addAll(Launcher.splitOptions(value));
+                try {
+                    userOptions.addAll(Launcher.splitOptions(value));
+                } catch (IllegalArgumentException unbalanced) { // the JVM has its own rules: take the words
+                    userOptions.addAll(List.of(value.trim().split("\\s+")));
+                }
             }
         }
         for (String o : userOptions) {
@@ -356,9 +360,13 @@ final class ClassCache {
                     }
                 }
             }
-            Path dir = directory(setting);
-            if (dir == null) {
-                return none("off: no private cache directory");
+            Path dir;
+            try {
+                dir = directory(setting, env);
+            } catch (Unsafe e) {
+                Launcher.warnOnce("class_cache " + e.getMessage(), "the process pool's class cache is off: "
+                        + e.getMessage());
+                return none("off: " + e.getMessage());
             }
             Path archive = dir.resolve("worker-" + key.hex() + (aot ? AOT : JSA));
             Path sum = checksumFile(archive);
@@ -488,50 +496,99 @@ final class ClassCache {
         return -1;
     }
 
+    /** Why a cache directory is refused: another user could change it (see {@link Ownership}). */
+    private static final class Unsafe extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Unsafe(String message) {
+            super(message);
+        }
+    }
+
     /**
      * The cache directory: the given one, or {@code $XDG_CACHE_HOME/futures/cds}, else
-     * {@code ~/.cache/futures/cds}; created {@code rwx------} if missing. Null unless it is a real
-     * directory owned by this user that no one else may enter.
+     * {@code ~/.cache/futures/cds}; created {@code rwx------} (with any missing parents) if
+     * missing; its real path. Refused ({@link Unsafe}, which the caller logs once as a WARNING)
+     * if it is a link, or unless every ancestor is one no other user can change ({@link Ownership}, checked before
+     * anything is created under it, and again after), and it is a directory owned by this user
+     * that no one else may enter: the JVM maps the archive as class metadata, so another user who
+     * could swap it would run code as this user.
      */
-    private static Path directory(String setting) throws IOException {
+    private static Path directory(String setting, Map<String, String> env) throws IOException {
         Path dir;
         if (!setting.equalsIgnoreCase(AUTO)) {
             dir = Path.of(setting);
         } else {
-            String xdg = System.getenv("XDG_CACHE_HOME");
+            String xdg = env.get("XDG_CACHE_HOME");
             Path base = xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
                     : Path.of(System.getProperty("user.home"), ".cache");
             dir = base.resolve("futures").resolve("cds");
         }
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        String why = existing == null ? "no part of " + dir + " exists" : Ownership.problem(existing);
+        if (why != null) {
+            throw new Unsafe("the directory " + dir + " is not safe from other users: " + why);
+        }
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(dir.getParent());
+            Files.createDirectories(dir.getParent(), PosixFilePermissions.asFileAttribute(Launcher.OWNER_ONLY));
             try {
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(Launcher.OWNER_ONLY));
             } catch (java.nio.file.FileAlreadyExistsException raced) {
                 // made by another pool meanwhile: checked below like any existing one
             }
         }
-        PosixFileAttributes at = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!at.isDirectory() || !at.permissions().equals(Launcher.OWNER_ONLY)
-                || !at.owner().getName().equals(System.getProperty("user.name"))) {
-            return null;
+        if (Files.isSymbolicLink(dir)) {
+            throw new Unsafe("the directory " + dir + " is a link; give the directory itself");
         }
-        return dir;
+        Path real = dir.toRealPath();
+        why = Ownership.problem(real);
+        if (why != null) {
+            throw new Unsafe("the directory " + dir + " is not safe from other users: " + why);
+        }
+        PosixFileAttributes at = Files.readAttributes(real, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        int uid = (Integer) Files.getAttribute(real, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (!at.isDirectory() || !at.permissions().equals(Launcher.OWNER_ONLY)
+                || (Ownership.uid() >= 0 ? uid != Ownership.uid()
+                        : !at.owner().getName().equals(System.getProperty("user.name")))) {
+            throw new Unsafe("the directory " + dir + " must be a directory owned by this user with mode rwx------"
+                    + " (700), it is owned by " + at.owner().getName() + " with mode "
+                    + PosixFilePermissions.toString(at.permissions()));
+        }
+        return real;
     }
+
+    /** The name (a prefix) of the link to the archive in a pool's private directory (see {@link #next}). */
+    static final String LINK = "cache.";
 
     /**
      * The options for the next worker: none if a file the key was made from changed since the
      * pool was made; else the archive if it is there and intact; else, if no worker of this pool
      * trained, train this one ({@code training} is then the file it writes: the CDS archive, or
      * the AOT cache's configuration); else none. Called on a worker's own thread, before its JVM
-     * starts.
+     * starts. The archive goes to the worker as a hard link in the pool's private directory
+     * {@code poolDir}, made once per pool and checked to be the file found intact, so that the
+     * worker maps that file whatever happens to the cache directory meanwhile; where no link can
+     * be made (another file system), as the archive's own path, whose directory and its ancestors
+     * {@link #directory} checked.
      */
+    Launch next(Path poolDir) {
+        return next0(poolDir);
+    }
+
+    /** {@link #next(Path)} with no pool directory: the archive goes by its own path. */
     Launch next() {
+        return next0(null);
+    }
+
+    private Launch next0(Path poolDir) {
         if (archive == null || !unchanged()) {
             return Launch.NONE;
         }
         if (intact()) {
-            return new Launch(List.of((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + archive), null);
+            return new Launch(List.of((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + handOut(poolDir)), null);
         }
         if (!training.compareAndSet(false, true)) {
             return Launch.NONE;
@@ -546,6 +603,29 @@ final class ClassCache {
         return new Launch(List.of("-XX:ArchiveClassesAtExit=" + tmp), tmp);
     }
 
+    /** The path the worker gets for the archive (see {@link #next}). */
+    private Path handOut(Path poolDir) {
+        if (poolDir == null) {
+            return archive;
+        }
+        Path link = poolDir.resolve(LINK + (aot ? "aot" : "jsa"));
+        synchronized (training) { // one link per pool, made by the first worker that needs it
+            try {
+                List<Object> id = VERIFIED.get(archive);
+                if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createLink(link, archive);
+                }
+                if (id != null && id.equals(identity(link))) {
+                    return link;
+                }
+                Files.deleteIfExists(link); // not the file found intact (replaced meanwhile): not used
+            } catch (IOException | RuntimeException e) {
+                // another file system, or links not allowed: the checked path itself
+            }
+        }
+        return archive;
+    }
+
     /**
      * Whether the archive is there and is, byte for byte, what a training worker wrote: its
      * CRC-32C and size match its checksum file. An archive file (known by its file key, size and
@@ -555,6 +635,12 @@ final class ClassCache {
     private boolean intact() {
         try {
             if (!Files.isRegularFile(archive, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            String why = Ownership.problemOfOwnFile(archive);
+            if (why != null) {
+                Launcher.warnOnce("class_cache archive " + archive, "the process pool does not use the class cache's"
+                        + " archive: " + why);
                 return false;
             }
             List<Object> id = identity(archive);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 import java.util.zip.CRC32;
 
 /**
@@ -15,8 +16,16 @@ import java.util.zip.CRC32;
  * body; the body is {@code byte type}, {@code long id}, then the payload ({@link Codec}'s serialization bytes).
  * Any mismatch is a {@link StreamCorruptedException}: corruption is an error, never a hang.
  *
- * <p>Thread-safety: one thread reads ({@link #read()}, which owns the input buffer); writers are
- * serialized by the monitor of {@code out}. Reading and writing may go on at once.
+ * <p>Nothing a peer sends is trusted: a payload over the channel's limit is refused from its header
+ * alone ({@link MessageTooLargeException}), and a payload's array grows only as its bytes arrive,
+ * so a header is never taken at its word for an allocation. How long a frame has been under way
+ * is visible to another thread ({@link #stalledNanos}), which bounds the wait for a peer that
+ * stops in the middle of a frame, and closes the channel then.
+ *
+ * <p>Thread-safety: one thread reads ({@link #read()}, which owns the input buffer and
+ * {@code readCrc}); writers are serialized by the monitor of {@code out}. Reading and writing may
+ * go on at once. {@code readSince} and {@code writeSince} are volatile: written by the reader and
+ * the writer, read by any thread.
  */
 final class FrameChannel implements AutoCloseable {
     /** Parent to worker: a serialized {@code Task}, under its item id. */
@@ -38,11 +47,24 @@ final class FrameChannel implements AutoCloseable {
     private static final int BODY_PREFIX = 9;
     /** Larger frames are refused: the most a Java array can hold, minus the header. */
     static final int MAX_BODY = Integer.MAX_VALUE - 64;
+    /** The most a payload may be: {@link #MAX_BODY} less the type and id. */
+    static final int MAX_PAYLOAD = MAX_BODY - BODY_PREFIX;
+    /** A payload's array grows in steps of at most this (see {@link #read}); smaller ones are allocated whole. */
+    static final int CHUNK = 1 << 20;
 
     /** One received frame. */
     record Frame(byte type, long id, byte[] payload) {}
 
     private final SocketChannel channel;
+    /** The largest payload {@link #read} accepts. */
+    private final int maxPayload;
+    /**
+     * {@link System#nanoTime} when the frame now being read began to arrive (never 0 then), or 0
+     * between frames. Written by the reading thread only; read by the watchdog (volatile).
+     */
+    private volatile long readSince;
+    /** The same for the frame now being written, written under {@code out}. */
+    private volatile long writeSince;
     /** Read side: bytes received and not yet consumed lie between position and limit. */
     private final ByteBuffer in = ByteBuffer.allocate(64 * 1024).flip();
     private final CRC32 readCrc = new CRC32();
@@ -50,8 +72,15 @@ final class FrameChannel implements AutoCloseable {
     private final Object out = new Object();
     private final CRC32 writeCrc = new CRC32();
 
+    /** A channel that accepts payloads up to {@link #MAX_PAYLOAD} bytes (a worker's, reading its trusted parent). */
     FrameChannel(SocketChannel channel) {
+        this(channel, MAX_PAYLOAD);
+    }
+
+    /** A channel whose {@link #read} refuses payloads over {@code maxPayload} bytes. */
+    FrameChannel(SocketChannel channel, int maxPayload) {
         this.channel = channel;
+        this.maxPayload = Math.min(maxPayload, MAX_PAYLOAD);
     }
 
     /**
@@ -89,50 +118,81 @@ final class FrameChannel implements AutoCloseable {
             writeCrc.update(payload);
             head.putInt(8, (int) writeCrc.getValue());
             ByteBuffer[] bufs = {head, body};
-            while (head.hasRemaining() || body.hasRemaining()) {
-                channel.write(bufs);
+            long now = System.nanoTime();
+            writeSince = now == 0 ? 1 : now;
+            try {
+                while (head.hasRemaining() || body.hasRemaining()) {
+                    channel.write(bufs);
+                }
+            } finally {
+                writeSince = 0;
             }
         }
     }
 
     /**
-     * Receives one frame.
+     * Receives one frame. The payload's array grows as its bytes arrive (in steps of at most
+     * {@link #CHUNK}, doubling), so a header that claims more bytes than ever come costs nothing
+     * but the wait, which the pool's watchdog bounds ({@link #stalledNanos}).
      *
      * @return the frame, or null if the peer closed the channel between frames
      * @throws EOFException if the channel ended inside a frame
      * @throws StreamCorruptedException if the header or checksum does not match
+     * @throws MessageTooLargeException if the header claims a payload over this channel's limit
      */
     Frame read() throws IOException {
-        if (!fill(HEADER, true)) {
-            return null;
+        if (in.hasRemaining()) {
+            markRead(); // a frame's first bytes came with the previous one
         }
-        int length = in.getInt();
-        int check = in.getInt();
-        int crc = in.getInt();
-        if (check != ~length || length < BODY_PREFIX || length > MAX_BODY) {
-            throw new StreamCorruptedException("corrupted frame header (length " + length + ", check "
-                    + Integer.toHexString(check) + ")");
-        }
-        byte[] body = new byte[length];
-        int have = Math.min(in.remaining(), length);
-        in.get(body, 0, have);
-        ByteBuffer rest = ByteBuffer.wrap(body, have, length - have);
-        while (rest.hasRemaining()) {
-            if (channel.read(rest) < 0) {
-                throw new EOFException("channel closed inside a frame of " + length + " bytes");
+        try {
+            if (!fill(HEADER, true)) {
+                return null;
             }
+            int length = in.getInt();
+            int check = in.getInt();
+            int crc = in.getInt();
+            if (check != ~length || length < BODY_PREFIX || length > MAX_BODY) {
+                throw new StreamCorruptedException("corrupted frame header (length " + length + ", check "
+                        + Integer.toHexString(check) + ")");
+            }
+            int size = length - BODY_PREFIX;
+            if (size > maxPayload) {
+                throw new MessageTooLargeException(size, maxPayload);
+            }
+            fill(BODY_PREFIX, false);
+            readCrc.reset();
+            readCrc.update(in.array(), in.position(), BODY_PREFIX);
+            byte type = in.get();
+            long id = in.getLong();
+            byte[] payload = readPayload(size);
+            readCrc.update(payload);
+            if ((int) readCrc.getValue() != crc) {
+                throw new StreamCorruptedException("frame checksum mismatch (" + length + " bytes)");
+            }
+            return new Frame(type, id, payload);
+        } finally {
+            readSince = 0;
         }
-        readCrc.reset();
-        readCrc.update(body);
-        if ((int) readCrc.getValue() != crc) {
-            throw new StreamCorruptedException("frame checksum mismatch (" + length + " bytes)");
+    }
+
+    /** Reads a payload of {@code size} bytes, the array growing as they arrive (see {@link #read}). */
+    private byte[] readPayload(int size) throws IOException {
+        int have = Math.min(in.remaining(), size);
+        byte[] p = new byte[size <= CHUNK ? size : Math.max(have, CHUNK)];
+        in.get(p, 0, have);
+        int filled = have;
+        while (filled < size) {
+            if (filled == p.length) {
+                p = Arrays.copyOf(p, (int) Math.min(size, 2L * p.length));
+            }
+            // at most CHUNK per read: the JDK copies through a temporary direct buffer of the read's size
+            int n = channel.read(ByteBuffer.wrap(p, filled, Math.min(p.length - filled, CHUNK)));
+            if (n < 0) {
+                throw new EOFException("channel closed inside a frame of " + (size + BODY_PREFIX) + " bytes");
+            }
+            filled += n;
         }
-        ByteBuffer b = ByteBuffer.wrap(body);
-        byte type = b.get();
-        long id = b.getLong();
-        byte[] payload = new byte[length - BODY_PREFIX];
-        b.get(payload);
-        return new Frame(type, id, payload);
+        return p;
     }
 
     /** Makes {@code n} bytes available in {@code in}; false on EOF before any byte if allowed. */
@@ -152,8 +212,54 @@ final class FrameChannel implements AutoCloseable {
                 }
                 throw new EOFException("channel closed inside a frame header");
             }
+            if (r > 0 && readSince == 0) {
+                markRead();
+            }
         }
         return true;
+    }
+
+    private void markRead() {
+        long now = System.nanoTime();
+        readSince = now == 0 ? 1 : now;
+    }
+
+    /**
+     * How long the frame being read or written has been under way, in nanoseconds, at
+     * {@code now} ({@link System#nanoTime}); 0 if none is. A read counts from its frame's first
+     * byte (not while waiting between frames), a write from its start; either may be called from
+     * any thread (the pool's watchdog). See {@link #read}.
+     */
+    long stalledNanos(long now) {
+        long r = readSince;
+        long w = writeSince;
+        long longest = 0;
+        if (r != 0) {
+            longest = now - r;
+        }
+        if (w != 0) {
+            longest = Math.max(longest, now - w);
+        }
+        return longest;
+    }
+
+    /** Whether a read (rather than a write) is under way: for the watchdog's message. */
+    boolean reading() {
+        return readSince != 0;
+    }
+
+    /**
+     * A frame whose header claims a payload over the channel's limit: refused before anything
+     * is allocated. The rest of the frame is not read, so the channel cannot be used after it.
+     */
+    static final class MessageTooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+        final long size;
+
+        MessageTooLargeException(long size, long limit) {
+            super("a message of " + size + " bytes, more than the limit of " + limit + " bytes");
+            this.size = size;
+        }
     }
 
     /** Packs two byte arrays in one payload: {@code int} length of the first, the first, the second. */

@@ -376,13 +376,63 @@ final class Launcher {
         }
     }
 
-    /** Splits {@code jvm_options} on whitespace. */
+    /**
+     * Splits {@code jvm_options} into options as a POSIX shell splits words (without expansions):
+     * whitespace separates options; inside {@code '...'} every character is itself; inside
+     * {@code "..."} a backslash escapes {@code "}, {@code \\}, {@code $} and {@code `} (else it
+     * is itself); outside quotes a backslash makes the next character itself. Quotes join with
+     * what is next to them, so {@code -Dmsg="hello world"} is one option, {@code -Dmsg=hello world}.
+     *
+     * @throws IllegalArgumentException if a quote is not closed, or the text ends with a lone backslash
+     */
     static List<String> splitOptions(String options) {
         List<String> out = new ArrayList<>();
-        for (String s : options.trim().split("\\s+")) {
-            if (!s.isEmpty()) {
-                out.add(s);
+        StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        int n = options.length();
+        for (int i = 0; i < n; i++) {
+            char c = options.charAt(i);
+            if (c == '\'') {
+                int end = options.indexOf('\'', i + 1);
+                if (end < 0) {
+                    throw new IllegalArgumentException("unterminated ' quote at index " + i + " of '" + options + "'");
+                }
+                word.append(options, i + 1, end);
+                inWord = true;
+                i = end;
+            } else if (c == '"') {
+                int j = i + 1;
+                for (; j < n && options.charAt(j) != '"'; j++) {
+                    char d = options.charAt(j);
+                    if (d == '\\' && j + 1 < n && "\"\\$`".indexOf(options.charAt(j + 1)) >= 0) {
+                        d = options.charAt(++j);
+                    }
+                    word.append(d);
+                }
+                if (j >= n) {
+                    throw new IllegalArgumentException("unterminated \" quote at index " + i + " of '" + options + "'");
+                }
+                inWord = true;
+                i = j;
+            } else if (c == '\\') {
+                if (i + 1 >= n) {
+                    throw new IllegalArgumentException("a lone backslash ends '" + options + "'");
+                }
+                word.append(options.charAt(++i));
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    out.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                word.append(c);
+                inWord = true;
             }
+        }
+        if (inWord) {
+            out.add(word.toString());
         }
         return out;
     }
@@ -420,10 +470,74 @@ final class Launcher {
     /** {@code rwx------}: the mode of the pool's private directory and of the class-data cache's. */
     static final Set<PosixFilePermission> OWNER_ONLY = Set.copyOf(PosixFilePermissions.fromString("rwx------"));
 
-    /** Where the private directories go: {@code java.io.tmpdir}, or {@code /tmp} if that path is long. */
-    static Path baseDirectory() {
-        Path base = Path.of(System.getProperty("java.io.tmpdir"));
-        return base.toAbsolutePath().toString().length() > 60 ? Path.of("/tmp") : base;
+    /**
+     * Where the private directories go: {@code java.io.tmpdir}, or {@code /tmp} if that path is
+     * long; but only a directory no other user can change ({@link Ownership}: another user owning
+     * an ancestor could rename the pool's directory and put their own argfile in its place), else
+     * {@code $XDG_RUNTIME_DIR}, else {@code /tmp}, with one WARNING per JVM saying why. Its real
+     * path (links resolved).
+     *
+     * @throws IOException if none of them is safe
+     */
+    static Path baseDirectory() throws IOException {
+        return baseDirectory(System.getProperty("java.io.tmpdir"), System.getenv("XDG_RUNTIME_DIR"));
+    }
+
+    /** {@link #baseDirectory()} for the given {@code java.io.tmpdir} and {@code $XDG_RUNTIME_DIR}. */
+    static Path baseDirectory(String tmpdir, String xdgRuntimeDir) throws IOException {
+        if (isWindows()) {
+            return Path.of(tmpdir);
+        }
+        Path base = Path.of(tmpdir);
+        if (base.toAbsolutePath().toString().length() > 60) {
+            base = Path.of("/tmp");
+        }
+        String why = Ownership.problem(base);
+        if (why == null) {
+            return base.toRealPath();
+        }
+        StringBuilder refused = new StringBuilder(base + " (" + why + ")");
+        List<Path> fallbacks = new ArrayList<>();
+        if (xdgRuntimeDir != null && !xdgRuntimeDir.isEmpty() && Path.of(xdgRuntimeDir).isAbsolute()) {
+            fallbacks.add(Path.of(xdgRuntimeDir));
+        }
+        fallbacks.add(Path.of("/tmp"));
+        for (Path f : fallbacks) {
+            String fwhy = Files.isDirectory(f) ? Ownership.problem(f) : "not a directory";
+            if (fwhy == null) {
+                warnOnce("tmpdir " + base, "the process pool does not use " + refused
+                        + " for its private directory; it uses " + f + " instead");
+                return f.toRealPath();
+            }
+            refused.append(", ").append(f).append(" (").append(fwhy).append(")");
+        }
+        throw new IOException("no directory for the process pool's private directory that other users cannot"
+                + " change: " + refused + "; set java.io.tmpdir to a directory owned by this user");
+    }
+
+    /** The keys of the WARNINGs logged once per JVM (see {@link #warnOnce}). */
+    private static final Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** How many WARNINGs {@link #warnOnce} logged: a test's seam. */
+    static final java.util.concurrent.atomic.AtomicInteger WARNINGS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Test hook: when set, the WARNINGs of {@link #warnOnce} go to it instead of the logger. */
+    static volatile java.util.function.Consumer<String> warningSink;
+
+    /** Logs {@code message} at WARNING the first time this JVM calls this with {@code key}; never throws. */
+    static void warnOnce(String key, String message) {
+        if (WARNED.add(key)) {
+            WARNINGS.incrementAndGet();
+            java.util.function.Consumer<String> sink = warningSink;
+            if (sink != null) {
+                sink.accept(message);
+                return;
+            }
+            try {
+                System.getLogger("futures.providers.process").log(System.Logger.Level.WARNING, message);
+            } catch (Throwable ignored) {
+                // logging must not fail the pool
+            }
+        }
     }
 
     /** The argfile's name in a pool's private directory. */
@@ -444,9 +558,11 @@ final class Launcher {
      * {@code hsperfdata} files of dead JVMs). Removed: a directory (not a link) beside
      * {@code own} named {@code futures-<pid>-<hex>}, owned by this user, whose pid is no live
      * process (a zombie or a reused pid counts as live: it is left for a later sweep), unchanged
-     * for {@link #STALE_AFTER_MILLIS}, holding nothing but what a pool puts there (its argfile
-     * and workers' sockets), and whose argfile this JVM can lock (a live pool holds that lock,
-     * see {@link #lockArgFile}). Anything else is left alone. Failures are quiet, since this is
+     * for {@link #STALE_AFTER_MILLIS}, holding nothing but what a pool puts there (its argfile,
+     * workers' sockets, the class cache's link), and whose argfile this JVM can lock (a live pool
+     * holds that lock, see {@link #lockArgFile}) or that has no argfile (its JVM exited while
+     * making or deleting it). Anything else is left alone. At most {@link #SWEEP_LISTED} entries
+     * are read, {@link #SWEEP_EXAMINED} of them looked at. Failures are quiet, since this is
      * housekeeping: one directory's skips that directory, and one of the listing ends the sweep.
      *
      * @param own this JVM's own private directory: its owner is "this user", its parent the base
@@ -458,9 +574,18 @@ final class Launcher {
         }
         long youngest = System.currentTimeMillis() - STALE_AFTER_MILLIS;
         int removed = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(own.getParent(), "futures-*")) {
+        int listed = 0;
+        int examined = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(own.getParent())) {
             UserPrincipal me = Files.getOwner(own, LinkOption.NOFOLLOW_LINKS);
             for (Path d : entries) {
+                if (++listed > SWEEP_LISTED || examined >= SWEEP_EXAMINED) {
+                    break; // bounded: a directory full of others' entries must not slow a pool's start
+                }
+                if (!d.getFileName().toString().startsWith("futures-")) {
+                    continue;
+                }
+                examined++;
                 try {
                     if (removeIfStale(d, own, me, youngest)) {
                         removed++;
@@ -494,6 +619,13 @@ final class Launcher {
                 || Files.getLastModifiedTime(d, LinkOption.NOFOLLOW_LINKS).toMillis() > youngest) {
             return false;
         }
+        if (!Files.exists(d.resolve(ARG_FILE), LinkOption.NOFOLLOW_LINKS)) {
+            // No argfile: its JVM exited (System.exit, SIGTERM) between making the directory and
+            // the argfile, or after its cleanup deleted the argfile and before the directory; a
+            // live pool writes its argfile right after mkdir, far less than STALE_AFTER_MILLIS ago.
+            deletePoolDirectory(d);
+            return !Files.exists(d, LinkOption.NOFOLLOW_LINKS);
+        }
         // The lock tells a live pool in another PID namespace sharing this directory
         // (containers sharing /tmp), whose pid means nothing here: it holds the lock.
         try (FileChannel arg = FileChannel.open(d.resolve(ARG_FILE), StandardOpenOption.WRITE,
@@ -517,13 +649,113 @@ final class Launcher {
     }
 
     private static boolean isPoolFile(String name) {
-        return name.equals(ARG_FILE) || SOCKET_NAME.matcher(name).matches();
+        return name.equals(ARG_FILE) || SOCKET_NAME.matcher(name).matches() || name.startsWith(ClassCache.LINK);
+    }
+
+    /**
+     * The private directories of this JVM's live pools, which one shutdown hook deletes if the JVM
+     * exits before they do: never {@code File.deleteOnExit}, whose list only grows (2 entries per
+     * pool, kept until the JVM exits). A concurrent set; a pool adds its own and removes it when it
+     * deletes it ({@link #deleteNow}); each with whether its pool still has work (see {@link #deleteLive}).
+     */
+    private static final java.util.Map<Path, java.util.function.BooleanSupplier> LIVE =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final AtomicBoolean HOOKED = new AtomicBoolean();
+
+    /**
+     * Has {@code dir} (a pool's private directory) deleted at JVM exit unless {@link #deleteNow}
+     * comes first; {@code busy} tells whether its pool still has queued or running work.
+     */
+    static void deleteAtExit(Path dir, java.util.function.BooleanSupplier busy) {
+        if (HOOKED.compareAndSet(false, true)) {
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(Launcher::deleteLive, "futures-process-cleanup"));
+            } catch (IllegalStateException exiting) {
+                // the JVM is exiting already
+            }
+        }
+        LIVE.put(dir, busy);
+    }
+
+    /** Deletes a pool's private directory with what a pool put in it, and forgets it; never throws. */
+    static void deleteNow(Path dir) {
+        LIVE.remove(dir);
+        deletePoolDirectory(dir);
+    }
+
+    /** How many private directories are registered for deletion at exit: a test's seam. */
+    static int liveDirectories() {
+        return LIVE.size();
+    }
+
+    /**
+     * The shutdown hook. On a normal exit it first waits, pool by pool, until the pool has no
+     * queued or running work: the core's exit guard, another hook that runs at the same time,
+     * waits for those futures then, and a pool finishing them may need its argfile to start a
+     * worker ({@code File.deleteOnExit} ran only after every hook, for the same reason). On
+     * {@code System.exit} or a signal it deletes at once, since then nothing waits for pending
+     * work. A socket a worker makes after the delete keeps its directory until a later JVM's sweep.
+     */
+    private static void deleteLive() {
+        boolean normalExit = !explicitExit();
+        for (java.util.Map.Entry<Path, java.util.function.BooleanSupplier> e : LIVE.entrySet()) {
+            try {
+                while (normalExit && e.getValue().getAsBoolean()) {
+                    Thread.sleep(10);
+                }
+            } catch (InterruptedException | RuntimeException stop) {
+                // nothing interrupts this thread on purpose: delete now
+            }
+            deletePoolDirectory(e.getKey());
+        }
+    }
+
+    /**
+     * Whether the JVM exits through {@code System.exit}, {@code Runtime.exit} or a signal (a thread
+     * is in {@code Shutdown.exit}), rather than because its last non-daemon thread ended; the
+     * core's exit guard tells the two apart the same way.
+     */
+    private static boolean explicitExit() {
+        for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+            for (StackTraceElement frame : stack) {
+                if (frame.getClassName().equals("java.lang.Shutdown") && frame.getMethodName().equals("exit")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void deletePoolDirectory(Path d) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
+            for (Path f : files) {
+                if (isPoolFile(f.getFileName().toString())) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone already, or not ours: the directory's delete below fails quietly too
+        }
+        try {
+            Files.deleteIfExists(d);
+        } catch (IOException | RuntimeException e) {
+            // something else is in it, or it is gone
+        }
     }
 
     private static final AtomicBoolean SWEPT = new AtomicBoolean();
 
     /** A directory changed this recently is left alone: its pool may be between mkdir and locking its argfile. */
     static final long STALE_AFTER_MILLIS = 60_000;
+    /**
+     * A sweep reads at most this many entries of the directory, and looks closer (a few file
+     * system calls each) at no more than {@link #SWEEP_EXAMINED} named {@code futures-*}: 100,000
+     * such entries of others made a JVM's first pool take 2-2.8 s before this bound. What is left
+     * goes at a later JVM's sweep, as entries come and go.
+     */
+    static final int SWEEP_LISTED = 4096;
+    /** See {@link #SWEEP_LISTED}. */
+    static final int SWEEP_EXAMINED = 256;
 
     /**
      * Opens and locks a pool's argfile for as long as the pool lives (the lock goes with the
@@ -575,7 +807,10 @@ final class Launcher {
 
     /**
      * Writes {@code args} to an argfile the java launcher reads with {@code @file}: each argument
-     * quoted, with backslashes and quotes escaped.
+     * in double quotes, with {@code \\} and {@code "} escaped by a backslash, and the characters
+     * that would end or split a line written as the escapes the launcher reads back inside quotes
+     * ({@code \n}, {@code \r}, {@code \t}, {@code \f}): a newline in a parent's {@code -D}
+     * value must not start a worker option of its own.
      */
     static Path writeArgFile(Path dir, List<String> args) throws IOException {
         Path file = dir.resolve(ARG_FILE);
@@ -590,10 +825,14 @@ final class Launcher {
             sb.append('"');
             for (int i = 0; i < a.length(); i++) {
                 char c = a.charAt(i);
-                if (c == '\\' || c == '"') {
-                    sb.append('\\');
+                switch (c) {
+                    case '\\', '"' -> sb.append('\\').append(c);
+                    case '\n' -> sb.append("\\n");
+                    case '\r' -> sb.append("\\r");
+                    case '\t' -> sb.append("\\t");
+                    case '\f' -> sb.append("\\f");
+                    default -> sb.append(c);
                 }
-                sb.append(c);
             }
             sb.append("\"\n");
         }

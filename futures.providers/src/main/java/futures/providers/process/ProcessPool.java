@@ -21,8 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -44,7 +44,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reads its replies.
  *
  * <p>Breaking: a worker that exits while the pool did not ask it to, or with work outstanding, or
- * after its initializer threw, or that sends a corrupted frame, breaks the pool: every queued and
+ * after its initializer threw, or that sends a corrupted frame or one over {@code max_message_size},
+ * or whose frame (either way) does not complete within {@code message_timeout} ({@link #watch}),
+ * breaks the pool: every queued and
  * outstanding item fails with its own {@link BrokenProcessPoolException} naming the worker's pid
  * and exit status, the other workers are killed (as Python terminates them), and
  * {@link #execute} throws from then on.
@@ -65,6 +67,10 @@ final class ProcessPool implements WorkerPool {
     private static final AtomicInteger POOLS = new AtomicInteger();
     /** A worker that has not connected this long after its start is killed and breaks the pool. */
     static final long CONNECT_TIMEOUT_SECONDS = 120;
+    /** Default of {@code max_message_size}: the largest payload a worker may send, 256 MiB. */
+    static final int DEFAULT_MAX_MESSAGE_SIZE = 256 << 20;
+    /** Default of {@code message_timeout}: the longest a frame may take to arrive once begun (or to be written), 60 s. */
+    static final long DEFAULT_MESSAGE_TIMEOUT_MILLIS = 60_000;
 
     private enum State { STARTING, READY, RETIRING }
 
@@ -116,6 +122,8 @@ final class ProcessPool implements WorkerPool {
         Thread thread;
         /** How its process was started (class cache options); written by this worker's thread only. */
         ClassCache.Launch launch = ClassCache.Launch.NONE;
+        /** Why the watchdog killed it (a frame did not complete in time), else null; set once, by the timer thread. */
+        volatile String stalled;
 
         Worker(int index) {
             this.index = index;
@@ -196,6 +204,10 @@ final class ProcessPool implements WorkerPool {
     private final ClassServer classes;
     /** Logging options moved out of the JVM option variables for workers ({@link Launcher#moveLogging}). */
     private final Launcher.LoggingMove logging;
+    /** The largest payload a worker may send ({@code max_message_size}). */
+    private final int maxMessageSize;
+    /** How long a frame may take once begun ({@code message_timeout}), in milliseconds. */
+    private final long messageTimeoutMillis;
 
     private final Object lock = new Object();
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
@@ -214,6 +226,18 @@ final class ProcessPool implements WorkerPool {
      */
     ProcessPool(int maxWorkers, int maxTasksPerChild, byte[] initializer, String java, List<String> jvmOptions,
             String classCache, ClassServer classes) {
+        this(maxWorkers, maxTasksPerChild, initializer, java, jvmOptions, classCache, classes, DEFAULT_MAX_MESSAGE_SIZE,
+                DEFAULT_MESSAGE_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * @param maxMessageSize the largest payload a worker may send ({@code max_message_size})
+     * @param messageTimeoutMillis how long a frame may take once begun ({@code message_timeout})
+     */
+    ProcessPool(int maxWorkers, int maxTasksPerChild, byte[] initializer, String java, List<String> jvmOptions,
+            String classCache, ClassServer classes, int maxMessageSize, long messageTimeoutMillis) {
+        this.maxMessageSize = maxMessageSize;
+        this.messageTimeoutMillis = messageTimeoutMillis;
         this.name = "futures-process-" + POOLS.incrementAndGet();
         this.classes = classes;
         this.logging = Launcher.moveLogging(System.getenv());
@@ -224,10 +248,15 @@ final class ProcessPool implements WorkerPool {
         this.java = java;
         List<String> options = new ArrayList<>(Launcher.WORKER_OPTIONS);
         options.addAll(logging.options());
+        if (maxMessageSize != DEFAULT_MAX_MESSAGE_SIZE) { // the worker refuses to send more (WorkerMain#send)
+            options.add("-D" + WorkerMain.MAX_MESSAGE_PROPERTY + "=" + maxMessageSize);
+        }
         options.addAll(jvmOptions);
+        Path made = null;
         try {
-            this.dir = Launcher.privateDirectory();
-            dir.toFile().deleteOnExit();
+            made = Launcher.privateDirectory();
+            this.dir = made;
+            Launcher.deleteAtExit(dir, this::busy); // until cleanUpIfDoneLocked: nothing stays registered per pool
             List<String> args = Launcher.javaArgs(WorkerMain.class, options);
             this.cache = ClassCache.of(classCache, java, args, jvmOptions);
             if (cache.enabled()) {
@@ -236,10 +265,15 @@ final class ProcessPool implements WorkerPool {
                         cache.quiet()); // after the pool's logging options, before jvm_options
             }
             this.argFile = Launcher.writeArgFile(dir, args);
-            argFile.toFile().deleteOnExit();
             this.argLock = Launcher.lockArgFile(argFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the process pool's private directory: " + e, e);
+        } catch (IOException | RuntimeException e) {
+            if (made != null) {
+                Launcher.deleteNow(made);
+            }
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot prepare the process pool's private directory: " + io, io);
+            }
+            throw (RuntimeException) e;
         }
     }
 
@@ -268,6 +302,24 @@ final class ProcessPool implements WorkerPool {
             dispatchLocked(a);
         }
         a.run();
+    }
+
+    /** Whether work is queued or running and the pool can still run it: {@link Launcher#deleteLive} waits for that. */
+    private boolean busy() {
+        synchronized (lock) {
+            if (broken != null) {
+                return false;
+            }
+            if (!queue.isEmpty()) {
+                return true;
+            }
+            for (Worker w : workers) {
+                if (!w.inflight.isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private void checkOpenLocked() {
@@ -434,12 +486,7 @@ final class ProcessPool implements WorkerPool {
                     debug("could not close the argfile of " + dir, e); // the files still go below
                 }
             }
-            try {
-                Files.deleteIfExists(argFile);
-                Files.deleteIfExists(dir);
-            } catch (IOException e) {
-                debug("could not delete " + dir, e);
-            }
+            Launcher.deleteNow(dir);
         }
     }
 
@@ -449,10 +496,11 @@ final class ProcessPool implements WorkerPool {
         Path socket = Launcher.socketPath(dir, w.index);
         ServerSocketChannel server = null;
         Process process = null;
+        ScheduledFuture<?> watchdog = null;
         String problem = null;
         Throwable cause = null;
         try {
-            ClassCache.Launch launch = cache.next();
+            ClassCache.Launch launch = cache.next(dir);
             w.launch = launch;
             List<String> command = new ArrayList<>(4 + launch.options().size());
             command.add(java);
@@ -493,10 +541,10 @@ final class ProcessPool implements WorkerPool {
             server.bind(UnixDomainSocketAddress.of(socket));
             ServerSocketChannel s = server;
             // A child that dies or hangs before connecting must not leave this thread in accept().
+            // The timer is cancelled once it connects: nothing stays queued per worker or pool.
             process.onExit().thenRun(() -> closeQuietly(s));
-            CompletableFuture.runAsync(() -> closeQuietly(s),
-                    // run on the JDK delayer thread itself: the common pool may be full of user tasks
-                    CompletableFuture.delayedExecutor(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS, Runnable::run));
+            ScheduledFuture<?> connectTimer = Timers.after(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS,
+                    () -> closeQuietly(s));
             SocketChannel sc;
             try {
                 sc = server.accept();
@@ -510,10 +558,14 @@ final class ProcessPool implements WorkerPool {
                 finish(w, process, problem, null);
                 return;
             } finally {
+                connectTimer.cancel(false);
                 closeQuietly(server);
                 Files.deleteIfExists(socket);
             }
-            FrameChannel channel = new FrameChannel(sc);
+            FrameChannel channel = new FrameChannel(sc, maxMessageSize);
+            Process p = process;
+            long tick = Math.max(10, Math.min(1000, messageTimeoutMillis / 4));
+            watchdog = Timers.every(tick, TimeUnit.MILLISECONDS, () -> watch(w, channel, p));
             if (initializer != null) {
                 channel.write(FrameChannel.INIT, 0, initializer);
             }
@@ -541,23 +593,53 @@ final class ProcessPool implements WorkerPool {
                 problem = "sent a corrupted message (" + e.getMessage() + ") and was killed";
                 cause = e;
                 process.destroyForcibly();
+            } catch (FrameChannel.MessageTooLargeException e) {
+                problem = "sent " + e.getMessage() + " (max_message_size) and was killed";
+                cause = e;
+                process.destroyForcibly();
             } catch (IOException e) {
-                // the worker died in the middle of a frame: its exit status says why
+                // the worker died in the middle of a frame (its exit status says why), or the
+                // watchdog closed the channel and killed it (its reason says why)
+                if (w.stalled != null) {
+                    problem = w.stalled;
+                    cause = e;
+                }
             } finally {
+                watchdog.cancel(false);
                 channel.close();
             }
             finish(w, process, problem, cause);
         } catch (IOException | RuntimeException | Error e) {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
             if (server != null) {
                 closeQuietly(server);
             }
             if (process != null) {
                 process.destroyForcibly();
-                finish(w, process, "failed in the pool (" + e + ") and was killed", e);
+                String stalled = w.stalled; // the watchdog closed the channel while the initializer was written
+                finish(w, process, stalled != null ? stalled : "failed in the pool (" + e + ") and was killed", e);
             } else {
                 breakPool(w, "could not start a worker process with " + java + ": " + e
                         + "; the process pool is not usable anymore", e);
             }
+        }
+    }
+
+    /**
+     * The watchdog of one worker's channel, run every so often on the {@link Timers} thread: a
+     * frame under way for longer than {@code message_timeout} (a worker that sent part of a
+     * message and stopped, or that stopped reading what it is sent) gets the channel closed and
+     * the worker killed; its thread then breaks the pool with {@code stalled} as the reason.
+     */
+    private void watch(Worker w, FrameChannel channel, Process process) {
+        long stalled = channel.stalledNanos(System.nanoTime());
+        if (stalled > TimeUnit.MILLISECONDS.toNanos(messageTimeoutMillis) && w.stalled == null) {
+            w.stalled = (channel.reading() ? "began a message and did not complete it" : "did not read its messages")
+                    + " within message_timeout (" + messageTimeoutMillis + " ms) and was killed";
+            channel.close();
+            process.destroyForcibly();
         }
     }
 

@@ -19,21 +19,37 @@ import java.util.Set;
  * task; if it throws, the pool is broken), {@code max_tasks_per_child} (a worker is replaced after
  * that many tasks), {@code java} (the java binary for workers; default: this JVM's) and
  * {@code jvm_options} (extra options for workers, separated by whitespace, such as
- * {@code "-Xmx256m -XX:+UseSerialGC"}) and {@code class_cache} (the workers' class-data cache, which
+ * {@code "-Xmx256m -XX:+UseSerialGC"}, with shell-like quotes) and {@code class_cache} (the workers' class-data cache, which
  * makes later workers start faster: on JDK 25+ the JDK's AOT cache, 16-20% off a worker's start,
  * else a CDS archive; {@code off}, the default; {@code auto} keeps it in a per-user directory; or
- * an absolute directory). See {@code docs/process-provider.md}.
+ * an absolute directory), {@code max_message_size} (the largest result or exception a worker may
+ * send; default {@code 256m}) and {@code message_timeout} (seconds a message may take once begun;
+ * default 60). See {@code docs/process-provider.md}, "Security".
  */
 public final class ProcessProvider implements ExecutorProvider {
     /** Config key: the java binary workers run. */
     public static final String JAVA = "java";
-    /** Config key: extra JVM options for workers, separated by whitespace. */
+    /**
+     * Config key: extra JVM options for workers, split as a POSIX shell splits words: whitespace
+     * separates them, {@code '...'} and {@code "..."} quote ({@code -Dmsg="hello world"} is one
+     * option), a backslash escapes.
+     */
     public static final String JVM_OPTIONS = "jvm_options";
     /** Config key: the workers' class-data cache: {@code off} (default), {@code auto} or an absolute directory. */
     public static final String CLASS_CACHE = "class_cache";
+    /**
+     * Config key: the largest result or exception a worker may send, in bytes, with an optional
+     * {@code k}, {@code m} or {@code g} suffix; default {@code 256m}. A larger one fails its task.
+     */
+    public static final String MAX_MESSAGE_SIZE = "max_message_size";
+    /**
+     * Config key: how long, in seconds, a message between the pool and a worker may take once it
+     * has begun; default 60. A worker that stops in the middle of one is killed and the pool breaks.
+     */
+    public static final String MESSAGE_TIMEOUT = "message_timeout";
 
     private static final Set<String> KEYS = Set.of(ExecutorConfig.MAX_WORKERS, ExecutorConfig.INITIALIZER,
-            ExecutorConfig.MAX_TASKS_PER_CHILD, JAVA, JVM_OPTIONS, CLASS_CACHE);
+            ExecutorConfig.MAX_TASKS_PER_CHILD, JAVA, JVM_OPTIONS, CLASS_CACHE, MAX_MESSAGE_SIZE, MESSAGE_TIMEOUT);
 
     /** For {@link java.util.ServiceLoader}. */
     public ProcessProvider() {}
@@ -61,7 +77,9 @@ public final class ProcessProvider implements ExecutorProvider {
 
     /**
      * @throws IllegalArgumentException if {@code java} is not an executable file, {@code class_cache}
-     *     is not {@code auto}, {@code off} or an absolute path, or the initializer cannot be serialized
+     *     is not {@code auto}, {@code off} or an absolute path, {@code jvm_options} has an unclosed
+     *     quote, {@code max_message_size} or {@code message_timeout} is out of range, or the
+     *     initializer cannot be serialized
      */
     @Override
     public WorkerPool open(ExecutorConfig config) {
@@ -80,7 +98,17 @@ public final class ProcessProvider implements ExecutorProvider {
                         + " compiled for it)");
             }
         }
-        List<String> options = Launcher.splitOptions(config.property(JVM_OPTIONS).orElse(""));
+        List<String> options;
+        try {
+            options = Launcher.splitOptions(config.property(JVM_OPTIONS).orElse(""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("config key '" + JVM_OPTIONS + "' is split into options as a shell"
+                    + " splits words, with '...' and \"...\" quotes and \\ escapes: " + e.getMessage(), e);
+        }
+        int maxMessage = config.property(MAX_MESSAGE_SIZE).map(ProcessProvider::messageSize)
+                .orElse(ProcessPool.DEFAULT_MAX_MESSAGE_SIZE);
+        long timeoutMillis = config.property(MESSAGE_TIMEOUT).map(ProcessProvider::timeoutMillis)
+                .orElse(ProcessPool.DEFAULT_MESSAGE_TIMEOUT_MILLIS);
         String classCache = ClassCache.checkSetting(CLASS_CACHE, config.property(CLASS_CACHE).orElse(ClassCache.OFF));
         byte[] init = null;
         ClassServer classes = new ClassServer();
@@ -92,6 +120,38 @@ public final class ProcessProvider implements ExecutorProvider {
                         "the initializer could not be serialized to send it to worker processes", e).getMessage(), e);
             }
         }
-        return new ProcessPool(workers, config.maxTasksPerChild().orElse(0), init, java, options, classCache, classes);
+        return new ProcessPool(workers, config.maxTasksPerChild().orElse(0), init, java, options, classCache, classes,
+                maxMessage, timeoutMillis);
+    }
+
+    /** Parses {@code max_message_size}: bytes, with an optional k, m or g suffix (powers of 1024). */
+    static int messageSize(String value) {
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        long unit = v.endsWith("k") ? 1L << 10 : v.endsWith("m") ? 1L << 20 : v.endsWith("g") ? 1L << 30 : 1;
+        String digits = unit == 1 ? v : v.substring(0, v.length() - 1);
+        long bytes = -1;
+        if (!digits.isEmpty() && digits.length() <= 10 && digits.chars().allMatch(Character::isDigit)) {
+            bytes = Long.parseLong(digits) * unit;
+        }
+        if (bytes < 1 || bytes > FrameChannel.MAX_PAYLOAD) {
+            throw new IllegalArgumentException("config key '" + MAX_MESSAGE_SIZE + "' must be a number of bytes from 1"
+                    + " to " + FrameChannel.MAX_PAYLOAD + ", with an optional k, m or g suffix, got '" + value + "'");
+        }
+        return (int) bytes;
+    }
+
+    /** Parses {@code message_timeout}: seconds, a decimal number above 0 and at most a day. */
+    static long timeoutMillis(String value) {
+        double seconds;
+        try {
+            seconds = Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            seconds = Double.NaN;
+        }
+        if (!(seconds >= 0.001 && seconds <= 86_400)) {
+            throw new IllegalArgumentException("config key '" + MESSAGE_TIMEOUT + "' must be a number of seconds from"
+                    + " 0.001 to 86400, got '" + value + "'");
+        }
+        return Math.round(seconds * 1000);
     }
 }

@@ -240,7 +240,27 @@ public final class WorkerMain {
         return FrameChannel.twoParts(original, standIn);
     }
 
+    /**
+     * The system property that carries the pool's {@code max_message_size} to its workers, when it
+     * is not the default: the parent refuses a larger message (and kills the worker), so a larger
+     * result or exception is replaced here by an error that says so, and only its task fails.
+     */
+    static final String MAX_MESSAGE_PROPERTY = "futures.process.max_message_size";
+
+    /** See {@link #MAX_MESSAGE_PROPERTY}. */
+    private static final class Limit {
+        static final int MAX_MESSAGE = Integer.getInteger(MAX_MESSAGE_PROPERTY, ProcessPool.DEFAULT_MAX_MESSAGE_SIZE);
+    }
+
     private static void send(FrameChannel channel, byte type, long id, byte[] payload) {
+        if (payload.length > Limit.MAX_MESSAGE && type != FrameChannel.INIT_FAILED) {
+            String what = type == FrameChannel.RESULT ? "result" : "exception";
+            payload = failurePayload(new java.io.UncheckedIOException("the task's " + what + " could not be sent to"
+                    + " the parent from worker pid " + Pid.PID + ": its " + payload.length + " bytes are more than"
+                    + " max_message_size (" + Limit.MAX_MESSAGE + " bytes); raise max_message_size or return less",
+                    new java.io.IOException("message too large")));
+            type = FrameChannel.ERROR;
+        }
         try {
             channel.write(type, id, payload);
         } catch (IOException e) {

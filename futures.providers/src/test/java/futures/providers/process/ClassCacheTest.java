@@ -46,6 +46,17 @@ class ClassCacheTest {
     @TempDir
     Path tmp;
 
+    /** Refused directories log a WARNING (OwnershipTest checks them): kept off the build's output here. */
+    @org.junit.jupiter.api.BeforeEach
+    void quiet() {
+        Launcher.warningSink = w -> { };
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void logAgain() {
+        Launcher.warningSink = null;
+    }
+
     // ------------------------------------------------------------------ when the cache is on
 
     private List<String> argsWith(String classPath) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -121,6 +122,32 @@ class FrameChannelTest {
         bytes[0] = 0x7f; // length now about 2 GB; its complement no longer matches
         writerSide.write(ByteBuffer.wrap(bytes));
         assertThrows(StreamCorruptedException.class, () -> new FrameChannel(readerSide).read());
+    }
+
+    @Test
+    @DisplayName("a header claiming more than the channel's limit is refused at once, before any body arrives")
+    void overTheLimit() throws Exception {
+        int length = FrameChannel.MAX_BODY;
+        writerSide.write(ByteBuffer.allocate(12).putInt(length).putInt(~length).putInt(0).flip());
+        FrameChannel.MessageTooLargeException e = assertThrows(FrameChannel.MessageTooLargeException.class,
+                () -> new FrameChannel(readerSide, 1 << 20).read());
+        assertEquals("a message of " + FrameChannel.MAX_PAYLOAD + " bytes, more than the limit of 1048576 bytes",
+                e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a header claiming 2 GB that the limit allows costs only the bytes that arrive, not 2 GB at once")
+    void claimedLengthNotAllocated() throws Exception {
+        int length = FrameChannel.MAX_BODY;
+        writerSide.write(ByteBuffer.allocate(12 + 9 + 1000).putInt(length).putInt(~length).putInt(0)
+                .put(FrameChannel.RESULT).putLong(1).flip());
+        writerSide.shutdownOutput();
+        long before = CodecLimitsTest.allocated();
+        assertThrows(EOFException.class, () -> new FrameChannel(readerSide).read());
+        long after = CodecLimitsTest.allocated();
+        if (before >= 0 && after >= 0) {
+            assertTrue(after - before < 16 << 20, "allocated " + (after - before) + " bytes");
+        }
     }
 
     @Test

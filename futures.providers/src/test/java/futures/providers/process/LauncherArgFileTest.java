@@ -34,6 +34,9 @@ class LauncherArgFileTest {
                 "back\\slash and \\\" both",
                 "# not a comment",
                 "",
+                "-Dinj=x\n-version", // a parent's -D value with a newline must not become an option of its own
+                "carriage\rreturn, form\ffeed, \\n not a newline, \\\n",
+                "line\n\nbreaks\n",
                 "x".repeat(200_000));
         Path dir = Launcher.privateDirectory();
         List<String> args = new ArrayList<>(Launcher.javaArgs(EchoArgsMain.class, List.of("-Xlog:disable")));

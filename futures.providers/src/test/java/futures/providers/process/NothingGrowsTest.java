@@ -1,0 +1,47 @@
+package futures.providers.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import futures.core.Executor;
+import futures.core.Executors;
+import futures.spi.ExecutorConfig;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Nothing a pool registers outlives it: no per-pool entry for deletion at JVM exit (the JDK's
+ * {@code deleteOnExit} list only grows), no per-worker timer left queued once the worker connected.
+ */
+class NothingGrowsTest {
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @DisplayName("200 pools made and shut down leave no directory registered for deletion at exit")
+    void noExitRegistrationPerPool() {
+        int before = Launcher.liveDirectories();
+        for (int i = 0; i < 200; i++) {
+            Executor ex = Executors.create("process", ExecutorConfig.builder().maxWorkers(1).build());
+            assertEquals(before + 1, Launcher.liveDirectories(), "a live pool's directory is registered");
+            ex.shutdown(true);
+        }
+        assertEquals(before, Launcher.liveDirectories(), "registered for deletion at exit after 200 pools");
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @DisplayName("pools whose workers started, ran a task and were shut down leave no timer task queued")
+    void noTimerPerWorker() {
+        int before = Timers.pending(); // a pool another test left open may hold its workers' watchdogs
+        for (int i = 0; i < 12; i++) {
+            try (Executor ex = Executors.create("process", ExecutorConfig.builder().maxWorkers(2).build())) {
+                ex.map(x -> x + 1, java.util.List.of(1, 2, 3, 4)).forEachRemaining(x -> { });
+            }
+        }
+        int after = Timers.pending();
+        assertTrue(after <= before, "timer tasks queued after 12 pools of 2 workers were shut down: " + after
+                + ", before: " + before);
+    }
+}
