@@ -708,6 +708,8 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * its pool sees it (one object for both). {@code task} is the call until the item is settled,
      * then null, so a finished future does not keep its call's arguments alive; the swap to null
      * is what makes settling happen once.
+     *
+     * @param <T> the call's result type
      */
     private static final class Item<T> extends Future<T> implements WorkItem, Task<Object> {
         private static final VarHandle TASK;
