@@ -50,20 +50,14 @@ final class ExecutorProperties {
      * What a run may take; the defaults come from the suite's hooks. Every wait of a program is
      * bounded by {@code hangGuard}, and all of one program's waits together by {@link #runBudget()},
      * so a provider that loses a call fails the program instead of hanging it; shrinking stops
-     * starting programs after {@code shrinkTime}. So a check waits at most {@link #bound()}.
+     * starting programs after {@code shrinkTime}. So a check of {@code n} programs waits at most
+     * {@code (n + 1) * runBudget() + shrinkTime}: each program's budget, the shrink time, and the
+     * budget of the last shrink attempt, started just before the shrink time ran out.
      */
     record Settings(int cases, int maxWorkers, int maxSteps, boolean asyncTasks, Duration hangGuard, Duration shrinkTime) {
         /** The most one program's waits take together: three hang guards. */
         Duration runBudget() {
             return hangGuard.multipliedBy(3);
-        }
-
-        /**
-         * The most a check of {@code n} programs waits: each program's budget, the shrink time, and
-         * the budget of the last shrink attempt, started just before the shrink time ran out.
-         */
-        Duration bound(int n) {
-            return runBudget().multipliedBy(n + 1L).plus(shrinkTime);
         }
     }
 
