@@ -6,6 +6,7 @@ import futures.core.Future;
 import futures.core.Futures;
 import futures.core.MapIterator;
 import futures.core.ReturnWhen;
+import futures.core.WaitInterruptedException;
 import futures.core.WaitTimeoutException;
 import futures.spi.ExecutorConfig;
 import java.time.Duration;
@@ -45,8 +46,20 @@ import java.util.function.Function;
 final class ExecutorProperties {
     private ExecutorProperties() {}
 
-    /** What a run may take; the defaults come from the suite's hooks. */
-    record Settings(int cases, int maxWorkers, int maxSteps, boolean asyncTasks, Duration hangGuard, Duration shrinkTime) {}
+    /**
+     * What a run may take; the defaults come from the suite's hooks. Every wait of a program is
+     * bounded by {@code hangGuard}, and all of one program's waits together by {@link #runBudget()},
+     * so a provider that loses a call fails the program instead of hanging it; shrinking stops
+     * starting programs after {@code shrinkTime}. So a check of {@code n} programs waits at most
+     * {@code (n + 1) * runBudget() + shrinkTime}: each program's budget, the shrink time, and the
+     * budget of the last shrink attempt, started just before the shrink time ran out.
+     */
+    record Settings(int cases, int maxWorkers, int maxSteps, boolean asyncTasks, Duration hangGuard, Duration shrinkTime) {
+        /** The most one program's waits take together: three hang guards. */
+        Duration runBudget() {
+            return hangGuard.multipliedBy(3);
+        }
+    }
 
     enum Op { VALUE, FAIL, HELD, CANCEL, CALLBACK, RELEASE, RESULT, WAIT, AS_COMPLETED, MAP, SHUTDOWN }
 
@@ -98,16 +111,12 @@ final class ExecutorProperties {
             if (failure == null) {
                 continue;
             }
-            Program small = shrink(program, factory, s);
-            Failure smallFailure = small == program ? failure : null;
-            // a flaw that shows only in some interleavings may need a few runs to show again
-            for (int attempt = 0; attempt < 10 && smallFailure == null; attempt++) {
-                smallFailure = run(small, factory, s);
-            }
-            if (smallFailure == null) { // passed when re-run: report the original
-                small = program;
-                smallFailure = failure;
-            }
+            // the shrunk program is reported with the failure of the run that kept it, not re-run:
+            // a flaw that shows only in some interleavings might pass a re-run, and each re-run of
+            // a hanging program would cost a run budget beyond the shrink time
+            Failed shrunk = shrink(new Failed(program, failure), factory, s);
+            Program small = shrunk.program();
+            Failure smallFailure = shrunk.failure();
             StringBuilder msg = new StringBuilder()
                     .append("Property failed: ").append(name).append('\n')
                     .append("  seed ").append(seed).append(", case ").append(i + 1).append(" of ").append(n)
@@ -137,16 +146,24 @@ final class ExecutorProperties {
     /** A failed run: what went wrong, and the program's lines as they ran up to there. */
     record Failure(Throwable error, List<String> trace) {}
 
-    /** Drops chunks of steps, largest first, while the program still fails; bounded in time. */
-    private static Program shrink(Program program, Function<ExecutorConfig, Executor> factory, Settings s) {
+    /** A program and how it failed. */
+    private record Failed(Program program, Failure failure) {}
+
+    /**
+     * Drops chunks of steps, largest first, while the program still fails; starts no run after
+     * {@code s.shrinkTime()}, and each run waits at most {@code s.runBudget()}.
+     */
+    private static Failed shrink(Failed failed, Function<ExecutorConfig, Executor> factory, Settings s) {
         long deadline = System.nanoTime() + s.shrinkTime().toNanos();
+        Program program = failed.program();
         List<Step> current = new ArrayList<>(program.steps());
-        Program best = program;
+        Failed best = failed;
         // fewer workers first: a smaller pool is a simpler program
         for (int w = 1; w < program.workers() && System.nanoTime() < deadline; w++) {
             Program candidate = new Program(w, current);
-            if (run(candidate, factory, s) != null) {
-                best = candidate;
+            Failure f = run(candidate, factory, s);
+            if (f != null) {
+                best = new Failed(candidate, f);
                 break;
             }
         }
@@ -156,10 +173,11 @@ final class ExecutorProperties {
             for (int from = 0; from + chunk <= current.size() && System.nanoTime() < deadline; ) {
                 List<Step> candidate = new ArrayList<>(current.subList(0, from));
                 candidate.addAll(current.subList(from + chunk, current.size()));
-                Program p = new Program(best.workers(), candidate);
-                if (run(p, factory, s) != null) {
+                Program p = new Program(best.program().workers(), candidate);
+                Failure f = run(p, factory, s);
+                if (f != null) {
                     current = candidate;
-                    best = p;
+                    best = new Failed(p, f);
                     removed = true;
                 } else {
                     from += chunk;
@@ -172,7 +190,13 @@ final class ExecutorProperties {
         return best;
     }
 
-    /** Runs one program; null if it behaved as the model says. */
+    /**
+     * Runs one program; null if it behaved as the model says. Its waits take at most
+     * {@code s.runBudget()} together.
+     *
+     * @throws IllegalStateException if this thread is interrupted (the test is being stopped):
+     *     that is not a failure of the provider, and no shrinking should follow it
+     */
     static Failure run(Program program, Function<ExecutorConfig, Executor> factory, Settings s) {
         Run run = new Run(program.workers(), s);
         try {
@@ -184,10 +208,20 @@ final class ExecutorProperties {
             run.finish();
             return null;
         } catch (Throwable t) {
+            if (t instanceof InterruptedException || t instanceof WaitInterruptedException || Thread.currentThread().isInterrupted()) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("the property check was interrupted, so it stops (at: "
+                        + (run.trace.isEmpty() ? "the start" : run.trace.get(run.trace.size() - 1)) + ")", t);
+            }
             return new Failure(t, List.copyOf(run.trace));
         } finally {
             run.cleanUp();
         }
+    }
+
+    /** A duration in words: whole seconds, or milliseconds below one. */
+    private static String words(Duration d) {
+        return d.toMillis() >= 1000 && d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     /** A callback that ran, and the id of the thread that ran it. */
@@ -256,6 +290,8 @@ final class ExecutorProperties {
         Gate gate;
         boolean shut;
         int callbacks;
+        /** When the run's budget of waiting ends ({@link System#nanoTime()}). */
+        long deadline;
 
         Run(int workers, Settings s) {
             this.workers = workers;
@@ -263,8 +299,19 @@ final class ExecutorProperties {
         }
 
         void start(Function<ExecutorConfig, Executor> factory) {
+            deadline = System.nanoTime() + s.runBudget().toNanos();
             gate = Gate.open();
             executor = factory.apply(ExecutorConfig.builder().maxWorkers(workers).build());
+        }
+
+        /**
+         * The longest the next wait may take: the hang guard, or what is left of the run's budget
+         * if that is less. Every wait of a run goes through here, so no run hangs, whatever the
+         * provider does with its calls.
+         */
+        private Duration limit() {
+            long left = Math.max(0, deadline - System.nanoTime());
+            return Duration.ofNanos(Math.min(s.hangGuard().toNanos(), left));
         }
 
         private F pick(int a) {
@@ -388,7 +435,14 @@ final class ExecutorProperties {
                 return;
             }
             trace.add("let the oldest call waiting at the gate through");
-            String first = gate.awaitFirstOf(candidates, s.hangGuard());
+            Duration limit = limit();
+            String first;
+            try {
+                first = gate.awaitFirstOf(candidates, limit);
+            } catch (AssertionError e) { // a worker is free (the model keeps one), so one must arrive
+                throw new AssertionError("none of the calls held at the gate, " + candidates + ", arrived there within "
+                        + words(limit) + ", though a worker is free to run them (the provider lost it?)", e);
+            }
             if (!gate.releaseOldest()) {
                 fail(first + " arrived at the gate but was not waiting there");
             }
@@ -415,7 +469,7 @@ final class ExecutorProperties {
                 return;
             }
             trace.add(f + ".result()");
-            String got = outcome(f, s.hangGuard());
+            String got = outcome(f, limit());
             trace.set(trace.size() - 1, f + ".result() -> " + got);
             String want = expected(f);
             if (!got.equals(want)) {
@@ -431,7 +485,7 @@ final class ExecutorProperties {
             } catch (CancellationException e) {
                 return "CancellationException";
             } catch (WaitTimeoutException e) {
-                throw new AssertionError(f + " was not done " + limit.toSeconds() + " s after the program asked"
+                throw new AssertionError(f + " was not done " + words(limit) + " after the program asked"
                         + ", though nothing holds its call (the provider lost it?): " + f.future, e);
             } catch (Tasks.Boom e) {
                 return "Boom(\"" + e.getMessage() + "\")";
@@ -473,11 +527,14 @@ final class ExecutorProperties {
                 case FIRST_COMPLETED -> anyFree;
                 case FIRST_EXCEPTION -> !anyBlocked || failsForSure;
             };
-            Duration timeout = endsByItself ? Futures.NO_TIMEOUT : Duration.ZERO;
+            // one that ends by itself is given no timeout in the program, but the engine bounds it
+            Duration timeout = endsByItself ? limit() : Duration.ZERO;
             String call = "wait(" + sub + ", " + (endsByItself ? "" : "timeout 0, ") + when + ")";
             trace.add(call);
             List<Future<Integer>> arg = sub.stream().map(f -> f.future).toList();
-            DoneAndNotDone<Future<Integer>> r = Futures.wait(arg, endsByItself ? timeout : Duration.ZERO, when);
+            long started = System.nanoTime();
+            DoneAndNotDone<Future<Integer>> r = Futures.wait(arg, timeout, when);
+            boolean guardReached = endsByItself && System.nanoTime() - started >= timeout.toNanos();
             List<F> done = new ArrayList<>();
             List<F> notDone = new ArrayList<>();
             for (F f : new LinkedHashSet<>(sub)) {
@@ -504,6 +561,17 @@ final class ExecutorProperties {
                 if (f.knownDone) {
                     fail(call + " put " + f + " in not_done, but it was done before the call: " + f.future);
                 }
+            }
+            boolean satisfied = switch (when) {
+                case ALL_COMPLETED -> notDone.isEmpty();
+                case FIRST_COMPLETED -> !done.isEmpty();
+                case FIRST_EXCEPTION -> notDone.isEmpty()
+                        || done.stream().anyMatch(f -> !f.future.cancelled() && f.future.exception() != null);
+            };
+            if (guardReached && !satisfied) {
+                trace.set(trace.size() - 1, call + " -> done " + done + ", not done " + notDone + " when the engine's limit of " + words(timeout) + " ran out");
+                fail(call + ": " + notDone + " not done " + words(timeout) + " after the call, though nothing holds "
+                        + (notDone.size() == 1 ? "its call" : "their calls") + " (the provider lost it?)");
             }
             if (endsByItself) {
                 switch (when) {
@@ -533,7 +601,8 @@ final class ExecutorProperties {
                 return;
             }
             boolean anyBlocked = sub.stream().anyMatch(F::blocked);
-            Duration timeout = anyBlocked ? Duration.ofMillis(50) : Futures.NO_TIMEOUT;
+            // one that ends by itself is given no timeout in the program, but the engine bounds it
+            Duration timeout = anyBlocked ? Duration.ofMillis(50) : limit();
             String call = "asCompleted(" + sub + (anyBlocked ? ", timeout 50 ms" : "") + ")";
             trace.add(call);
             List<Future<Integer>> arg = sub.stream().map(f -> f.future).toList();
@@ -561,7 +630,10 @@ final class ExecutorProperties {
             }
             trace.set(trace.size() - 1, call + " -> " + yielded + (timedOut ? ", then WaitTimeoutException" : ""));
             if (timedOut && !anyBlocked) {
-                fail(call + " timed out with no timeout given");
+                List<F> missing = new ArrayList<>(new LinkedHashSet<>(sub));
+                missing.removeAll(yielded);
+                fail(call + ": " + missing + " not done " + words(timeout) + " after the call, though nothing holds "
+                        + (missing.size() == 1 ? "its call" : "their calls") + " (the provider lost it?)");
             }
             if (anyBlocked && !timedOut) {
                 fail(call + " ended without a WaitTimeoutException, though a call was held at the gate");
@@ -594,7 +666,8 @@ final class ExecutorProperties {
                 return;
             }
             List<String> got = new ArrayList<>();
-            try (MapIterator<Integer> results = executor.map(Tasks.squareFailingAt(bad), items, s.hangGuard(), 1)) {
+            Duration limit = limit();
+            try (MapIterator<Integer> results = executor.map(Tasks.squareFailingAt(bad), items, limit, 1)) {
                 for (int i = 0; i < n; i++) {
                     if (!results.hasNext()) {
                         fail(call + " ended after " + got);
@@ -612,8 +685,8 @@ final class ExecutorProperties {
                         }
                         break;
                     } catch (WaitTimeoutException e) {
-                        throw new AssertionError(call + ": item " + i + " was not done " + s.hangGuard().toSeconds()
-                                + " s after the call (the provider lost it?)", e);
+                        throw new AssertionError(call + ": item " + i + " was not done " + words(limit)
+                                + " after the call (the provider lost it?)", e);
                     }
                 }
                 if (bad < 0 && results.hasNext()) {
@@ -656,9 +729,12 @@ final class ExecutorProperties {
             gate.release();
             trace.add("(the gate lets every call through) shutdown(wait=true)");
             Thread t = Thread.ofPlatform().daemon().name("property-shutdown").start(() -> executor.shutdown(true));
-            if (!t.join(s.hangGuard())) {
-                fail("shutdown(wait=true) did not return within " + s.hangGuard().toSeconds() + " s");
+            Duration limit = limit();
+            if (!t.join(limit)) {
+                fail("shutdown(wait=true) did not return within " + words(limit));
             }
+            // one limit for every future's callbacks, not one each
+            long callbacksDeadline = System.nanoTime() + limit().toNanos();
             List<String> arrivals = gate.arrivals();
             for (F f : fs) {
                 int ran = Collections.frequency(arrivals, f.tag());
@@ -686,7 +762,7 @@ final class ExecutorProperties {
                         fail(f + " ended with " + got + ", expected " + expected(f) + " (its call " + f.call() + ")");
                     }
                 }
-                awaitCallbacks(f, s.hangGuard());
+                awaitCallbacks(f, callbacksDeadline);
                 List<Integer> ranCallbacks = f.callbacksRun.stream().map(Ran::callback).toList();
                 List<Long> ranBy = f.callbacksRun.stream().map(Ran::thread).toList();
                 if (ranCallbacks.size() != f.callbacksAdded.size()
@@ -711,12 +787,11 @@ final class ExecutorProperties {
         }
 
         /**
-         * Waits, at most {@code limit}, until as many callbacks ran as were added: a pool may say
+         * Waits, at most until {@code deadline}, until as many callbacks ran as were added: a pool may say
          * its items are done while the thread that completed the last one is still running its
          * callbacks (the future is done before its callbacks run, in Python too).
          */
-        private static void awaitCallbacks(F f, Duration limit) throws InterruptedException {
-            long deadline = System.nanoTime() + limit.toNanos();
+        private static void awaitCallbacks(F f, long deadline) throws InterruptedException {
             synchronized (f.callbacksRun) {
                 while (f.callbacksRun.size() < f.callbacksAdded.size()) {
                     long left = deadline - System.nanoTime();

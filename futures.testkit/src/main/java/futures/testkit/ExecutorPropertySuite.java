@@ -112,8 +112,10 @@ public abstract class ExecutorPropertySuite {
 
     /**
      * The longest the suite waits for anything that must happen by itself (a call's result, a
-     * call's arrival at the gate, {@code shutdown(wait=true)}); reaching it fails the program. Not a
-     * speed assertion.
+     * call's arrival at the gate, {@code wait}, {@code asCompleted}, {@code shutdown(wait=true)});
+     * reaching it fails the program, as does a program whose waits take more than three times it
+     * together. Not a speed assertion: it only keeps a provider that loses a call from hanging the
+     * suite.
      *
      * @return 60 seconds by default
      */

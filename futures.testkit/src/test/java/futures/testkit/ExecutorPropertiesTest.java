@@ -2,9 +2,11 @@ package futures.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import futures.core.Executors;
+import futures.core.ReturnWhen;
 import futures.testkit.ExecutorProperties.Op;
 import futures.testkit.ExecutorProperties.Program;
 import futures.testkit.ExecutorProperties.Settings;
@@ -60,5 +62,46 @@ class ExecutorPropertiesTest {
         assertTrue(failure.error().getMessage().contains("f2 is still PENDING after shutdown(wait=true) returned")
                 && failure.error().getMessage().contains("1 callback(s) never ran"), failure.error().getMessage());
         assertTrue(failure.trace().contains("f2.addDoneCallback(c0)"), failure.trace().toString());
+    }
+
+    @Test
+    @DisplayName("a lost call ends its program within the hang guard, reported as lost, wherever the program waits for it")
+    void aLostCallIsBoundedAndReportedAsLost() {
+        // the seed -1986476174738252530 hung here: asCompleted with no timeout over the lost third call
+        Settings quick = new Settings(1, 3, 25, true, Duration.ofSeconds(2), Duration.ofSeconds(5));
+        Step a = new Step(Op.VALUE, 1, 0);
+        Step b = new Step(Op.VALUE, 2, 0);
+        List<List<Step>> programs = List.of(
+                List.of(a, b, new Step(Op.VALUE, 3, 0), new Step(Op.AS_COMPLETED, 0, 0b110)),
+                List.of(a, b, new Step(Op.VALUE, 3, 0), new Step(Op.WAIT, ReturnWhen.ALL_COMPLETED.ordinal(), 0b100)),
+                List.of(a, b, new Step(Op.VALUE, 3, 0), new Step(Op.WAIT, ReturnWhen.FIRST_COMPLETED.ordinal(), 0b100)),
+                List.of(a, b, new Step(Op.VALUE, 3, 0), new Step(Op.WAIT, ReturnWhen.FIRST_EXCEPTION.ordinal(), 0b100)),
+                List.of(a, b, new Step(Op.VALUE, 3, 0), new Step(Op.RESULT, 2, 0)),
+                // a held call that is lost never arrives at the gate, though a worker is free for it
+                List.of(a, b, new Step(Op.HELD, 3, 0), new Step(Op.RELEASE, 0, 0)));
+        for (List<Step> steps : programs) {
+            Program program = new Program(2, steps);
+            ExecutorProperties.Failure failure = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    () -> ExecutorProperties.run(program, config -> Executors.create("loses-every-third", config), quick),
+                    () -> "a run waited past its budget: " + steps);
+            assertNotNull(failure, "a lost call passed: " + steps);
+            String msg = failure.error().getMessage();
+            assertTrue(msg.contains("f2") && msg.contains("(the provider lost it?)"), steps + ": " + msg);
+        }
+    }
+
+    @Test
+    @DisplayName("an interrupted run stops the check: it is not taken for a failure of the provider, nor shrunk")
+    void anInterruptIsNotAFailure() {
+        Program program = new Program(2, List.of(new Step(Op.HELD, 0, 0), new Step(Op.AS_COMPLETED, 0, 0b1)));
+        Thread.currentThread().interrupt();
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> ExecutorProperties.run(program, config -> Executors.create("per-call", config), SETTINGS));
+            assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt was swallowed");
+        } finally {
+            Thread.interrupted();
+        }
     }
 }
