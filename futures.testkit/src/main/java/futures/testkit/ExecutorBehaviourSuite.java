@@ -357,6 +357,82 @@ public abstract class ExecutorBehaviourSuite {
         assertFalse(it.hasNext());
     }
 
+    /** 0, 1, 2, ... without end; records how far ahead of {@code taken} the input was ever read. */
+    private static java.util.Iterator<Integer> endless(AtomicLong read, AtomicLong taken, AtomicLong mostAhead) {
+        return new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Integer next() {
+                long i = read.getAndIncrement();
+                mostAhead.accumulateAndGet(i - taken.get(), Math::max);
+                return (int) i;
+            }
+        };
+    }
+
+    @Test
+    @DisplayName("map with bufferSize (Python 3.14's buffersize) maps an endless input, never more than bufferSize calls ahead of the consumer")
+    void mapWithBufferReadsAnEndlessInputLazily() {
+        for (int chunk : new int[] {1, 5}) {
+            int buffer = 4;
+            AtomicLong read = new AtomicLong();
+            AtomicLong taken = new AtomicLong();
+            AtomicLong mostAhead = new AtomicLong();
+            try (MapIterator<Integer> it = shared().map(Tasks.square(), () -> endless(read, taken, mostAhead),
+                    Futures.NO_TIMEOUT, chunk, buffer)) {
+                for (int k = 0; k < 1000; k++) {
+                    assertEquals(k * k, it.next(), "result " + k + " (chunkSize " + chunk + ")");
+                    taken.incrementAndGet();
+                }
+            }
+            // the input item read furthest ahead of the one the consumer waits for: bufferSize calls
+            // (chunks) behind the waited call, or chunk
+            long bound = (long) chunk * (buffer + 1) - 1;
+            assertEquals(bound, mostAhead.get(), "chunkSize " + chunk + ": items read ahead of the consumer");
+            long readAtClose = read.get();
+            assertTrue(readAtClose <= 1000 + (long) chunk * (buffer + 1), "read " + readAtClose + " items for 1000 results");
+        }
+    }
+
+    @Test
+    @DisplayName("map with bufferSize: closing it early cancels the buffered calls not started and reads no more input")
+    void closingABufferedMapCancelsAndStopsReading() {
+        requireAsync();
+        Gate first = gate();
+        Gate rest = gate();
+        Executor ex = open(workers(1));
+        ex.submit(Tasks.passThen(first.key(), "holder"));
+        first.awaitArrivals(1);
+        AtomicLong read = new AtomicLong();
+        MapIterator<Integer> it = ex.map(Tasks.squareAfterMark(rest.key()), () -> endless(read, new AtomicLong(),
+                new AtomicLong()), Futures.NO_TIMEOUT, 1, 3);
+        assertEquals(3, read.get(), "map scheduled bufferSize calls");
+        it.close();
+        first.release();
+        ex.shutdown(true);
+        assertEquals(3, read.get(), "a closed map reads no more input");
+        assertTrue(rest.arrivals().size() < 3, "no buffered call was cancelled: " + rest.arrivals());
+        assertFalse(it.hasNext());
+    }
+
+    @Test
+    @DisplayName("map with bufferSize: a result not ready timeout after the call to map raises WaitTimeoutException and ends the iteration")
+    void bufferedMapTimeout() {
+        requireAsync();
+        Gate gate = gate();
+        Executor ex = open(workers(1));
+        Duration timeout = Duration.ofMillis(200);
+        long start = System.nanoTime();
+        MapIterator<Integer> it = ex.map(Tasks.squareAfterPass(gate.key()), List.of(7, 8, 9), timeout, 1, 1);
+        assertThrows(WaitTimeoutException.class, it::next);
+        assertTrue(System.nanoTime() - start >= timeout.toNanos());
+        assertFalse(it.hasNext(), "iteration ends after the timeout");
+    }
+
     // ------------------------------------------------------------------ shutdown
 
     @Test
