@@ -489,6 +489,47 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     }
 
     /**
+     * CPython 3.14's {@code ProcessPoolExecutor.terminate_workers()}: shuts down with the pending
+     * calls cancelled ({@code shutdown(false, true)}), then stops every worker at once, and the
+     * pool is broken. On {@code "process"} each live worker gets SIGTERM
+     * ({@link Process#destroy()}), and every call that was running fails with a
+     * {@link futures.spi.BrokenProcessPoolException} that names the signal. On {@code "thread"}
+     * and {@code "virtual"} (threads cannot be signalled) the thread of each running call is
+     * interrupted and the call fails at once with a {@link futures.spi.BrokenThreadPoolException};
+     * a call that ignores the interrupt runs on, its outcome discarded. Either way the executor
+     * takes no more calls ({@link BrokenExecutorException}) and {@link #shutdown()} then returns
+     * once the workers are gone. Calling it again is harmless.
+     *
+     * @throws UnsupportedOperationException if this executor's provider cannot stop its workers
+     *     ({@link WorkerPool#stopsWorkers()}); then nothing was shut down
+     */
+    public void terminateWorkers() {
+        stopWorkers(false);
+    }
+
+    /**
+     * CPython 3.14's {@code ProcessPoolExecutor.kill_workers()}: as {@link #terminateWorkers()},
+     * but a worker process gets SIGKILL ({@link Process#destroyForcibly()}), which it cannot
+     * catch or delay. On {@code "thread"} and {@code "virtual"} it is the same as
+     * {@code terminateWorkers()}: a Java thread cannot be killed, only interrupted.
+     *
+     * @throws UnsupportedOperationException if this executor's provider cannot stop its workers
+     *     ({@link WorkerPool#stopsWorkers()}); then nothing was shut down
+     */
+    public void killWorkers() {
+        stopWorkers(true);
+    }
+
+    private void stopWorkers(boolean force) {
+        if (!pool.stopsWorkers()) {
+            throw new UnsupportedOperationException("the \"" + name + "\" provider cannot stop its workers"
+                    + " (terminateWorkers/killWorkers); use shutdown(false, true) instead");
+        }
+        shutdown(false, true);
+        pool.stopWorkers(force);
+    }
+
+    /**
      * {@code shutdown(true)}: the end of a try-with-resources block, as Python's {@code with}.
      *
      * @throws IllegalStateException if called from a call running on this executor, which would

@@ -16,6 +16,7 @@ import futures.core.Futures;
 import futures.core.MapIterator;
 import futures.core.ReturnWhen;
 import futures.core.WaitTimeoutException;
+import futures.spi.BrokenExecutorException;
 import futures.spi.ExecutorConfig;
 import java.io.IOException;
 import java.time.Duration;
@@ -131,6 +132,19 @@ public abstract class ExecutorBehaviourSuite {
      * @return true (the default) if tasks can reach a Unix-domain socket of this machine
      */
     protected boolean tasksRunOnThisMachine() {
+        return true;
+    }
+
+    /**
+     * Whether the provider's executors support {@link Executor#terminateWorkers()} and
+     * {@link Executor#killWorkers()} (its pool's {@code WorkerPool.stopsWorkers()}). If true (the
+     * default, as for every built-in provider), the suite checks that they fail the running call
+     * with a {@code BrokenExecutorException}, cancel the pending ones and break the executor; if
+     * false, that they throw {@link UnsupportedOperationException} and change nothing.
+     *
+     * @return true (the default) if the provider can stop its workers
+     */
+    protected boolean stopsWorkers() {
         return true;
     }
 
@@ -431,6 +445,43 @@ public abstract class ExecutorBehaviourSuite {
         assertThrows(WaitTimeoutException.class, it::next);
         assertTrue(System.nanoTime() - start >= timeout.toNanos());
         assertFalse(it.hasNext(), "iteration ends after the timeout");
+    }
+
+    @Test
+    @DisplayName("terminateWorkers and killWorkers (Python 3.14): pending calls cancelled, the running call fails with BrokenExecutorException, the executor is broken")
+    void stoppingWorkersBreaksTheExecutor() {
+        if (!stopsWorkers()) {
+            Executor ex = open(workers(1));
+            assertThrows(UnsupportedOperationException.class, ex::terminateWorkers);
+            assertThrows(UnsupportedOperationException.class, ex::killWorkers);
+            assertFalse(ex.isShutdown(), "an unsupported terminateWorkers must change nothing");
+            assertEquals(49, ex.submit(Tasks.square(), 7).result());
+            return;
+        }
+        requireAsync();
+        for (boolean kill : new boolean[] {false, true}) {
+            Gate gate = gate();
+            Executor ex = open(workers(1));
+            Future<String> running = ex.submit(Tasks.passThen(gate.key(), "running"));
+            gate.awaitArrivals(1);
+            Future<String> pending = ex.submit(Tasks.passThen(gate.key(), "pending"));
+            if (kill) {
+                ex.killWorkers();
+            } else {
+                ex.terminateWorkers();
+            }
+            String what = kill ? "killWorkers" : "terminateWorkers";
+            assertTrue(pending.cancelled(), what + ": the call that had not started is cancelled");
+            BrokenExecutorException e = assertThrows(BrokenExecutorException.class,
+                    () -> running.result(Duration.ofSeconds(30)), what + ": the running call fails");
+            assertTrue(e.getMessage() != null && !e.getMessage().isEmpty(), what + ": the failure says why");
+            assertTrue(ex.isShutdown());
+            assertThrows(RejectedExecutionException.class, () -> ex.submit(Tasks.answer()));
+            gate.release(); // a thread provider's call that ignored the interrupt may go on now
+            ex.shutdown(true);
+            assertEquals(List.of("running"), gate.arrivals(), what + ": the cancelled call never ran");
+            ex.killWorkers(); // again: harmless
+        }
     }
 
     // ------------------------------------------------------------------ shutdown

@@ -319,6 +319,59 @@ final class ProcessPool implements WorkerPool {
     }
 
     @Override
+    public boolean stopsWorkers() {
+        return true;
+    }
+
+    /**
+     * terminate_workers / kill_workers: breaks the pool with a message that names the signal,
+     * fails everything queued and in flight with it, then signals every live worker. Each worker's
+     * thread then sees its process end and, the pool being broken already, only removes it (see
+     * {@link #workerExited}); a worker still starting is killed by its thread once its process is
+     * there (runWorker reads {@code broken}).
+     */
+    @Override
+    public void stopWorkers(boolean force) {
+        String signal = force ? "SIGKILL" : "SIGTERM";
+        List<WorkItem> failed = new ArrayList<>();
+        List<Process> processes = new ArrayList<>();
+        synchronized (lock) {
+            shutdown = true;
+            List<Long> pids = new ArrayList<>();
+            for (Worker w : workers) {
+                Process p = w.process;
+                if (p != null && p.isAlive()) {
+                    processes.add(p);
+                    pids.add(p.pid());
+                }
+            }
+            if (broken == null) {
+                brokenCause = null;
+                broken = (force ? "kill_workers()" : "terminate_workers()") + " sent " + signal + " to worker pids "
+                        + pids + "; the process pool is not usable anymore";
+                debug(broken, null);
+            }
+            for (Entry e : queue) {
+                failed.add(e.item());
+            }
+            queue.clear();
+            for (Worker w : workers) {
+                failed.addAll(w.inflight.values());
+                w.inflight.clear();
+            }
+            cleanUpIfDoneLocked();
+        }
+        for (Process p : processes) {
+            if (force) {
+                p.destroyForcibly();
+            } else {
+                p.destroy();
+            }
+        }
+        failAll(failed);
+    }
+
+    @Override
     public String toString() {
         synchronized (lock) {
             return "ProcessPool[" + name + ", workers=" + workers.size() + "/" + maxWorkers + ", queued=" + queue.size()

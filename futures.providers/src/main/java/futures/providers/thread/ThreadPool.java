@@ -64,6 +64,13 @@ final class ThreadPool implements WorkerPool {
     private volatile boolean shutdown;
     private volatile boolean full;
     private volatile String broken;
+    /**
+     * For {@link #stopWorkers}: slot i holds the item worker i is running (set before the call,
+     * cleared after), read by stopWorkers after it sets {@code broken}; a worker sets its slot and
+     * then reads {@code broken} again, so each running item is failed by one of the two, or both
+     * (the second fail does nothing).
+     */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<WorkItem> running;
 
     ThreadPool(int maxWorkers, String prefix, Initializer initializer) {
         this(maxWorkers, prefix, initializer, Thread::new);
@@ -75,6 +82,7 @@ final class ThreadPool implements WorkerPool {
         this.maxWorkers = maxWorkers;
         this.prefix = prefix != null ? prefix : "futures-thread-" + POOLS.incrementAndGet();
         this.initializer = initializer;
+        this.running = new java.util.concurrent.atomic.AtomicReferenceArray<>(maxWorkers);
     }
 
     @Override
@@ -104,7 +112,8 @@ final class ThreadPool implements WorkerPool {
         if (threads.size() < maxWorkers) {
             Thread t = null;
             try {
-                t = threadFactory.newThread(this::work);
+                int index = threads.size();
+                t = threadFactory.newThread(() -> work(index));
                 t.setName(prefix + "_" + threads.size());
                 t.setDaemon(true);
                 threads.add(t);
@@ -140,7 +149,7 @@ final class ThreadPool implements WorkerPool {
         }
     }
 
-    private void work() {
+    private void work(int index) {
         if (initializer != null) {
             try {
                 initializer.run();
@@ -179,11 +188,18 @@ final class ThreadPool implements WorkerPool {
             }
             Object value = null;
             Throwable failure = null;
+            running.set(index, item);
+            if (broken != null) { // stopWorkers may have read the slot before it was set
+                running.set(index, null);
+                item.fail(broken());
+                continue; // the next take finds a stop marker or a broken pool
+            }
             try {
                 value = item.task().call();
             } catch (Throwable t) {
                 failure = t;
             }
+            running.set(index, null);
             Thread.interrupted(); // a task's own interrupt must not leak into the next task
             // Idle before the outcome is published: a caller woken by it that submits again must
             // find this worker idle, not start a new thread (the idle-reuse rule). Once every
@@ -213,6 +229,46 @@ final class ThreadPool implements WorkerPool {
         // The drain also took the stop markers a shutdown may have queued for the other workers;
         // without new ones a worker blocked in take() would never leave, and shutdown(wait=true)
         // would join it forever. execute() rejects from now on, so markers are all the queue gets.
+        synchronized (lock) {
+            for (int i = 0; i < threads.size(); i++) {
+                queue.add(STOP);
+            }
+        }
+    }
+
+    @Override
+    public boolean stopsWorkers() {
+        return true;
+    }
+
+    /**
+     * terminate_workers / kill_workers for threads, which cannot be signalled: breaks the pool,
+     * fails what is queued, interrupts the thread of each running call and fails that call at
+     * once. The threads leave at the stop markers queued behind the drain, once their calls return.
+     */
+    @Override
+    public void stopWorkers(boolean force) {
+        String why = (force ? "kill_workers()" : "terminate_workers()")
+                + " interrupted the running calls (a thread cannot be signalled); the thread pool is not usable anymore";
+        List<Thread> workers;
+        synchronized (lock) {
+            if (broken == null) {
+                broken = why;
+            }
+            workers = List.copyOf(threads);
+        }
+        for (int i = 0; i < workers.size(); i++) {
+            WorkItem item = running.get(i);
+            if (item != null) {
+                item.fail(new BrokenThreadPoolException(broken)); // first: the interrupted call's own failure must lose
+                workers.get(i).interrupt();
+            }
+        }
+        for (WorkItem item; (item = queue.poll()) != null; ) {
+            if (item != STOP) {
+                item.fail(new BrokenThreadPoolException(broken));
+            }
+        }
         synchronized (lock) {
             for (int i = 0; i < threads.size(); i++) {
                 queue.add(STOP);
