@@ -14,4 +14,10 @@ class SerializingBehaviourTest extends ExecutorBehaviourSuite {
     protected Executor newExecutor(ExecutorConfig config) {
         return Executors.create("serializing", config);
     }
+
+    /** Its pool does not implement {@code WorkerPool.stopWorkers}: the suite checks that terminateWorkers says so and changes nothing. */
+    @Override
+    protected boolean stopsWorkers() {
+        return false;
+    }
 }
