@@ -827,6 +827,19 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
             return task;
         }
 
+        /** Cancels, and if it is running and the pool can stop it, stops it: see {@link Future#cancelRunning()}. */
+        @Override
+        public boolean cancelRunning() {
+            if (cancel()) {
+                return true;
+            }
+            if (!owner.pool.stopsRunningCalls() || !cancelIfRunning()) {
+                return false; // finished, or running where it cannot be stopped
+            }
+            owner.pool.stopRunning(this); // cancelled first: whatever the stopped call reports loses
+            return true;
+        }
+
         @Override
         public boolean markRunning() {
             if (owner.cancelPending) {

@@ -107,6 +107,33 @@ public interface WorkerPool {
     }
 
     /**
+     * Whether this pool can stop one running call with {@link #stopRunning(WorkItem)}: the
+     * capability behind the core's {@code Future.cancelRunning()}.
+     *
+     * @return true if {@link #stopRunning(WorkItem)} is supported; false by default
+     */
+    default boolean stopsRunningCalls() {
+        return false;
+    }
+
+    /**
+     * Stops the call of {@code item}, which is running on one of this pool's workers and whose
+     * future the core has just cancelled; only called if {@link #stopsRunningCalls()} is true. A
+     * pool of processes kills the worker running it and replaces it (the pool is not broken, and
+     * other calls are not affected); a pool of threads interrupts the thread running it, and only
+     * while that thread runs this item. The item must still be settled once: reporting an outcome
+     * for it (which the core ignores, the future being cancelled) is how the pool says it is done
+     * with it. If the item is not running here any more (it just finished), do nothing. Return
+     * without waiting for the call to end.
+     *
+     * @param item the running item whose future was cancelled
+     * @throws UnsupportedOperationException if {@link #stopsRunningCalls()} is false (the default)
+     */
+    default void stopRunning(WorkItem item) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot stop a running call");
+    }
+
+    /**
      * The most workers this pool runs at once; {@link Integer#MAX_VALUE} for no bound.
      *
      * @return the bound on items running at once

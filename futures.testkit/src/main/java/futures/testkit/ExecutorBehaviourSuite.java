@@ -148,6 +148,19 @@ public abstract class ExecutorBehaviourSuite {
         return true;
     }
 
+    /**
+     * Whether the provider's executors can stop one running call, for {@link Future#cancelRunning()}
+     * (its pool's {@code WorkerPool.stopsRunningCalls()}). If true (the default, as for every
+     * built-in provider), the suite checks that {@code cancel()} still refuses a running call,
+     * that {@code cancelRunning()} cancels it, and that the executor goes on serving; if false,
+     * that {@code cancelRunning()} refuses it too and the call completes.
+     *
+     * @return true (the default) if the provider can stop a running call
+     */
+    protected boolean stopsRunningCalls() {
+        return true;
+    }
+
     /** Fails every test at once, saying what to change, when an older JUnit runs the suite. */
     @BeforeAll
     void checkJUnitVersion() {
@@ -482,6 +495,29 @@ public abstract class ExecutorBehaviourSuite {
             assertEquals(List.of("running"), gate.arrivals(), what + ": the cancelled call never ran");
             ex.killWorkers(); // again: harmless
         }
+    }
+
+    @Test
+    @DisplayName("cancelRunning: cancel() refuses a running call (Python's rule); cancelRunning cancels it where the provider can stop it, and the executor goes on")
+    void cancelRunningStopsARunningCall() {
+        requireAsync();
+        Gate gate = gate();
+        Executor ex = open(workers(1));
+        Future<String> running = ex.submit(Tasks.passThen(gate.key(), "running"));
+        gate.awaitArrivals(1);
+        assertFalse(running.cancel(), "cancel() must keep refusing a running call");
+        if (!stopsRunningCalls()) {
+            assertFalse(running.cancelRunning(), "a provider that cannot stop a running call must refuse");
+            gate.release();
+            assertEquals("running", running.result());
+            return;
+        }
+        assertTrue(running.cancelRunning());
+        assertTrue(running.cancelled());
+        assertThrows(CancellationException.class, running::result);
+        gate.release(); // a call that ignored its interrupt may end now
+        assertEquals(49, ex.submit(Tasks.square(), 7).result(Duration.ofSeconds(60)), "the executor goes on serving");
+        assertTrue(running.cancelRunning(), "again: still cancelled");
     }
 
     // ------------------------------------------------------------------ shutdown

@@ -20,4 +20,10 @@ class SerializingBehaviourTest extends ExecutorBehaviourSuite {
     protected boolean stopsWorkers() {
         return false;
     }
+
+    /** Nor {@code WorkerPool.stopRunning}: the suite checks that cancelRunning refuses a running call. */
+    @Override
+    protected boolean stopsRunningCalls() {
+        return false;
+    }
 }

@@ -372,6 +372,42 @@ final class ProcessPool implements WorkerPool {
     }
 
     @Override
+    public boolean stopsRunningCalls() {
+        return true;
+    }
+
+    /**
+     * Future.cancelRunning: takes the item out of its worker's {@code inflight} (so its reply, if
+     * one comes, is dropped), retires that worker so it gets nothing more, and kills it. A RETIRING
+     * worker with nothing in flight exits cleanly as far as {@link #workerExited} is concerned, so
+     * the pool is not broken, and the worker is removed and replaced if items wait.
+     */
+    @Override
+    public void stopRunning(WorkItem item) {
+        Worker victim = null;
+        Process process = null;
+        synchronized (lock) {
+            for (Worker w : workers) {
+                if (w.inflight.values().remove(item)) {
+                    victim = w;
+                    process = w.process;
+                    w.state = State.RETIRING;
+                    break;
+                }
+            }
+        }
+        if (victim == null) {
+            return; // not in flight any more: it was just settled, or the pool broke meanwhile
+        }
+        debug("cancelRunning: killing worker pid " + victim.pid() + " to stop a running call", null);
+        if (process != null) {
+            process.destroyForcibly();
+        }
+        item.fail(new java.util.concurrent.CancellationException(
+                "cancelled while running; worker pid " + victim.pid() + " was killed")); // settles it; the future is cancelled already
+    }
+
+    @Override
     public String toString() {
         synchronized (lock) {
             return "ProcessPool[" + name + ", workers=" + workers.size() + "/" + maxWorkers + ", queued=" + queue.size()

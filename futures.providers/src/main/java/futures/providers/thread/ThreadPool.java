@@ -65,12 +65,25 @@ final class ThreadPool implements WorkerPool {
     private volatile boolean full;
     private volatile String broken;
     /**
-     * For {@link #stopWorkers}: slot i holds the item worker i is running (set before the call,
-     * cleared after), read by stopWorkers after it sets {@code broken}; a worker sets its slot and
-     * then reads {@code broken} again, so each running item is failed by one of the two, or both
-     * (the second fail does nothing).
+     * One per thread, in {@code threads}' order, guarded by {@code lock} like it. A slot holds the
+     * item its worker is running (set before the call, cleared after), for {@link #stopWorkers}
+     * and {@link #stopRunning}. stopWorkers reads the slots after it sets {@code broken}, and a
+     * worker sets its slot and then reads {@code broken} again, so each running item is failed by
+     * one of the two, or both (the second fail does nothing). A worker clears its slot and its
+     * interrupt status holding the slot's monitor, and stopRunning interrupts only holding it and
+     * seeing the item in the slot, so an interrupt meant for one call never reaches the next call
+     * of that thread.
      */
-    private final java.util.concurrent.atomic.AtomicReferenceArray<WorkItem> running;
+    private final List<Slot> slots = new ArrayList<>();
+
+    private static final class Slot {
+        final Thread thread;
+        volatile WorkItem item;
+
+        Slot(Thread thread) {
+            this.thread = thread;
+        }
+    }
 
     ThreadPool(int maxWorkers, String prefix, Initializer initializer) {
         this(maxWorkers, prefix, initializer, Thread::new);
@@ -82,7 +95,6 @@ final class ThreadPool implements WorkerPool {
         this.maxWorkers = maxWorkers;
         this.prefix = prefix != null ? prefix : "futures-thread-" + POOLS.incrementAndGet();
         this.initializer = initializer;
-        this.running = new java.util.concurrent.atomic.AtomicReferenceArray<>(maxWorkers);
     }
 
     @Override
@@ -112,15 +124,19 @@ final class ThreadPool implements WorkerPool {
         if (threads.size() < maxWorkers) {
             Thread t = null;
             try {
-                int index = threads.size();
-                t = threadFactory.newThread(() -> work(index));
+                Slot[] slot = new Slot[1];
+                t = threadFactory.newThread(() -> work(slot[0]));
+                slot[0] = new Slot(t);
                 t.setName(prefix + "_" + threads.size());
                 t.setDaemon(true);
                 threads.add(t);
+                slots.add(slot[0]);
                 t.start();
             } catch (Throwable e) { // out of memory for a thread stack, or a thread limit
                 if (t != null) {
-                    threads.remove(t);
+                    Thread failed = t;
+                    threads.remove(failed);
+                    slots.removeIf(x -> x.thread == failed);
                 }
                 if (queue.remove(item)) {
                     throw new RejectedExecutionException("could not start a worker thread (" + e
@@ -149,7 +165,7 @@ final class ThreadPool implements WorkerPool {
         }
     }
 
-    private void work(int index) {
+    private void work(Slot slot) {
         if (initializer != null) {
             try {
                 initializer.run();
@@ -188,9 +204,9 @@ final class ThreadPool implements WorkerPool {
             }
             Object value = null;
             Throwable failure = null;
-            running.set(index, item);
+            slot.item = item;
             if (broken != null) { // stopWorkers may have read the slot before it was set
-                running.set(index, null);
+                slot.item = null;
                 item.fail(broken());
                 continue; // the next take finds a stop marker or a broken pool
             }
@@ -199,8 +215,10 @@ final class ThreadPool implements WorkerPool {
             } catch (Throwable t) {
                 failure = t;
             }
-            running.set(index, null);
-            Thread.interrupted(); // a task's own interrupt must not leak into the next task
+            synchronized (slot) {
+                slot.item = null;
+                Thread.interrupted(); // a task's own interrupt (or cancelRunning's) must not leak into the next task
+            }
             // Idle before the outcome is published: a caller woken by it that submits again must
             // find this worker idle, not start a new thread (the idle-reuse rule). Once every
             // thread is started, nobody asks any more.
@@ -250,18 +268,18 @@ final class ThreadPool implements WorkerPool {
     public void stopWorkers(boolean force) {
         String why = (force ? "kill_workers()" : "terminate_workers()")
                 + " interrupted the running calls (a thread cannot be signalled); the thread pool is not usable anymore";
-        List<Thread> workers;
+        List<Slot> workers;
         synchronized (lock) {
             if (broken == null) {
                 broken = why;
             }
-            workers = List.copyOf(threads);
+            workers = List.copyOf(slots);
         }
-        for (int i = 0; i < workers.size(); i++) {
-            WorkItem item = running.get(i);
+        for (Slot slot : workers) {
+            WorkItem item = slot.item;
             if (item != null) {
                 item.fail(new BrokenThreadPoolException(broken)); // first: the interrupted call's own failure must lose
-                workers.get(i).interrupt();
+                slot.thread.interrupt();
             }
         }
         for (WorkItem item; (item = queue.poll()) != null; ) {
@@ -272,6 +290,28 @@ final class ThreadPool implements WorkerPool {
         synchronized (lock) {
             for (int i = 0; i < threads.size(); i++) {
                 queue.add(STOP);
+            }
+        }
+    }
+
+    @Override
+    public boolean stopsRunningCalls() {
+        return true;
+    }
+
+    /** Future.cancelRunning: interrupts the worker running {@code item}, if one still is. */
+    @Override
+    public void stopRunning(WorkItem item) {
+        List<Slot> workers;
+        synchronized (lock) {
+            workers = List.copyOf(slots);
+        }
+        for (Slot slot : workers) {
+            synchronized (slot) {
+                if (slot.item == item) {
+                    slot.thread.interrupt();
+                    return;
+                }
             }
         }
     }

@@ -172,6 +172,7 @@ final class VirtualPool implements WorkerPool {
             item.complete(value);
         } finally {
             running.remove(Thread.currentThread());
+            Thread.interrupted(); // an interrupt of cancelRunning must not reach the hand-over
             try {
                 dispatch(next());
             } finally {
@@ -246,6 +247,28 @@ final class VirtualPool implements WorkerPool {
         }
         for (WorkItem w : drained) {
             w.fail(new BrokenThreadPoolException(broken));
+        }
+    }
+
+    @Override
+    public boolean stopsRunningCalls() {
+        return true;
+    }
+
+    /**
+     * Future.cancelRunning: interrupts the thread running {@code item}. Inside the map's atomic
+     * compute, so only while the entry is there: the thread removes it (atomically too) before it
+     * clears its interrupt status and hands its slot on.
+     */
+    @Override
+    public void stopRunning(WorkItem item) {
+        for (Thread t : running.keySet()) {
+            running.computeIfPresent(t, (thread, it) -> {
+                if (it == item) {
+                    thread.interrupt();
+                }
+                return it;
+            });
         }
     }
 

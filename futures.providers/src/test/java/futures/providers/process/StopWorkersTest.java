@@ -98,4 +98,24 @@ class StopWorkersTest {
         assertTrue(e.getMessage().startsWith("kill_workers() sent SIGKILL"), e.getMessage());
         ex.shutdown(true); // returns once both workers, the idle one too, are gone
     }
+
+    @Test
+    @DisplayName("cancelRunning: cancel() refuses the running call; cancelRunning kills its worker, the future is cancelled, a new worker takes its place and runs the call queued behind it")
+    void cancelRunningReplacesTheWorker() throws Exception {
+        Executor ex = pool();
+        long pid = ex.submit(StopTasks.pid()).result();
+        Path ready = dir.resolve("cancel");
+        Future<String> running = ex.submit(StopTasks.sleepForever(ready.toString(), false));
+        Future<Long> queued = ex.submit(StopTasks.pid());
+        awaitFile(ready);
+        assertFalse(running.cancel(), "Python's cancel() refuses a running call");
+        assertTrue(running.cancelRunning());
+        assertTrue(running.cancelled());
+        assertThrows(java.util.concurrent.CancellationException.class, running::result);
+        awaitExit(pid);
+        long next = queued.result(Duration.ofSeconds(60));
+        assertTrue(next != pid, "the queued call ran on a new worker");
+        assertTrue(ex.submit(StopTasks.pid()).result(Duration.ofSeconds(60)) == next, "the pool goes on, not broken");
+        ex.shutdown(true);
+    }
 }

@@ -1,5 +1,7 @@
 package futures.providers.thread;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,6 +74,39 @@ class StopWorkersThreadsTest {
         ex.submit(() -> 1).result();
         ex.terminateWorkers();
         assertThrows(RejectedExecutionException.class, () -> ex.submit(() -> 2));
+        ex.shutdown(true);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"thread", "virtual"})
+    @DisplayName("cancelRunning on threads: cancel() refuses the running call; cancelRunning interrupts it and cancels its future; the worker goes on, its next call not interrupted")
+    void cancelRunningInterrupts(String provider) throws Exception {
+        Executor ex = Executors.create(provider, ExecutorConfig.builder().maxWorkers(1).build());
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        CountDownLatch neverReleased = new CountDownLatch(1);
+        Future<String> running = ex.submit(() -> {
+            started.countDown();
+            try {
+                neverReleased.await();
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+            return "released";
+        });
+        Future<Boolean> next = ex.submit(() -> {
+            Thread.sleep(100); // an interrupt leaked from the cancelled call would end this early
+            return Thread.currentThread().isInterrupted();
+        });
+        assertTrue(started.await(30, TimeUnit.SECONDS));
+        assertFalse(running.cancel(), "Python's cancel() refuses a running call");
+        assertTrue(running.cancelRunning());
+        assertTrue(running.cancelled());
+        assertThrows(java.util.concurrent.CancellationException.class, running::result);
+        assertTrue(interrupted.await(30, TimeUnit.SECONDS), "the call's thread was interrupted");
+        assertFalse(next.result(Duration.ofSeconds(30)), "the next call ran, uninterrupted");
+        assertEquals(7, ex.submit(() -> 7).result());
         ex.shutdown(true);
     }
 }
