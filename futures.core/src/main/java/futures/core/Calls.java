@@ -45,7 +45,13 @@ final class Calls {
         }
     }
 
-    /** {@code fn(a, b)}. */
+    /**
+     * {@code fn(a, b)}.
+     *
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the result's type
+     */
     static final class Apply2<A, B, R> implements Task<R> {
         private static final long serialVersionUID = 1L;
         private final BiFunc<? super A, ? super B, ? extends R> fn;
@@ -94,7 +100,12 @@ final class Calls {
         }
     }
 
-    /** Two map inputs taken in step. */
+    /**
+     * Two map inputs taken in step.
+     *
+     * @param <A> the first input's type
+     * @param <B> the second input's type
+     */
     static final class Pair<A, B> implements Serializable {
         private static final long serialVersionUID = 1L;
         private final A a;
@@ -111,7 +122,13 @@ final class Calls {
         }
     }
 
-    /** A two-argument function over pairs, so that map has one code path. */
+    /**
+     * A two-argument function over pairs, so that map has one code path.
+     *
+     * @param <A> the first input's type
+     * @param <B> the second input's type
+     * @param <R> the result's type
+     */
     static final class Spread<A, B, R> implements Func<Pair<A, B>, R> {
         private static final long serialVersionUID = 1L;
         private final BiFunc<? super A, ? super B, ? extends R> fn;
@@ -135,6 +152,9 @@ final class Calls {
      * Several map items in one message. The value is an array with one entry per item: its result,
      * or an {@link ItemFailure} holding what that item's call threw, so each item keeps its own
      * outcome.
+     *
+     * @param <A> the items' type
+     * @param <R> the results' type
      */
     static final class Chunk<A, R> implements Task<Object[]> {
         private static final long serialVersionUID = 1L;

@@ -340,6 +340,8 @@ final class ExecutorServiceView implements ExecutorService {
     /**
      * A Runnable as a Callable; serializable when the runnable and result are. A class, not a
      * record, for the reason {@link Calls} gives.
+     *
+     * @param <T> the result's type
      */
     static final class RunnableCall<T> implements Callable<T>, Serializable {
         private static final long serialVersionUID = 1L;
@@ -389,6 +391,8 @@ final class ExecutorServiceView implements ExecutorService {
     /**
      * What the pool runs for a call of the view. Serializable through {@code call} alone; the
      * handle is transient, so in another process it is null and the call just runs.
+     *
+     * @param <T> the result's type
      */
     static final class ViewTask<T> implements Task<T> {
         private static final long serialVersionUID = 1L;
