@@ -54,7 +54,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the lock, since they run the user's callbacks). {@code broken} goes from null to a message once.
  * {@code shutdown} only goes from false to true. A worker's {@code state} goes STARTING -> READY ->
  * RETIRING; a RETIRING worker has nothing in flight and gets nothing more, and its channel is
- * closed, so it exits with code 0. {@code broken} and {@code brokenCause} are written under
+ * closed, so it exits with code 0 (or, retired by {@link #stopRunning} for a cancelled call, it is
+ * killed; either way its exit does not break the pool). {@code broken} and {@code brokenCause} are written under
  * {@code lock} and read without it (volatile). An item removed from {@code queue} or an
  * {@code inflight} map is reported by whoever removed it, and by no one else, so every item taken
  * is settled exactly once: run and reported, dropped as cancelled, or failed.
