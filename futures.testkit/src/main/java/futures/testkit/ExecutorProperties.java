@@ -473,11 +473,17 @@ final class ExecutorProperties {
                 case FIRST_COMPLETED -> anyFree;
                 case FIRST_EXCEPTION -> !anyBlocked || failsForSure;
             };
-            Duration timeout = endsByItself ? Futures.NO_TIMEOUT : Duration.ZERO;
+            // A wait that should end by itself is still bounded, by the hang guard: a provider that
+            // loses a call must fail the program, not hang it.
+            Duration timeout = endsByItself ? s.hangGuard() : Duration.ZERO;
             String call = "wait(" + sub + ", " + (endsByItself ? "" : "timeout 0, ") + when + ")";
             trace.add(call);
             List<Future<Integer>> arg = sub.stream().map(f -> f.future).toList();
-            DoneAndNotDone<Future<Integer>> r = Futures.wait(arg, endsByItself ? timeout : Duration.ZERO, when);
+            DoneAndNotDone<Future<Integer>> r = Futures.wait(arg, timeout, when);
+            if (endsByItself && !waitEnded(r, when)) {
+                fail(call + " had not returned " + s.hangGuard().toSeconds() + " s later, though nothing holds"
+                        + " the calls (the provider lost it?): not done " + r.notDone());
+            }
             List<F> done = new ArrayList<>();
             List<F> notDone = new ArrayList<>();
             for (F f : new LinkedHashSet<>(sub)) {
@@ -528,12 +534,22 @@ final class ExecutorProperties {
             done.forEach(f -> f.knownDone = true);
         }
 
+        /** Whether {@code wait} returned because its condition was met, not because its timeout passed. */
+        private static boolean waitEnded(DoneAndNotDone<Future<Integer>> r, ReturnWhen when) {
+            return switch (when) {
+                case ALL_COMPLETED -> r.notDone().isEmpty();
+                case FIRST_COMPLETED -> !r.done().isEmpty();
+                case FIRST_EXCEPTION -> r.notDone().isEmpty()
+                        || r.done().stream().anyMatch(f -> !f.cancelled() && f.exception(Duration.ZERO) != null);
+            };
+        }
+
         void asCompleted(List<F> sub) {
             if (sub.isEmpty() || shut) {
                 return;
             }
             boolean anyBlocked = sub.stream().anyMatch(F::blocked);
-            Duration timeout = anyBlocked ? Duration.ofMillis(50) : Futures.NO_TIMEOUT;
+            Duration timeout = anyBlocked ? Duration.ofMillis(50) : s.hangGuard(); // bounded: see wait
             String call = "asCompleted(" + sub + (anyBlocked ? ", timeout 50 ms" : "") + ")";
             trace.add(call);
             List<Future<Integer>> arg = sub.stream().map(f -> f.future).toList();
@@ -561,7 +577,8 @@ final class ExecutorProperties {
             }
             trace.set(trace.size() - 1, call + " -> " + yielded + (timedOut ? ", then WaitTimeoutException" : ""));
             if (timedOut && !anyBlocked) {
-                fail(call + " timed out with no timeout given");
+                fail(call + " had not yielded every future " + s.hangGuard().toSeconds() + " s later, though nothing"
+                        + " holds the calls (the provider lost it?): yielded " + yielded);
             }
             if (anyBlocked && !timedOut) {
                 fail(call + " ended without a WaitTimeoutException, though a call was held at the gate");
