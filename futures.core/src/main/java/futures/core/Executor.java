@@ -266,8 +266,8 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      *
      * @param <A> the type of the items
      * @param <R> the type of the results
-     * @param fn the function, called once per item
-     * @param items the inputs, in order
+     * @param fn the function to call on each item
+     * @param items the inputs, read to the end before this returns
      * @return the results in input order, each waited for as {@code next()} reaches it
      * @param timeout measured from this call; {@link Futures#NO_TIMEOUT} for no limit
      * @param chunkSize items sent to a worker in one message; results and exceptions still come
@@ -281,6 +281,41 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(items, "items");
         return mapArgs(fn, items.iterator(), timeout, chunkSize);
+    }
+
+    /**
+     * Python 3.14's {@code map(fn, items, timeout=, chunksize=, buffersize=)}: as
+     * {@link #map(Func, Iterable, Duration, int)}, but the input is read lazily, so it may be
+     * endless ({@code map(fn, stream::iterator, ...)} maps a {@link java.util.stream.Stream}).
+     *
+     * <p>This schedules the first {@code bufferSize} calls (chunks, if {@code chunkSize > 1}) now.
+     * Each {@code next()} that needs a new call's result first reads one more input item (or chunk)
+     * and schedules it, then waits: so at most {@code bufferSize} calls are scheduled ahead of the
+     * one the consumer waits for, as in CPython. Order, chunking, the timeout (measured from this
+     * call) and early close mean what they mean without a buffer; closing also stops reading the
+     * input. An exception from the input's iterator, or from scheduling a call (the executor was
+     * shut down or broke since, {@link RejectedExecutionException}), is thrown by {@code next()}
+     * when it tries to schedule, and ends the iteration. {@code Integer.MAX_VALUE} reads the whole
+     * input now, like the overloads without a buffer.
+     *
+     * @param <A> the type of the items
+     * @param <R> the type of the results
+     * @param fn the function to call on each item
+     * @param items the inputs, read as results are taken
+     * @param timeout the most time, from this call, until the last result; {@link Futures#NO_TIMEOUT} for no limit
+     * @param chunkSize items sent to a worker in one message; 1 or more
+     * @param bufferSize how many calls (chunks) to schedule ahead of the consumer; 1 or more
+     * @return the results in input order, each waited for as {@code next()} reaches it
+     * @throws IllegalArgumentException if {@code chunkSize < 1} or {@code bufferSize < 1}
+     * @throws RejectedExecutionException after shutdown, or if the pool breaks while scheduling
+     *     the first calls (calls scheduled so far are cancelled)
+     * @throws NullPointerException if an argument is null
+     */
+    public <A, R> MapIterator<R> map(Func<? super A, ? extends R> fn, Iterable<? extends A> items, Duration timeout,
+            int chunkSize, int bufferSize) {
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(items, "items");
+        return mapArgs(fn, items.iterator(), timeout, chunkSize, checkBufferSize(bufferSize));
     }
 
     /**
@@ -322,9 +357,47 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     public <A, B, R> MapIterator<R> map(BiFunc<? super A, ? super B, ? extends R> fn,
             Iterable<? extends A> as, Iterable<? extends B> bs, Duration timeout, int chunkSize) {
         Objects.requireNonNull(fn, "fn");
+        return mapArgs(new Calls.Spread<>(fn), zip(as, bs), timeout, chunkSize, 0);
+    }
+
+    /**
+     * {@link #map(Func, Iterable, Duration, int, int)} over two inputs taken in step, as Python
+     * 3.14's {@code map(fn, it1, it2, buffersize=)}: both are read lazily, and it stops at the
+     * shorter input.
+     *
+     * @param <A> the type of the first input's items
+     * @param <B> the type of the second input's items
+     * @param <R> the type of the results
+     * @param fn the function to call on each pair
+     * @param as the first arguments
+     * @param bs the second arguments
+     * @param timeout the most time, from this call, until the last result; {@link Futures#NO_TIMEOUT} for no limit
+     * @param chunkSize how many pairs each call to the pool carries; 1 or more
+     * @param bufferSize how many calls (chunks) to schedule ahead of the consumer; 1 or more
+     * @return the results in input order, each waited for as {@code next()} reaches it
+     * @throws IllegalArgumentException if {@code chunkSize < 1} or {@code bufferSize < 1}
+     * @throws RejectedExecutionException after shutdown, or if the pool breaks while scheduling
+     *     the first calls
+     * @throws NullPointerException if an argument is null
+     */
+    public <A, B, R> MapIterator<R> map(BiFunc<? super A, ? super B, ? extends R> fn, Iterable<? extends A> as,
+            Iterable<? extends B> bs, Duration timeout, int chunkSize, int bufferSize) {
+        Objects.requireNonNull(fn, "fn");
+        return mapArgs(new Calls.Spread<>(fn), zip(as, bs), timeout, chunkSize, checkBufferSize(bufferSize));
+    }
+
+    private static int checkBufferSize(int bufferSize) {
+        if (bufferSize < 1) {
+            throw new IllegalArgumentException("bufferSize must be at least 1 (calls scheduled ahead of the consumer),"
+                    + " got " + bufferSize + "; for no buffer use the map overloads without bufferSize");
+        }
+        return bufferSize;
+    }
+
+    private static <A, B> Iterator<Calls.Pair<A, B>> zip(Iterable<? extends A> as, Iterable<? extends B> bs) {
         Iterator<? extends A> ia = Objects.requireNonNull(as, "as").iterator();
         Iterator<? extends B> ib = Objects.requireNonNull(bs, "bs").iterator();
-        Iterator<Calls.Pair<A, B>> zipped = new Iterator<>() {
+        return new Iterator<>() {
             @Override
             public boolean hasNext() {
                 return ia.hasNext() && ib.hasNext();
@@ -335,13 +408,21 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
                 return new Calls.Pair<>(ia.next(), ib.next());
             }
         };
-        return mapArgs(new Calls.Spread<>(fn), zipped, timeout, chunkSize);
     }
 
     private <A, R> MapIterator<R> mapArgs(
             Func<? super A, ? extends R> fn, Iterator<? extends A> items, Duration timeout, int chunkSize) {
+        return mapArgs(fn, items, timeout, chunkSize, 0);
+    }
+
+    /** {@code bufferSize} 0: no buffer, the whole input is scheduled now. */
+    private <A, R> MapIterator<R> mapArgs(Func<? super A, ? extends R> fn, Iterator<? extends A> items,
+            Duration timeout, int chunkSize, int bufferSize) {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunkSize must be at least 1, got " + chunkSize);
+        }
+        if (bufferSize != 0) {
+            return mapBuffered(fn, items, timeout, chunkSize, bufferSize);
         }
         long nanos = Future.toNanos(timeout);
         long start = System.nanoTime();
@@ -366,6 +447,37 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
             throw e;
         }
         return new MapIterator<>(futures, chunkSize > 1, start, nanos);
+    }
+
+    /** A map that reads {@code items} lazily, {@code bufferSize} calls (chunks) ahead of its consumer. */
+    private <A, R> MapIterator<R> mapBuffered(Func<? super A, ? extends R> fn, Iterator<? extends A> items,
+            Duration timeout, int chunkSize, int bufferSize) {
+        long nanos = Future.toNanos(timeout);
+        long start = System.nanoTime();
+        MapIterator.Refill refill = () -> {
+            if (!items.hasNext()) {
+                return null;
+            }
+            if (chunkSize == 1) {
+                return schedule(new Calls.Apply<>(fn, items.next()));
+            }
+            List<Object> chunk = new ArrayList<>(chunkSize);
+            while (chunk.size() < chunkSize && items.hasNext()) {
+                chunk.add(items.next());
+            }
+            return schedule(new Calls.Chunk<>(fn, chunk.toArray()));
+        };
+        List<Future<?>> futures = new ArrayList<>(Math.min(bufferSize, 1024));
+        try {
+            Future<?> f;
+            while (futures.size() < bufferSize && (f = refill.next()) != null) {
+                futures.add(f);
+            }
+        } catch (RuntimeException | Error e) {
+            futures.forEach(Future::cancel);
+            throw e;
+        }
+        return new MapIterator<>(futures, chunkSize > 1, start, nanos, refill);
     }
 
     // ------------------------------------------------------------------ shutdown
@@ -414,6 +526,47 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         }
         checkTerminated();
         pool.shutdown(wait);
+    }
+
+    /**
+     * CPython 3.14's {@code ProcessPoolExecutor.terminate_workers()}: shuts down with the pending
+     * calls cancelled ({@code shutdown(false, true)}), then stops every worker at once, and the
+     * pool is broken. On {@code "process"} each live worker gets SIGTERM
+     * ({@link Process#destroy()}), and every call that was running fails with a
+     * {@link futures.spi.BrokenProcessPoolException} that names the signal. On {@code "thread"}
+     * and {@code "virtual"} (threads cannot be signalled) the thread of each running call is
+     * interrupted and the call fails at once with a {@link futures.spi.BrokenThreadPoolException};
+     * a call that ignores the interrupt runs on, its outcome discarded. Either way the executor
+     * takes no more calls ({@link BrokenExecutorException}) and {@link #shutdown()} then returns
+     * once the workers are gone. Calling it again is harmless.
+     *
+     * @throws UnsupportedOperationException if this executor's provider cannot stop its workers
+     *     ({@link WorkerPool#stopsWorkers()}); then nothing was shut down
+     */
+    public void terminateWorkers() {
+        stopWorkers(false);
+    }
+
+    /**
+     * CPython 3.14's {@code ProcessPoolExecutor.kill_workers()}: as {@link #terminateWorkers()},
+     * but a worker process gets SIGKILL ({@link Process#destroyForcibly()}), which it cannot
+     * catch or delay. On {@code "thread"} and {@code "virtual"} it is the same as
+     * {@code terminateWorkers()}: a Java thread cannot be killed, only interrupted.
+     *
+     * @throws UnsupportedOperationException if this executor's provider cannot stop its workers
+     *     ({@link WorkerPool#stopsWorkers()}); then nothing was shut down
+     */
+    public void killWorkers() {
+        stopWorkers(true);
+    }
+
+    private void stopWorkers(boolean force) {
+        if (!pool.stopsWorkers()) {
+            throw new UnsupportedOperationException("the \"" + name + "\" provider cannot stop its workers"
+                    + " (terminateWorkers/killWorkers); use shutdown(false, true) instead");
+        }
+        shutdown(false, true);
+        pool.stopWorkers(force);
     }
 
     /**
@@ -791,6 +944,19 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
             } finally {
                 frame.current = outer;
             }
+        }
+
+        /** Cancels, and if it is running and the pool can stop it, stops it: see {@link Future#cancelRunning()}. */
+        @Override
+        public boolean cancelRunning() {
+            if (cancel()) {
+                return true;
+            }
+            if (!owner.pool.stopsRunningCalls() || !cancelIfRunning()) {
+                return false; // finished, or running where it cannot be stopped
+            }
+            owner.pool.stopRunning(this); // cancelled first: whatever the stopped call reports loses
+            return true;
         }
 
         @Override

@@ -48,6 +48,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      *   PENDING  -> CANCELLED cancel
      *   CANCELLED -> CANCELLED_NOTIFIED  setRunningOrNotifyCancel (returns false once; then it throws)
      *   PENDING | RUNNING -> outcome  setResult / setException
+     *   RUNNING  -> CANCELLED cancelIfRunning (only for Executor.cancelRunning's items)
      * PENDING is null, so a future seen through a data race before its constructor ends reads as
      * pending. Outcome is NULL_VALUE (a null result), a Failure box, or the result itself. Results can
      * never be mistaken for the sentinels: those are private objects no caller can get hold of.
@@ -127,6 +128,37 @@ public class Future<T> implements java.util.concurrent.Future<T> {
                 return true;
             }
         }
+    }
+
+    /**
+     * Cancels the call even if it is already running, where its executor can stop a running call
+     * (not Python: {@link #cancel()} keeps Python's rule and refuses a running call). A call that
+     * has not started is cancelled as by {@code cancel()}. A running call of an executor whose
+     * provider can stop it is stopped: on {@code "process"} its worker process is killed
+     * (SIGKILL) and replaced, and the pool goes on serving; on {@code "thread"} and
+     * {@code "virtual"} its thread is interrupted (a call that ignores the interrupt runs on, its
+     * outcome discarded). The future is then CANCELLED at once, as the JDK's
+     * {@code cancel(true)} does: its waiters wake and its callbacks run. A future not made by an
+     * executor, or of a provider that cannot stop a running call, is only cancelled if pending.
+     *
+     * @return true if the future is now cancelled (also when it already was); false if it had
+     *     finished, or is running and its executor cannot stop it
+     */
+    public boolean cancelRunning() {
+        return cancel();
+    }
+
+    /**
+     * The state change behind {@link #cancelRunning()}: RUNNING to CANCELLED.
+     *
+     * @return true if this call cancelled the running future
+     */
+    final boolean cancelIfRunning() {
+        if (state == RUNNING && STATE.compareAndSet(this, RUNNING, CANCELLED)) {
+            fireListeners();
+            return true;
+        }
+        return false;
     }
 
     /**

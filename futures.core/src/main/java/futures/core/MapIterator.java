@@ -23,6 +23,14 @@ import java.util.NoSuchElementException;
  * CPython, where a generator that never started runs no cleanup. Work is never lost to the
  * garbage collector; close the iterator (try-with-resources) to cancel what has not started.
  *
+ * <p>A buffered map ({@link Executor#map(Func, Iterable, Duration, int, int)}, CPython 3.14's
+ * {@code buffersize}) reads its input lazily: {@code next()} first schedules the call for the next
+ * input item (or chunk), then waits for the result it returns, as CPython's generator does. So
+ * while the consumer waits for one result, at most {@code bufferSize} further calls (or chunks) are
+ * scheduled ahead of it, and input is read only as results are taken. An exception thrown by the
+ * input's iterator, or by scheduling (the executor was shut down or broke meanwhile), is thrown by
+ * {@code next()} and ends the iteration like a call's exception.
+ *
  * <p>Not thread-safe, like any iterator.
  *
  * @param <R> the type of the results
@@ -33,6 +41,8 @@ public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoClose
      * chunk. Touched by the iterating thread only, like the rest of this iterator.
      */
     private final ArrayDeque<Future<?>> futures;
+    /** Schedules the next call (or chunk) of a buffered map, or returns null at the input's end; null when unbuffered. */
+    private Refill refill;
     private final int total;
     private final boolean chunked;
     private final long start;
@@ -42,9 +52,25 @@ public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoClose
     private int index;
     private boolean iterated;
 
+    /** Schedules one more call of a buffered map. */
+    interface Refill {
+        /**
+         * Reads the next input item (or chunk) and schedules its call.
+         *
+         * @return the call's future, or null if the input is exhausted
+         */
+        Future<?> next();
+    }
+
     MapIterator(List<Future<?>> futures, boolean chunked, long start, long nanos) {
+        this(futures, chunked, start, nanos, null);
+    }
+
+    /** A map whose input is read lazily through {@code refill}; {@code futures} is the initial buffer. */
+    MapIterator(List<Future<?>> futures, boolean chunked, long start, long nanos, Refill refill) {
         this.futures = new ArrayDeque<>(futures);
-        this.total = futures.size();
+        this.refill = refill;
+        this.total = refill == null ? futures.size() : -1;
         this.chunked = chunked;
         this.start = start;
         this.nanos = nanos;
@@ -85,6 +111,7 @@ public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoClose
         }
         try {
             if (!chunked) {
+                refill();
                 // Peek, then poll after the wait: if it times out, close() must still cancel this
                 // call (Python's _result_or_cancel), not only the ones behind it.
                 Object value = await(peek());
@@ -92,6 +119,7 @@ public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoClose
                 return (R) value;
             }
             if (chunk == null) {
+                refill();
                 chunk = (Object[]) await(peek());
                 poll();
                 index = 0;
@@ -111,6 +139,19 @@ public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoClose
         }
     }
 
+    /** For a buffered map: schedules the call for the next input, behind the ones buffered (CPython's appendleft). */
+    private void refill() {
+        if (refill == null) {
+            return;
+        }
+        Future<?> f = refill.next();
+        if (f == null) {
+            refill = null; // the input is exhausted: read it no more
+            return;
+        }
+        futures.addLast(f);
+    }
+
     private Object await(Future<?> f) {
         if (nanos == Long.MAX_VALUE) {
             return f.result();
@@ -120,7 +161,8 @@ public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoClose
             return f.result(Duration.ofNanos(Math.max(0, left)));
         } catch (WaitTimeoutException late) {
             throw new WaitTimeoutException("map result not ready within " + Duration.ofNanos(nanos)
-                    + " of the call to map; " + Futures.unfinished(futures.size(), total) + " (calls not started are cancelled)");
+                    + " of the call to map; " + (total < 0 ? futures.size() + " buffered calls unfinished"
+                            : Futures.unfinished(futures.size(), total)) + " (calls not started are cancelled)");
         }
     }
 
@@ -128,6 +170,7 @@ public final class MapIterator<R> implements Iterator<R>, Iterable<R>, AutoClose
     @Override
     public void close() {
         chunk = null;
+        refill = null; // read no more input
         for (Future<?> f : futures) {
             f.cancel();
         }

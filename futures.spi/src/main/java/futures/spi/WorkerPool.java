@@ -86,6 +86,72 @@ public interface WorkerPool {
     }
 
     /**
+     * Whether this pool can stop its workers while calls run, with {@link #stopWorkers(boolean)}:
+     * the capability behind the core's {@code terminateWorkers()} and {@code killWorkers()}
+     * (CPython 3.14's {@code terminate_workers()}, {@code kill_workers()}). The core asks before it
+     * shuts anything down, and throws {@link UnsupportedOperationException} if it is false.
+     *
+     * @return true if {@link #stopWorkers(boolean)} is supported; false by default
+     */
+    default boolean stopsWorkers() {
+        return false;
+    }
+
+    /**
+     * Stops every worker now and breaks the pool; only called on a pool whose
+     * {@link #stopsWorkers()} is true, after the core shut it down with its pending calls
+     * cancelled ({@code shutdown(wait=false, cancelFutures=true)}).
+     *
+     * <p>What a pool must do: mark itself broken (from then on {@link #broken()} is not null and
+     * {@link #execute} throws it), fail every item it still holds, running ones included, with its
+     * {@link BrokenExecutorException} subclass whose message says how the workers were stopped, and
+     * then stop the workers without waiting for them: a pool of processes sends each live worker
+     * SIGTERM ({@link Process#destroy()}) or, with {@code force}, SIGKILL
+     * ({@link Process#destroyForcibly()}). Every item still ends settled exactly once, and
+     * {@link #shutdown(boolean) shutdown(true)} afterwards returns once the workers are gone.
+     *
+     * <p>A pool whose workers are threads of this JVM cannot signal them (a Java thread cannot be
+     * killed): the built-in "thread" and "virtual" pools interrupt each running call's thread, with
+     * or without {@code force}, fail the running calls at once, and let their threads end when the
+     * calls return (a call that ignores the interrupt runs on, its outcome discarded, and a later
+     * {@code shutdown(true)} waits for it).
+     *
+     * @param force SIGKILL ({@code kill_workers}) rather than SIGTERM ({@code terminate_workers});
+     *     for threads, no difference
+     * @throws UnsupportedOperationException if {@link #stopsWorkers()} is false (the default)
+     */
+    default void stopWorkers(boolean force) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot stop its workers");
+    }
+
+    /**
+     * Whether this pool can stop one running call with {@link #stopRunning(WorkItem)}: the
+     * capability behind the core's {@code Future.cancelRunning()}.
+     *
+     * @return true if {@link #stopRunning(WorkItem)} is supported; false by default
+     */
+    default boolean stopsRunningCalls() {
+        return false;
+    }
+
+    /**
+     * Stops the call of {@code item}, which is running on one of this pool's workers and whose
+     * future the core has just cancelled; only called if {@link #stopsRunningCalls()} is true. A
+     * pool of processes kills the worker running it and replaces it (the pool is not broken, and
+     * other calls are not affected); a pool of threads interrupts the thread running it, and only
+     * while that thread runs this item. The item must still be settled once: reporting an outcome
+     * for it (which the core ignores, the future being cancelled) is how the pool says it is done
+     * with it. If the item is not running here any more (it just finished), do nothing. Return
+     * without waiting for the call to end.
+     *
+     * @param item the running item whose future was cancelled
+     * @throws UnsupportedOperationException if {@link #stopsRunningCalls()} is false (the default)
+     */
+    default void stopRunning(WorkItem item) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot stop a running call");
+    }
+
+    /**
      * The most workers this pool runs at once; {@link Integer#MAX_VALUE} for no bound.
      *
      * @return the bound on items running at once

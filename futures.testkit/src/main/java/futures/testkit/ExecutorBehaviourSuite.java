@@ -17,6 +17,7 @@ import futures.core.Futures;
 import futures.core.MapIterator;
 import futures.core.ReturnWhen;
 import futures.core.WaitTimeoutException;
+import futures.spi.BrokenExecutorException;
 import futures.spi.ExecutorConfig;
 import java.io.IOException;
 import java.time.Duration;
@@ -132,6 +133,32 @@ public abstract class ExecutorBehaviourSuite {
      * @return true (the default) if tasks can reach a Unix-domain socket of this machine
      */
     protected boolean tasksRunOnThisMachine() {
+        return true;
+    }
+
+    /**
+     * Whether the provider's executors support {@link Executor#terminateWorkers()} and
+     * {@link Executor#killWorkers()} (its pool's {@code WorkerPool.stopsWorkers()}). If true (the
+     * default, as for every built-in provider), the suite checks that they fail the running call
+     * with a {@code BrokenExecutorException}, cancel the pending ones and break the executor; if
+     * false, that they throw {@link UnsupportedOperationException} and change nothing.
+     *
+     * @return true (the default) if the provider can stop its workers
+     */
+    protected boolean stopsWorkers() {
+        return true;
+    }
+
+    /**
+     * Whether the provider's executors can stop one running call, for {@link Future#cancelRunning()}
+     * (its pool's {@code WorkerPool.stopsRunningCalls()}). If true (the default, as for every
+     * built-in provider), the suite checks that {@code cancel()} still refuses a running call,
+     * that {@code cancelRunning()} cancels it, and that the executor goes on serving; if false,
+     * that {@code cancelRunning()} refuses it too and the call completes.
+     *
+     * @return true (the default) if the provider can stop a running call
+     */
+    protected boolean stopsRunningCalls() {
         return true;
     }
 
@@ -369,6 +396,142 @@ public abstract class ExecutorBehaviourSuite {
         assertFalse(ran.contains("item-9"), "the last call had not started, yet it ran: " + ran);
         assertTrue(ran.size() < 9, "no call was cancelled: " + ran);
         assertFalse(it.hasNext());
+    }
+
+    /** 0, 1, 2, ... without end; records how far ahead of {@code taken} the input was ever read. */
+    private static java.util.Iterator<Integer> endless(AtomicLong read, AtomicLong taken, AtomicLong mostAhead) {
+        return new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Integer next() {
+                long i = read.getAndIncrement();
+                mostAhead.accumulateAndGet(i - taken.get(), Math::max);
+                return (int) i;
+            }
+        };
+    }
+
+    @Test
+    @DisplayName("map with bufferSize (Python 3.14's buffersize) maps an endless input, never more than bufferSize calls ahead of the consumer")
+    void mapWithBufferReadsAnEndlessInputLazily() {
+        for (int chunk : new int[] {1, 5}) {
+            int buffer = 4;
+            AtomicLong read = new AtomicLong();
+            AtomicLong taken = new AtomicLong();
+            AtomicLong mostAhead = new AtomicLong();
+            try (MapIterator<Integer> it = shared().map(Tasks.square(), () -> endless(read, taken, mostAhead),
+                    Futures.NO_TIMEOUT, chunk, buffer)) {
+                for (int k = 0; k < 1000; k++) {
+                    assertEquals(k * k, it.next(), "result " + k + " (chunkSize " + chunk + ")");
+                    taken.incrementAndGet();
+                }
+            }
+            // the input item read furthest ahead of the one the consumer waits for: bufferSize calls
+            // (chunks) behind the waited call, or chunk
+            long bound = (long) chunk * (buffer + 1) - 1;
+            assertEquals(bound, mostAhead.get(), "chunkSize " + chunk + ": items read ahead of the consumer");
+            long readAtClose = read.get();
+            assertTrue(readAtClose <= 1000 + (long) chunk * (buffer + 1), "read " + readAtClose + " items for 1000 results");
+        }
+    }
+
+    @Test
+    @DisplayName("map with bufferSize: closing it early cancels the buffered calls not started and reads no more input")
+    void closingABufferedMapCancelsAndStopsReading() {
+        requireAsync();
+        Gate first = gate();
+        Gate rest = gate();
+        Executor ex = open(workers(1));
+        ex.submit(Tasks.passThen(first.key(), "holder"));
+        first.awaitArrivals(1);
+        AtomicLong read = new AtomicLong();
+        MapIterator<Integer> it = ex.map(Tasks.squareAfterMark(rest.key()), () -> endless(read, new AtomicLong(),
+                new AtomicLong()), Futures.NO_TIMEOUT, 1, 3);
+        assertEquals(3, read.get(), "map scheduled bufferSize calls");
+        it.close();
+        first.release();
+        ex.shutdown(true);
+        assertEquals(3, read.get(), "a closed map reads no more input");
+        assertTrue(rest.arrivals().size() < 3, "no buffered call was cancelled: " + rest.arrivals());
+        assertFalse(it.hasNext());
+    }
+
+    @Test
+    @DisplayName("map with bufferSize: a result not ready timeout after the call to map raises WaitTimeoutException and ends the iteration")
+    void bufferedMapTimeout() {
+        requireAsync();
+        Gate gate = gate();
+        Executor ex = open(workers(1));
+        Duration timeout = Duration.ofMillis(200);
+        long start = System.nanoTime();
+        MapIterator<Integer> it = ex.map(Tasks.squareAfterPass(gate.key()), List.of(7, 8, 9), timeout, 1, 1);
+        assertThrows(WaitTimeoutException.class, it::next);
+        assertTrue(System.nanoTime() - start >= timeout.toNanos());
+        assertFalse(it.hasNext(), "iteration ends after the timeout");
+    }
+
+    @Test
+    @DisplayName("terminateWorkers and killWorkers (Python 3.14): pending calls cancelled, the running call fails with BrokenExecutorException, the executor is broken")
+    void stoppingWorkersBreaksTheExecutor() {
+        if (!stopsWorkers()) {
+            Executor ex = open(workers(1));
+            assertThrows(UnsupportedOperationException.class, ex::terminateWorkers);
+            assertThrows(UnsupportedOperationException.class, ex::killWorkers);
+            assertFalse(ex.isShutdown(), "an unsupported terminateWorkers must change nothing");
+            assertEquals(49, ex.submit(Tasks.square(), 7).result());
+            return;
+        }
+        requireAsync();
+        for (boolean kill : new boolean[] {false, true}) {
+            Gate gate = gate();
+            Executor ex = open(workers(1));
+            Future<String> running = ex.submit(Tasks.passThen(gate.key(), "running"));
+            gate.awaitArrivals(1);
+            Future<String> pending = ex.submit(Tasks.passThen(gate.key(), "pending"));
+            if (kill) {
+                ex.killWorkers();
+            } else {
+                ex.terminateWorkers();
+            }
+            String what = kill ? "killWorkers" : "terminateWorkers";
+            assertTrue(pending.cancelled(), what + ": the call that had not started is cancelled");
+            BrokenExecutorException e = assertThrows(BrokenExecutorException.class,
+                    () -> running.result(Duration.ofSeconds(30)), what + ": the running call fails");
+            assertTrue(e.getMessage() != null && !e.getMessage().isEmpty(), what + ": the failure says why");
+            assertTrue(ex.isShutdown());
+            assertThrows(RejectedExecutionException.class, () -> ex.submit(Tasks.answer()));
+            gate.release(); // a thread provider's call that ignored the interrupt may go on now
+            ex.shutdown(true);
+            assertEquals(List.of("running"), gate.arrivals(), what + ": the cancelled call never ran");
+            ex.killWorkers(); // again: harmless
+        }
+    }
+
+    @Test
+    @DisplayName("cancelRunning: cancel() refuses a running call (Python's rule); cancelRunning cancels it where the provider can stop it, and the executor goes on")
+    void cancelRunningStopsARunningCall() {
+        requireAsync();
+        Gate gate = gate();
+        Executor ex = open(workers(1));
+        Future<String> running = ex.submit(Tasks.passThen(gate.key(), "running"));
+        gate.awaitArrivals(1);
+        assertFalse(running.cancel(), "cancel() must keep refusing a running call");
+        if (!stopsRunningCalls()) {
+            assertFalse(running.cancelRunning(), "a provider that cannot stop a running call must refuse");
+            gate.release();
+            assertEquals("running", running.result());
+            return;
+        }
+        assertTrue(running.cancelRunning());
+        assertTrue(running.cancelled());
+        assertThrows(CancellationException.class, running::result);
+        gate.release(); // a call that ignored its interrupt may end now
+        assertEquals(49, ex.submit(Tasks.square(), 7).result(Duration.ofSeconds(60)), "the executor goes on serving");
+        assertTrue(running.cancelRunning(), "again: still cancelled");
     }
 
     // ------------------------------------------------------------------ shutdown

@@ -14,4 +14,16 @@ class SerializingBehaviourTest extends ExecutorBehaviourSuite {
     protected Executor newExecutor(ExecutorConfig config) {
         return Executors.create("serializing", config);
     }
+
+    /** Its pool does not implement {@code WorkerPool.stopWorkers}: the suite checks that terminateWorkers says so and changes nothing. */
+    @Override
+    protected boolean stopsWorkers() {
+        return false;
+    }
+
+    /** Nor {@code WorkerPool.stopRunning}: the suite checks that cancelRunning refuses a running call. */
+    @Override
+    protected boolean stopsRunningCalls() {
+        return false;
+    }
 }

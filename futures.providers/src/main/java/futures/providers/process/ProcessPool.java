@@ -58,7 +58,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the lock, since they run the user's callbacks). {@code broken} goes from null to a message once.
  * {@code shutdown} only goes from false to true. A worker's {@code state} goes STARTING -> READY ->
  * RETIRING; a RETIRING worker has nothing in flight and gets nothing more, and its channel is
- * closed, so it exits with code 0. {@code broken} and {@code brokenCause} are written under
+ * closed, so it exits with code 0 (or, retired by {@link #stopRunning} for a cancelled call, it is
+ * killed; either way its exit does not break the pool). {@code broken} and {@code brokenCause} are written under
  * {@code lock} and read without it (volatile). An item removed from {@code queue} or an
  * {@code inflight} map is reported by whoever removed it, and by no one else, so every item taken
  * is settled exactly once: run and reported, dropped as cancelled, or failed.
@@ -377,6 +378,95 @@ final class ProcessPool implements WorkerPool {
     public BrokenExecutorException broken() {
         String why = broken;
         return why == null ? null : new BrokenProcessPoolException(why, brokenCause);
+    }
+
+    @Override
+    public boolean stopsWorkers() {
+        return true;
+    }
+
+    /**
+     * terminate_workers / kill_workers: breaks the pool with a message that names the signal,
+     * fails everything queued and in flight with it, then signals every live worker. Each worker's
+     * thread then sees its process end and, the pool being broken already, only removes it (see
+     * {@link #workerExited}); a worker still starting is killed by its thread once its process is
+     * there (runWorker reads {@code broken}).
+     */
+    @Override
+    public void stopWorkers(boolean force) {
+        String signal = force ? "SIGKILL" : "SIGTERM";
+        List<WorkItem> failed = new ArrayList<>();
+        List<Process> processes = new ArrayList<>();
+        synchronized (lock) {
+            shutdown = true;
+            List<Long> pids = new ArrayList<>();
+            for (Worker w : workers) {
+                Process p = w.process;
+                if (p != null && p.isAlive()) {
+                    processes.add(p);
+                    pids.add(p.pid());
+                }
+            }
+            if (broken == null) {
+                brokenCause = null;
+                broken = (force ? "kill_workers()" : "terminate_workers()") + " sent " + signal + " to worker pids "
+                        + pids + "; the process pool is not usable anymore";
+                debug(broken, null);
+            }
+            for (Entry e : queue) {
+                failed.add(e.item());
+            }
+            queue.clear();
+            for (Worker w : workers) {
+                failed.addAll(w.inflight.values());
+                w.inflight.clear();
+            }
+            cleanUpIfDoneLocked();
+        }
+        for (Process p : processes) {
+            if (force) {
+                p.destroyForcibly();
+            } else {
+                p.destroy();
+            }
+        }
+        failAll(failed);
+    }
+
+    @Override
+    public boolean stopsRunningCalls() {
+        return true;
+    }
+
+    /**
+     * Future.cancelRunning: takes the item out of its worker's {@code inflight} (so its reply, if
+     * one comes, is dropped), retires that worker so it gets nothing more, and kills it. A RETIRING
+     * worker with nothing in flight exits cleanly as far as {@link #workerExited} is concerned, so
+     * the pool is not broken, and the worker is removed and replaced if items wait.
+     */
+    @Override
+    public void stopRunning(WorkItem item) {
+        Worker victim = null;
+        Process process = null;
+        synchronized (lock) {
+            for (Worker w : workers) {
+                if (w.inflight.values().remove(item)) {
+                    victim = w;
+                    process = w.process;
+                    w.state = State.RETIRING;
+                    break;
+                }
+            }
+        }
+        if (victim == null) {
+            return; // not in flight any more: it was just settled, or the pool broke meanwhile
+        }
+        debug("cancelRunning: killing worker pid " + victim.pid() + " to stop a running call", null);
+        if (process != null) {
+            process.destroyForcibly();
+        }
+        item.fail(new java.util.concurrent.CancellationException(
+                "cancelled while running; worker pid " + victim.pid() + " was killed")); // settles it; the future is cancelled already
     }
 
     @Override
