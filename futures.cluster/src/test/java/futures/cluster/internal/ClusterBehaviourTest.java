@@ -8,13 +8,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The shared behaviour suite against provider {@code "cluster"}, made as users make it, on the
- * shared pair of embedded members (two members of this JVM, so the gates of the suite are reachable
- * and no capability hook is needed: every test runs).
+ * shared pair of embedded members (two members of this JVM, so the gates of the suite are reachable).
+ * Two capability hooks say what the provider does not offer: it cannot stop the members that run
+ * calls ({@code terminateWorkers}/{@code killWorkers}: members are shared and long-lived), nor one
+ * running call ({@code cancelRunning}); the suite then checks that both are refused and change
+ * nothing.
  */
 @ExtendWith(TestCluster.class)
 class ClusterBehaviourTest extends ExecutorBehaviourSuite {
     @Override
     protected Executor newExecutor(ExecutorConfig config) {
         return Executors.create("cluster", TestCluster.attached(config));
+    }
+
+    @Override
+    protected boolean stopsWorkers() {
+        return false;
+    }
+
+    @Override
+    protected boolean stopsRunningCalls() {
+        return false;
     }
 }
