@@ -562,8 +562,8 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
     private void stopWorkers(boolean force) {
         if (!pool.stopsWorkers()) {
-            throw new UnsupportedOperationException("the \"" + name + "\" provider cannot stop its workers"
-                    + " (terminateWorkers/killWorkers); use shutdown(false, true) instead");
+            throw new UnsupportedOperationException("cannot stop the workers of provider '" + name
+                    + "' (terminateWorkers/killWorkers): it does not offer it; use shutdown(false, true) instead");
         }
         shutdown(false, true);
         pool.stopWorkers(force);
