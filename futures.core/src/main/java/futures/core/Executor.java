@@ -533,10 +533,9 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * calls cancelled ({@code shutdown(false, true)}), then stops every worker at once, and the
      * pool is broken. On {@code "process"} each live worker gets SIGTERM
      * ({@link Process#destroy()}), and every call that was running fails with a
-     * {@link futures.spi.BrokenProcessPoolException} that names the signal. On {@code "thread"}
-     * and {@code "virtual"} (threads cannot be signalled) the thread of each running call is
-     * interrupted and the call fails at once with a {@link futures.spi.BrokenThreadPoolException};
-     * a call that ignores the interrupt runs on, its outcome discarded. Either way the executor
+     * {@link futures.spi.BrokenProcessPoolException} that names the signal. {@code "thread"} and
+     * {@code "virtual"} do not offer it (threads cannot be signalled; CPython's
+     * {@code ThreadPoolExecutor} has no such method either). The executor then
      * takes no more calls ({@link BrokenExecutorException}) and {@link #shutdown()} then returns
      * once the workers are gone. Calling it again is harmless.
      *
@@ -550,8 +549,7 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     /**
      * CPython 3.14's {@code ProcessPoolExecutor.kill_workers()}: as {@link #terminateWorkers()},
      * but a worker process gets SIGKILL ({@link Process#destroyForcibly()}), which it cannot
-     * catch or delay. On {@code "thread"} and {@code "virtual"} it is the same as
-     * {@code terminateWorkers()}: a Java thread cannot be killed, only interrupted.
+     * catch or delay.
      *
      * @throws UnsupportedOperationException if this executor's provider cannot stop its workers
      *     ({@link WorkerPool#stopsWorkers()}); then nothing was shut down

@@ -111,10 +111,9 @@ public interface WorkerPool {
      * {@link #shutdown(boolean) shutdown(true)} afterwards returns once the workers are gone.
      *
      * <p>A pool whose workers are threads of this JVM cannot signal them (a Java thread cannot be
-     * killed): the built-in "thread" and "virtual" pools interrupt each running call's thread, with
-     * or without {@code force}, fail the running calls at once, and let their threads end when the
-     * calls return (a call that ignores the interrupt runs on, its outcome discarded, and a later
-     * {@code shutdown(true)} waits for it).
+     * killed); one that offers this anyway would interrupt each running call's thread, fail the
+     * running calls at once, and let the threads end when the calls return. The built-in "thread"
+     * and "virtual" pools do not offer it.
      *
      * @param force SIGKILL ({@code kill_workers}) rather than SIGTERM ({@code terminate_workers});
      *     for threads, no difference
@@ -138,8 +137,8 @@ public interface WorkerPool {
      * Stops the call of {@code item}, which is running on one of this pool's workers and whose
      * future the core has just cancelled; only called if {@link #stopsRunningCalls()} is true. A
      * pool of processes kills the worker running it and replaces it (the pool is not broken, and
-     * other calls are not affected); a pool of threads interrupts the thread running it, and only
-     * while that thread runs this item. The item must still be settled once: reporting an outcome
+     * other calls are not affected); a pool of threads would interrupt the thread running it, and
+     * only while that thread runs this item. The item must still be settled once: reporting an outcome
      * for it (which the core ignores, the future being cancelled) is how the pool says it is done
      * with it. If the item is not running here any more (it just finished), do nothing. Return
      * without waiting for the call to end.

@@ -138,28 +138,29 @@ public abstract class ExecutorBehaviourSuite {
 
     /**
      * Whether the provider's executors support {@link Executor#terminateWorkers()} and
-     * {@link Executor#killWorkers()} (its pool's {@code WorkerPool.stopsWorkers()}). If true (the
-     * default, as for every built-in provider), the suite checks that they fail the running call
-     * with a {@code BrokenExecutorException}, cancel the pending ones and break the executor; if
-     * false, that they throw {@link UnsupportedOperationException} and change nothing.
+     * {@link Executor#killWorkers()} (its pool's {@code WorkerPool.stopsWorkers()}). If true (as
+     * for "process"), the suite checks that they fail the running call with a
+     * {@code BrokenExecutorException}, cancel the pending ones and break the executor; if false
+     * (the default, as for "thread" and "virtual"), that they throw
+     * {@link UnsupportedOperationException} and change nothing.
      *
-     * @return true (the default) if the provider can stop its workers
+     * @return true if the provider can stop its workers; false by default
      */
     protected boolean stopsWorkers() {
-        return true;
+        return false;
     }
 
     /**
      * Whether the provider's executors can stop one running call, for {@link Future#cancelRunning()}
-     * (its pool's {@code WorkerPool.stopsRunningCalls()}). If true (the default, as for every
-     * built-in provider), the suite checks that {@code cancel()} still refuses a running call,
-     * that {@code cancelRunning()} cancels it, and that the executor goes on serving; if false,
-     * that {@code cancelRunning()} refuses it too and the call completes.
+     * (its pool's {@code WorkerPool.stopsRunningCalls()}). If true (as for "process"), the suite
+     * checks that {@code cancel()} still refuses a running call, that {@code cancelRunning()}
+     * cancels it, and that the executor goes on serving; if false (the default, as for "thread"
+     * and "virtual"), that {@code cancelRunning()} refuses it too and the call completes.
      *
-     * @return true (the default) if the provider can stop a running call
+     * @return true if the provider can stop a running call; false by default
      */
     protected boolean stopsRunningCalls() {
-        return true;
+        return false;
     }
 
     /** Fails every test at once, saying what to change, when an older JUnit runs the suite. */

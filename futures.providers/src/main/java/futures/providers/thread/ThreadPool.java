@@ -64,26 +64,6 @@ final class ThreadPool implements WorkerPool {
     private volatile boolean shutdown;
     private volatile boolean full;
     private volatile String broken;
-    /**
-     * One per thread, in {@code threads}' order, guarded by {@code lock} like it. A slot holds the
-     * item its worker is running (set before the call, cleared after), for {@link #stopWorkers}
-     * and {@link #stopRunning}. stopWorkers reads the slots after it sets {@code broken}, and a
-     * worker sets its slot and then reads {@code broken} again, so each running item is failed by
-     * one of the two, or both (the second fail does nothing). A worker clears its slot and its
-     * interrupt status holding the slot's monitor, and stopRunning interrupts only holding it and
-     * seeing the item in the slot, so an interrupt meant for one call never reaches the next call
-     * of that thread.
-     */
-    private final List<Slot> slots = new ArrayList<>();
-
-    private static final class Slot {
-        final Thread thread;
-        volatile WorkItem item;
-
-        Slot(Thread thread) {
-            this.thread = thread;
-        }
-    }
 
     ThreadPool(int maxWorkers, String prefix, Initializer initializer) {
         this(maxWorkers, prefix, initializer, Thread::new);
@@ -124,19 +104,14 @@ final class ThreadPool implements WorkerPool {
         if (threads.size() < maxWorkers) {
             Thread t = null;
             try {
-                Slot[] slot = new Slot[1];
-                t = threadFactory.newThread(() -> work(slot[0]));
-                slot[0] = new Slot(t);
+                t = threadFactory.newThread(this::work);
                 t.setName(prefix + "_" + threads.size());
                 t.setDaemon(true);
                 threads.add(t);
-                slots.add(slot[0]);
                 t.start();
             } catch (Throwable e) { // out of memory for a thread stack, or a thread limit
                 if (t != null) {
-                    Thread failed = t;
-                    threads.remove(failed);
-                    slots.removeIf(x -> x.thread == failed);
+                    threads.remove(t);
                 }
                 if (queue.remove(item)) {
                     throw new RejectedExecutionException("could not start a worker thread (" + e
@@ -165,7 +140,7 @@ final class ThreadPool implements WorkerPool {
         }
     }
 
-    private void work(Slot slot) {
+    private void work() {
         if (initializer != null) {
             try {
                 initializer.run();
@@ -204,21 +179,12 @@ final class ThreadPool implements WorkerPool {
             }
             Object value = null;
             Throwable failure = null;
-            slot.item = item;
-            if (broken != null) { // stopWorkers may have read the slot before it was set
-                slot.item = null;
-                item.fail(broken());
-                continue; // the next take finds a stop marker or a broken pool
-            }
             try {
                 value = item.task().call();
             } catch (Throwable t) {
                 failure = t;
             }
-            synchronized (slot) {
-                slot.item = null;
-                Thread.interrupted(); // a task's own interrupt (or cancelRunning's) must not leak into the next task
-            }
+            Thread.interrupted(); // a task's own interrupt must not leak into the next task
             // Idle before the outcome is published: a caller woken by it that submits again must
             // find this worker idle, not start a new thread (the idle-reuse rule). Once every
             // thread is started, nobody asks any more.
@@ -255,68 +221,6 @@ final class ThreadPool implements WorkerPool {
         synchronized (lock) {
             for (int i = 0; i < threads.size(); i++) {
                 queue.add(STOP);
-            }
-        }
-    }
-
-    @Override
-    public boolean stopsWorkers() {
-        return true;
-    }
-
-    /**
-     * terminate_workers / kill_workers for threads, which cannot be signalled: breaks the pool,
-     * fails what is queued, interrupts the thread of each running call and fails that call at
-     * once. The threads leave at the stop markers queued behind the drain, once their calls return.
-     */
-    @Override
-    public void stopWorkers(boolean force) {
-        String why = (force ? "kill_workers()" : "terminate_workers()")
-                + " interrupted the running calls (a thread cannot be signalled); the thread pool is not usable anymore";
-        List<Slot> workers;
-        synchronized (lock) {
-            if (broken == null) {
-                broken = why;
-            }
-            workers = List.copyOf(slots);
-        }
-        for (Slot slot : workers) {
-            WorkItem item = slot.item;
-            if (item != null) {
-                item.fail(new BrokenThreadPoolException(broken)); // first: the interrupted call's own failure must lose
-                slot.thread.interrupt();
-            }
-        }
-        for (WorkItem item; (item = queue.poll()) != null; ) {
-            if (item != STOP) {
-                item.fail(new BrokenThreadPoolException(broken));
-            }
-        }
-        synchronized (lock) {
-            for (int i = 0; i < threads.size(); i++) {
-                queue.add(STOP);
-            }
-        }
-    }
-
-    @Override
-    public boolean stopsRunningCalls() {
-        return true;
-    }
-
-    /** Future.cancelRunning: interrupts the worker running {@code item}, if one still is. */
-    @Override
-    public void stopRunning(WorkItem item) {
-        List<Slot> workers;
-        synchronized (lock) {
-            workers = List.copyOf(slots);
-        }
-        for (Slot slot : workers) {
-            synchronized (slot) {
-                if (slot.item == item) {
-                    slot.thread.interrupt();
-                    return;
-                }
             }
         }
     }

@@ -56,13 +56,6 @@ final class VirtualPool implements WorkerPool {
     private volatile String broken;
 
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
-    /**
-     * For {@link #stopWorkers}: each started thread and its item, from before the thread starts
-     * until its item is done. {@code start} puts the entry and then reads {@code broken} again;
-     * stopWorkers sets {@code broken} and then reads the map: so each running item is failed by
-     * one of the two, or both (the second fail does nothing).
-     */
-    private final ConcurrentHashMap<Thread, WorkItem> running = new ConcurrentHashMap<>();
 
     /**
      * @param maxWorkers the most items running at once; {@link Integer#MAX_VALUE} for no bound
@@ -128,18 +121,10 @@ final class VirtualPool implements WorkerPool {
     private boolean start(WorkItem item) {
         Thread t = factory.newThread(() -> work(item));
         threads.add(t);
-        running.put(t, item);
-        if (broken != null) { // stopWorkers may have read the map before the put
-            running.remove(t);
-            threads.remove(t);
-            item.fail(broken());
-            return false;
-        }
         try {
             t.start();
             return true;
         } catch (Throwable e) { // out of memory, or the JVM is going down
-            running.remove(t);
             threads.remove(t);
             item.fail(e);
             return false;
@@ -158,10 +143,6 @@ final class VirtualPool implements WorkerPool {
                     return;
                 }
             }
-            if (broken != null) { // stopWorkers came before this thread started: its interrupt may be lost
-                item.fail(broken());
-                return;
-            }
             Object value;
             try {
                 value = item.task().call();
@@ -171,8 +152,6 @@ final class VirtualPool implements WorkerPool {
             }
             item.complete(value);
         } finally {
-            running.remove(Thread.currentThread());
-            Thread.interrupted(); // an interrupt of cancelRunning must not reach the hand-over
             try {
                 dispatch(next());
             } finally {
@@ -219,62 +198,6 @@ final class VirtualPool implements WorkerPool {
             w.fail(new BrokenThreadPoolException(why, cause));
         }
         return why;
-    }
-
-    @Override
-    public boolean stopsWorkers() {
-        return true;
-    }
-
-    /**
-     * terminate_workers / kill_workers for virtual threads, which cannot be signalled: breaks the
-     * pool, fails what waits, interrupts the thread of each running call and fails that call at
-     * once. Each thread ends when its call returns, handing its slot on to nothing.
-     */
-    @Override
-    public void stopWorkers(boolean force) {
-        List<WorkItem> drained;
-        lock.lock();
-        try {
-            if (broken == null) {
-                broken = (force ? "kill_workers()" : "terminate_workers()")
-                        + " interrupted the running calls (a thread cannot be signalled); the thread pool is not usable anymore";
-            }
-            shutdown = true;
-            drained = new ArrayList<>(waiting);
-            waiting.clear();
-        } finally {
-            lock.unlock();
-        }
-        for (var e : running.entrySet()) {
-            e.getValue().fail(new BrokenThreadPoolException(broken)); // first: the interrupted call's own failure must lose
-            e.getKey().interrupt();
-        }
-        for (WorkItem w : drained) {
-            w.fail(new BrokenThreadPoolException(broken));
-        }
-    }
-
-    @Override
-    public boolean stopsRunningCalls() {
-        return true;
-    }
-
-    /**
-     * Future.cancelRunning: interrupts the thread running {@code item}. Inside the map's atomic
-     * compute, so only while the entry is there: the thread removes it (atomically too) before it
-     * clears its interrupt status and hands its slot on.
-     */
-    @Override
-    public void stopRunning(WorkItem item) {
-        for (Thread t : running.keySet()) {
-            running.computeIfPresent(t, (thread, it) -> {
-                if (it == item) {
-                    thread.interrupt();
-                }
-                return it;
-            });
-        }
     }
 
     @Override
