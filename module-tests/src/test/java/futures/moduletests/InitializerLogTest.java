@@ -13,10 +13,8 @@ import futures.spi.ExecutorConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,37 +26,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class InitializerLogTest {
-
-    /** Captures every record of the {@code futures.providers} loggers, keeping them out of the build log. */
-    private static final class Capture extends Handler implements AutoCloseable {
-        private final Logger logger = Logger.getLogger("futures.providers");
-        private final boolean useParent = logger.getUseParentHandlers();
-        private final List<LogRecord> records = new ArrayList<>();
-
-        Capture() {
-            logger.setUseParentHandlers(false);
-            logger.addHandler(this);
-        }
-
-        synchronized List<LogRecord> records() {
-            return List.copyOf(records);
-        }
-
-        @Override
-        public synchronized void publish(LogRecord r) {
-            r.getSourceClassName(); // inferred from the stack on first ask: here, in the logging thread
-            records.add(r);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {
-            logger.removeHandler(this);
-            logger.setUseParentHandlers(useParent);
-        }
-    }
 
     @Test
     @DisplayName("thread: a failing initializer is logged once per pool at ERROR, 'Exception in initializer:' with its exception")
@@ -83,7 +50,7 @@ class InitializerLogTest {
                 .initializer(() -> {
                     throw new IllegalStateException("no database");
                 }).build();
-        try (Capture log = new Capture()) {
+        try (LogRecords log = LogRecords.during("futures.providers")) {
             Executor ex = Executors.create(provider, config);
             List<Future<Integer>> fs = new ArrayList<>();
             for (int i = 0; i < 4; i++) {

@@ -8,27 +8,39 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Captures every record of one java.util.logging logger (the backend of the library's
- * {@code System.Logger}s), at every level, and keeps it from the console, for the life of the JVM.
- * Invariant: {@code records} is guarded by {@code this}.
+ * Captures the records of one java.util.logging logger (the backend of the library's
+ * {@code System.Logger}s) and keeps them from the console: {@link #capture} at every level for the
+ * life of the JVM, {@link #during} at the logger's own level until {@link #close()} puts the
+ * logger back as it was. Invariant: {@code records} is guarded by {@code this}.
  */
-final class LogRecords extends Handler {
+final class LogRecords extends Handler implements AutoCloseable {
     /** Held, so that java.util.logging (which keeps loggers weakly) keeps the configuration. */
     private final Logger logger;
+    /** Whether {@link #close()} detaches this handler and restores {@code useParent}. */
+    private final boolean scoped;
+    private final boolean useParent;
     private final List<LogRecord> records = new ArrayList<>();
 
-    private LogRecords(Logger logger) {
+    private LogRecords(Logger logger, boolean scoped) {
         this.logger = logger;
+        this.scoped = scoped;
+        this.useParent = logger.getUseParentHandlers();
+        logger.setUseParentHandlers(false);
+        logger.addHandler(this);
     }
 
+    /** Every record of logger {@code name}, at every level, from now on. */
     static LogRecords capture(String name) {
         Logger logger = Logger.getLogger(name);
-        LogRecords capture = new LogRecords(logger);
-        capture.setLevel(Level.ALL);
         logger.setLevel(Level.ALL);
-        logger.setUseParentHandlers(false);
-        logger.addHandler(capture);
+        LogRecords capture = new LogRecords(logger, false);
+        capture.setLevel(Level.ALL);
         return capture;
+    }
+
+    /** The records logger {@code name} publishes until {@link #close()}, which restores it. */
+    static LogRecords during(String name) {
+        return new LogRecords(Logger.getLogger(name), true);
     }
 
     synchronized List<LogRecord> records() {
@@ -45,5 +57,10 @@ final class LogRecords extends Handler {
     public void flush() {}
 
     @Override
-    public void close() {}
+    public void close() {
+        if (scoped) {
+            logger.removeHandler(this);
+            logger.setUseParentHandlers(useParent);
+        }
+    }
 }
