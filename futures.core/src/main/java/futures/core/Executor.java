@@ -1,6 +1,8 @@
 package futures.core;
 
 import futures.spi.BrokenExecutorException;
+import futures.spi.CallTimeoutException;
+import futures.spi.ExecutorConfig;
 import futures.spi.Task;
 import futures.spi.WorkItem;
 import futures.spi.WorkerPool;
@@ -106,6 +108,15 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * JVM and config key {@code deadlock_detection} is not false. Fixed at construction.
      */
     private final boolean detectsDeadlocks;
+    /**
+     * The default time limit of each call (config key {@code time_limit}), or null for none;
+     * fixed at construction. See {@link TimeLimit}.
+     */
+    private final Duration timeLimit;
+    /** {@code pool.runsCallsInThisJvm()}, asked once: a limited call's thread is interrupted by the core. */
+    private final boolean runsCallsInThisJvm;
+    /** {@code pool.stopsRunningCalls()}, asked once. */
+    private final boolean stopsRunningCalls;
 
     Executor(String name, WorkerPool pool) {
         this(name, pool, true);
@@ -113,9 +124,20 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
     /** @param detectDeadlocks false turns deadlock detection off (config key {@code deadlock_detection}) */
     Executor(String name, WorkerPool pool, boolean detectDeadlocks) {
+        this(name, pool, detectDeadlocks, null);
+    }
+
+    /**
+     * @param detectDeadlocks false turns deadlock detection off (config key {@code deadlock_detection})
+     * @param timeLimit the default time limit of each call (config key {@code time_limit}), or null
+     */
+    Executor(String name, WorkerPool pool, boolean detectDeadlocks, Duration timeLimit) {
         this.name = name;
         this.pool = pool;
-        this.detectsDeadlocks = detectDeadlocks && pool.runsCallsInThisJvm();
+        this.runsCallsInThisJvm = pool.runsCallsInThisJvm();
+        this.stopsRunningCalls = pool.stopsRunningCalls();
+        this.detectsDeadlocks = detectDeadlocks && runsCallsInThisJvm;
+        this.timeLimit = timeLimit;
         boolean handsBack = pool.handsBackQueued();
         this.pending = handsBack ? null : new ConcurrentHashMap<>();
         this.seq = handsBack ? null : new AtomicLong();
@@ -137,6 +159,42 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
     public <T> Future<T> submit(Task<T> task) {
         Objects.requireNonNull(task, "task");
         return schedule(task);
+    }
+
+    /**
+     * Schedules {@code task()} with a time limit of its own, which overrides the executor's
+     * default (config key {@code time_limit}) for this call: pebble's
+     * {@code schedule(fn, timeout=)}. The limit counts from when the call starts running, not from
+     * this submit: a call waiting in the queue behind busy workers is never failed for its wait.
+     * For {@code "process"} the call starts when its item is handed to a worker process, so the
+     * limit includes sending the call there.
+     *
+     * <p>If the call is still running at its deadline, its future fails with
+     * {@link CallTimeoutException}, whose message names the limit and what was done, and the call
+     * is stopped where it runs: on {@code "process"} the worker process running it is killed
+     * (SIGKILL) and another takes its place, the other calls and the pool going on unaffected; on
+     * {@code "thread"} and {@code "virtual"} the thread running it is interrupted, and the
+     * interrupt never reaches a later call of that thread. A call that ignores the interrupt
+     * still has its future failed at the deadline; its thread stays busy until the call returns,
+     * and what it returns or throws is discarded. A provider that cannot stop a running call
+     * ({@code "cluster"}) lets it run on where it is and discards its outcome. A call that ends
+     * before its deadline keeps its value or exception, as without a limit.
+     *
+     * @param <T> the type of the call's value
+     * @param timeLimit the most time the call may run; more than zero, at most
+     *     {@value ExecutorConfig#MAX_TIME_LIMIT_SECONDS} seconds
+     * @param task the call to run, with no arguments
+     * @return the future of the call, PENDING until a worker takes it
+     * @throws IllegalArgumentException if {@code timeLimit} is zero, negative or more than
+     *     {@value ExecutorConfig#MAX_TIME_LIMIT_SECONDS} seconds
+     * @throws RejectedExecutionException after shutdown
+     * @throws BrokenExecutorException if the pool is broken
+     * @throws NullPointerException if {@code timeLimit} or {@code task} is null
+     */
+    public <T> Future<T> submit(Duration timeLimit, Task<T> task) {
+        ExecutorConfig.checkTimeLimit("timeLimit", timeLimit);
+        Objects.requireNonNull(task, "task");
+        return schedule(task, timeLimit);
     }
 
     /**
@@ -668,9 +726,24 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
     // ------------------------------------------------------------------ internals
 
-    /** Hands {@code task} to the pool and returns its future; the one way work enters the pool. */
+    /** Hands {@code task} to the pool with the executor's default time limit, if any, and returns its future. */
     <T> Future<T> schedule(Task<?> task) {
-        Item<T> item = new Item<>(this, task);
+        return schedule(task, timeLimit);
+    }
+
+    /**
+     * Hands {@code task} to the pool and returns its future; the one way work enters the pool.
+     *
+     * @param limit the call's time limit, or null for none
+     */
+    <T> Future<T> schedule(Task<?> task, Duration limit) {
+        Item<T> item;
+        if (limit == null) {
+            item = new Item<>(this, task, null);
+        } else {
+            TimeLimit l = new TimeLimit(this, limit, task, runsCallsInThisJvm);
+            item = new Item<>(this, runsCallsInThisJvm ? l : task, l);
+        }
         counted.getAndIncrement();
         try {
             if (pending != null) {
@@ -772,6 +845,9 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         List<Task<?>> dropped = new ArrayList<>();
         for (Item<?> i : notStarted) {
             Task<?> task = i.task; // before the cancel: a worker that then sees it cancelled lets go of it
+            if (task instanceof TimeLimit l) {
+                task = l.inner(); // the user's task, not the core's wrapper
+            }
             if (task != null && !i.done() && !i.running() && i.cancel()) {
                 dropped.add(task);
             }
@@ -839,6 +915,16 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
         }
     }
 
+    /** The pool, for {@link TimeLimit}. */
+    WorkerPool pool() {
+        return pool;
+    }
+
+    /** {@code pool.stopsRunningCalls()}, as asked at construction. */
+    boolean stopsRunningCalls() {
+        return stopsRunningCalls;
+    }
+
     /** Whether deadlock detection is on for this executor. */
     boolean detectsDeadlocks() {
         return detectsDeadlocks;
@@ -887,10 +973,13 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
          * a detector that reads null or a stale value treats the call as making progress.
          */
         private Deadlocks.Frame runner;
+        /** The call's time limit, or null (most calls): fixed at construction. */
+        private final TimeLimit limit;
 
-        Item(Executor owner, Task<?> task) {
+        Item(Executor owner, Task<?> task, TimeLimit limit) {
             this.owner = owner;
             this.task = task;
+            this.limit = limit;
         }
 
         /** Settles this item with its executor, the first time only. */
@@ -974,6 +1063,8 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
             }
             if (!run) {
                 settle();
+            } else if (limit != null) {
+                limit.start(this); // the deadline counts from here
             }
             return run;
         }
@@ -990,6 +1081,9 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
 
         @Override
         public boolean fail(Throwable failure) {
+            if (limit != null) {
+                failure = limit.reported(failure); // past its deadline: the time limit's exception
+            }
             boolean mine = claim();
             boolean set = tryFail(failure);
             if (mine) {

@@ -93,11 +93,12 @@ public final class Executors {
         }
         ExecutorProvider provider = matches.get(0);
         Set<String> accepted = new TreeSet<>(provider.configKeys());
-        accepted.add(ExecutorConfig.DEADLOCK_DETECTION); // the core's own key, for every provider
+        accepted.add(ExecutorConfig.DEADLOCK_DETECTION); // the core's own keys, for every provider
+        accepted.add(ExecutorConfig.TIME_LIMIT);
         config.requireKeysIn(name, accepted);
         WorkerPool pool = Objects.requireNonNull(provider.open(config),
                 () -> provider.getClass().getName() + ".open returned null");
-        return new Executor(name, pool, config.deadlockDetection().orElse(true));
+        return new Executor(name, pool, config.deadlockDetection().orElse(true), config.timeLimit().orElse(null));
     }
 
     /**

@@ -1,5 +1,7 @@
 package futures.spi;
 
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -16,13 +18,14 @@ import java.util.TreeSet;
  *
  * <p>Keys use Python's parameter names. The common ones have typed accessors:
  * {@value #MAX_WORKERS}, {@value #THREAD_NAME_PREFIX}, {@value #INITIALIZER},
- * {@value #MAX_TASKS_PER_CHILD}, and {@value #DEADLOCK_DETECTION}, which the core reads and accepts
- * for every provider. Any other key is a provider-specific string property (such as the
+ * {@value #MAX_TASKS_PER_CHILD}, and {@value #DEADLOCK_DETECTION} and {@value #TIME_LIMIT}, which
+ * the core reads and accepts for every provider. Any other key is a provider-specific string property (such as the
  * process provider's {@code java} and {@code jvm_options}). Which keys a provider accepts is its
  * {@link ExecutorProvider#configKeys()}; the core rejects the others before the provider sees them.
  *
  * <p>Values are checked when set: {@code max_workers} and {@code max_tasks_per_child} must be
- * positive integers ({@link IllegalArgumentException} otherwise, saying what was given), and no key
+ * positive integers, {@code time_limit} a number of seconds in (0, {@value #MAX_TIME_LIMIT_SECONDS}]
+ * ({@link IllegalArgumentException} otherwise, saying what was given), and no key
  * or value may be {@code null} ({@link NullPointerException} naming the key).
  */
 public final class ExecutorConfig {
@@ -42,6 +45,18 @@ public final class ExecutorConfig {
      * whose calls run in this JVM ({@link WorkerPool#runsCallsInThisJvm()}).
      */
     public static final String DEADLOCK_DETECTION = "deadlock_detection";
+    /**
+     * The default time limit of each call of this executor, in seconds (a decimal such as
+     * {@code 0.2} or {@code 30}; more than 0, at most {@value #MAX_TIME_LIMIT_SECONDS}), counted
+     * from when the call starts running: a call still running then fails with
+     * {@link CallTimeoutException} and is stopped where its provider can stop it (pebble's
+     * {@code schedule(timeout=)} as an executor default). Unset: no limit, as in CPython. Read by
+     * the core, accepted for every provider; {@code Executor.submit(Duration, Task)} overrides it
+     * for one call.
+     */
+    public static final String TIME_LIMIT = "time_limit";
+    /** The largest {@value #TIME_LIMIT} accepted, in seconds: 365 days. */
+    public static final long MAX_TIME_LIMIT_SECONDS = 365L * 24 * 3600;
 
     private static final ExecutorConfig EMPTY = new ExecutorConfig(new TreeMap<>());
 
@@ -133,6 +148,15 @@ public final class ExecutorConfig {
     }
 
     /**
+     * {@value #TIME_LIMIT}, if set.
+     *
+     * @return the default time limit of each call, more than zero, or empty for no limit
+     */
+    public Optional<Duration> timeLimit() {
+        return Optional.ofNullable((Duration) values.get(TIME_LIMIT));
+    }
+
+    /**
      * {@value #THREAD_NAME_PREFIX}, if set.
      *
      * @return the prefix, or empty
@@ -159,6 +183,21 @@ public final class ExecutorConfig {
     public Optional<String> property(String key) {
         Object v = values.get(Objects.requireNonNull(key, "key"));
         return v == null ? Optional.empty() : Optional.of(String.valueOf(v));
+    }
+
+    /**
+     * Checks a time limit as {@value #TIME_LIMIT} does, for code that takes one per call (the
+     * core's {@code Executor.submit(Duration, Task)}).
+     *
+     * @param what the parameter's name, for the message
+     * @param limit the limit
+     * @return {@code limit}
+     * @throws IllegalArgumentException if {@code limit} is zero, negative or more than
+     *     {@value #MAX_TIME_LIMIT_SECONDS} seconds (the message says what is accepted)
+     * @throws NullPointerException if {@code limit} is null
+     */
+    public static Duration checkTimeLimit(String what, Duration limit) {
+        return Builder.checkTimeLimit(what, limit);
     }
 
     /**
@@ -265,6 +304,20 @@ public final class ExecutorConfig {
         }
 
         /**
+         * {@value #TIME_LIMIT}: the default time limit of each call of this executor, counted from
+         * when the call starts running.
+         *
+         * @param limit more than zero, at most {@value #MAX_TIME_LIMIT_SECONDS} seconds
+         * @return this builder
+         * @throws IllegalArgumentException if {@code limit} is zero, negative or too large
+         * @throws NullPointerException if {@code limit} is null
+         */
+        public Builder timeLimit(Duration limit) {
+            values.put(TIME_LIMIT, checkTimeLimit(TIME_LIMIT, limit));
+            return this;
+        }
+
+        /**
          * A provider-specific string property, such as the process provider's {@code jvm_options}.
          *
          * @param key the property's name
@@ -296,6 +349,7 @@ public final class ExecutorConfig {
                     values.put(key, init);
                 }
                 case DEADLOCK_DETECTION -> values.put(key, toBoolean(key, value));
+                case TIME_LIMIT -> values.put(key, toTimeLimit(value));
                 default -> values.put(key, String.valueOf(value));
             }
             return this;
@@ -334,6 +388,40 @@ public final class ExecutorConfig {
                 return Boolean.parseBoolean(v);
             }
             throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
+        }
+
+        /** A {@value #TIME_LIMIT} from seconds (a number or a decimal string) or a {@link Duration}. */
+        private static Duration toTimeLimit(Object value) {
+            if (value instanceof Duration d) {
+                return checkTimeLimit(TIME_LIMIT, d);
+            }
+            BigDecimal seconds;
+            try {
+                seconds = new BigDecimal(String.valueOf(value).trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(timeLimitRule(TIME_LIMIT) + ", got '" + value + "'", e);
+            }
+            if (seconds.signum() <= 0 || seconds.compareTo(BigDecimal.valueOf(MAX_TIME_LIMIT_SECONDS)) > 0) {
+                throw new IllegalArgumentException(timeLimitRule(TIME_LIMIT) + ", got '" + value + "'");
+            }
+            long nanos = seconds.movePointRight(9).setScale(0, java.math.RoundingMode.UP).longValueExact();
+            return Duration.ofNanos(nanos);
+        }
+
+        /**
+         * Checks a time limit: more than zero, at most {@value #MAX_TIME_LIMIT_SECONDS} seconds.
+         * Public through {@link ExecutorConfig#checkTimeLimit}, for the per-call limit.
+         */
+        private static Duration checkTimeLimit(String what, Duration limit) {
+            Objects.requireNonNull(limit, what);
+            if (limit.isNegative() || limit.isZero() || limit.compareTo(Duration.ofSeconds(MAX_TIME_LIMIT_SECONDS)) > 0) {
+                throw new IllegalArgumentException(timeLimitRule(what) + ", got " + limit);
+            }
+            return limit;
+        }
+
+        private static String timeLimitRule(String what) {
+            return what + " must be more than 0 and at most " + MAX_TIME_LIMIT_SECONDS + " seconds (365 days)";
         }
 
         private static int positive(String key, int n) {

@@ -125,7 +125,10 @@ public interface WorkerPool {
 
     /**
      * Whether this pool can stop one running call with {@link #stopRunning(WorkItem)}: the
-     * capability behind the core's {@code Future.cancelRunning()}.
+     * capability behind the core's {@code Future.cancelRunning()}, and how the core stops a call
+     * that exceeds its time limit on a pool whose calls do not run in this JVM (for one that
+     * {@link #runsCallsInThisJvm() runs them in this JVM} the core interrupts the call's thread
+     * itself, and never calls {@code stopRunning} for a time limit).
      *
      * @return true if {@link #stopRunning(WorkItem)} is supported; false by default
      */
@@ -134,16 +137,23 @@ public interface WorkerPool {
     }
 
     /**
-     * Stops the call of {@code item}, which is running on one of this pool's workers and whose
-     * future the core has just cancelled; only called if {@link #stopsRunningCalls()} is true. A
+     * Stops the call of {@code item}, which is running on one of this pool's workers and which
+     * the core has given up on: its future was just cancelled ({@code cancelRunning()}), or its
+     * time limit expired, and the future fails with a {@link CallTimeoutException} (for a time
+     * limit the core calls this first and fails the future as soon as it returns, or as soon as the
+     * pool reports the item; see below). Only called if {@link #stopsRunningCalls()} is true. A
      * pool of processes kills the worker running it and replaces it (the pool is not broken, and
      * other calls are not affected); a pool of threads would interrupt the thread running it, and
-     * only while that thread runs this item. The item must still be settled once: reporting an outcome
-     * for it (which the core ignores, the future being cancelled) is how the pool says it is done
-     * with it. If the item is not running here any more (it just finished), do nothing. Return
-     * without waiting for the call to end.
+     * only while that thread runs this item. The item must still be settled once: reporting an
+     * outcome for it is how the pool says it is done with it. The core ignores that outcome's
+     * value (the future is cancelled, or fails with the time limit's exception), but for a time
+     * limit it puts the message of a failure reported from inside this method, in the calling
+     * thread, into the {@code CallTimeoutException}'s message: say there what was done, for
+     * example "killed worker pid 4242; another worker starts when work waits". If the item is not
+     * running here any more (it just finished), do nothing. Return without waiting for the call to
+     * end.
      *
-     * @param item the running item whose future was cancelled
+     * @param item the running item whose future was cancelled or whose time limit expired
      * @throws UnsupportedOperationException if {@link #stopsRunningCalls()} is false (the default)
      */
     default void stopRunning(WorkItem item) {

@@ -439,10 +439,14 @@ final class ProcessPool implements WorkerPool {
     }
 
     /**
-     * Future.cancelRunning: takes the item out of its worker's {@code inflight} (so its reply, if
-     * one comes, is dropped), retires that worker so it gets nothing more, and kills it. A RETIRING
-     * worker with nothing in flight exits cleanly as far as {@link #workerExited} is concerned, so
-     * the pool is not broken, and the worker is removed and replaced if items wait.
+     * Future.cancelRunning, or a call past its time limit: takes the item out of its worker's
+     * {@code inflight} (so its reply, if one comes, is dropped), retires that worker so it gets
+     * nothing more, and kills it. A RETIRING worker with nothing in flight exits cleanly as far as
+     * {@link #workerExited} is concerned, so the pool is not broken, and the worker is removed and
+     * replaced if items wait. The item is then reported failed, in the calling thread, with a
+     * message that says what was done: the core ignores it for a cancelled future and puts it in
+     * the {@code CallTimeoutException} of a call past its time limit (whose future is still
+     * running here, or already failed: either way the report settles the item).
      */
     @Override
     public void stopRunning(WorkItem item) {
@@ -461,12 +465,12 @@ final class ProcessPool implements WorkerPool {
         if (victim == null) {
             return; // not in flight any more: it was just settled, or the pool broke meanwhile
         }
-        debug("cancelRunning: killing worker pid " + victim.pid() + " to stop a running call", null);
+        debug("stopRunning: killing worker pid " + victim.pid() + " to stop a running call", null);
         if (process != null) {
             process.destroyForcibly();
         }
-        item.fail(new java.util.concurrent.CancellationException(
-                "cancelled while running; worker pid " + victim.pid() + " was killed")); // settles it; the future is cancelled already
+        item.fail(new java.util.concurrent.CancellationException("stopped while running: killed worker pid "
+                + victim.pid() + "; another worker starts when work waits")); // settles it
     }
 
     @Override
