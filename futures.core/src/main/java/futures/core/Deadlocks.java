@@ -208,6 +208,20 @@ final class Deadlocks {
         return register(new Wait(fr, Executor.detectingOwner(fr.current), true, hooked, from, doneBefore, returned));
     }
 
+    /** How many waits are registered now, over all executors; for tests. */
+    static int registeredForTests() {
+        LOCK.lock();
+        try {
+            int n = 0;
+            for (ArrayList<Wait> waits : BLOCKED.values()) {
+                n += waits.size();
+            }
+            return n;
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
     /** Whether the calling thread runs a call of a detecting executor (so a wait may register). */
     static boolean inCall() {
         Frame fr = FRAMES.get();

@@ -41,6 +41,25 @@ final class ThreadsPool implements WorkerPool {
         return new Executor("test-threads", new ThreadsPool(n, "test-threads"));
     }
 
+    /**
+     * As {@link #executor(int)}, over a pool that says {@code runsCallsInThisJvm()} (it keeps the
+     * promises: one call at a time per thread, no item left waiting while a thread is free), so
+     * that the core detects deadlocks and interrupts limited calls.
+     */
+    static Executor executorInJvm(int n) {
+        ThreadsPool pool = new ThreadsPool(n, "test-threads-jvm");
+        pool.inJvm = true;
+        return new Executor("test-threads", pool);
+    }
+
+    /** Whether this pool says it runs calls in this JVM; set before it is wrapped. */
+    private boolean inJvm;
+
+    @Override
+    public boolean runsCallsInThisJvm() {
+        return inJvm;
+    }
+
     private void work() {
         while (true) {
             WorkItem item;

@@ -167,6 +167,41 @@ class TimeLimitTest {
     }
 
     @Test
+    @DisplayName("Deadlock detection: a limited call blocked in a registered wait is interrupted at its deadline, leaves the wait, and no registration is left behind")
+    void deadlockRecordsStayConsistent() throws Exception {
+        Executor holder = ThreadsPool.executorInJvm(1);
+        Executor limited = ThreadsPool.executorInJvm(1);
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        try {
+            java.util.concurrent.CountDownLatch left = new java.util.concurrent.CountDownLatch(1);
+            Future<Boolean> held = holder.submit(() -> hold.await(60, TimeUnit.SECONDS));
+            java.util.concurrent.atomic.AtomicReference<Throwable> seen = new java.util.concurrent.atomic.AtomicReference<>();
+            Future<Boolean> waiter = limited.submit(Duration.ofMillis(200), () -> {
+                try {
+                    return held.result(); // a future of a detecting executor, running: a registered wait
+                } catch (RuntimeException e) {
+                    seen.set(e);
+                    throw e;
+                } finally {
+                    left.countDown();
+                }
+            });
+            CallTimeoutException e = assertInstanceOf(CallTimeoutException.class, waiter.exception(Duration.ofSeconds(30)));
+            assertTrue(e.getMessage().contains("interrupted thread"), e.getMessage());
+            assertTrue(left.await(30, TimeUnit.SECONDS));
+            assertInstanceOf(WaitInterruptedException.class, seen.get(), "the interrupt ended the wait");
+            assertEquals(0, Deadlocks.registeredForTests(), "the interrupted wait left the detector's records");
+            hold.countDown();
+            assertTrue(held.result(Duration.ofSeconds(30)));
+            assertEquals(5, limited.submit(() -> 5).result(Duration.ofSeconds(30)), "its worker serves on");
+        } finally {
+            hold.countDown();
+            holder.shutdown();
+            limited.shutdown();
+        }
+    }
+
+    @Test
     @DisplayName("Limits read as people write them")
     void describe() {
         assertEquals("200 ms", TimeLimit.describe(Duration.ofMillis(200)));

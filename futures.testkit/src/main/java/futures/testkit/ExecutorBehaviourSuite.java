@@ -18,6 +18,7 @@ import futures.core.MapIterator;
 import futures.core.ReturnWhen;
 import futures.core.WaitTimeoutException;
 import futures.spi.BrokenExecutorException;
+import futures.spi.CallTimeoutException;
 import futures.spi.ExecutorConfig;
 import java.io.IOException;
 import java.time.Duration;
@@ -161,6 +162,23 @@ public abstract class ExecutorBehaviourSuite {
      */
     protected boolean stopsRunningCalls() {
         return false;
+    }
+
+    /**
+     * Whether a call past its time limit ({@link Executor#submit(Duration, futures.spi.Task)},
+     * config key {@code time_limit}) is stopped where it runs, freeing its worker: true if the
+     * core interrupts it (a provider whose calls run on threads of this JVM, {@link #detectsDeadlocks()})
+     * or the pool stops it ({@link #stopsRunningCalls()}), which is the default. Whatever this
+     * says, the suite checks that the call's future fails with {@link CallTimeoutException} at the
+     * deadline; if true, also that the executor's one worker takes the next call while the expired
+     * call would still be blocked; if false (the call runs on, its outcome discarded), the test
+     * unblocks the call before it goes on.
+     *
+     * @return whether a call past its time limit is stopped; by default
+     *     {@code detectsDeadlocks() || stopsRunningCalls()}
+     */
+    protected boolean stopsCallsAtTimeLimit() {
+        return detectsDeadlocks() || stopsRunningCalls();
     }
 
     /** Fails every test at once, saying what to change, when an older JUnit runs the suite. */
@@ -533,6 +551,103 @@ public abstract class ExecutorBehaviourSuite {
         gate.release(); // a call that ignored its interrupt may end now
         assertEquals(49, ex.submit(Tasks.square(), 7).result(Duration.ofSeconds(60)), "the executor goes on serving");
         assertTrue(running.cancelRunning(), "again: still cancelled");
+    }
+
+    // ------------------------------------------------------------------ time limits (pebble's schedule(timeout=))
+
+    @Test
+    @DisplayName("A call still running at its 200 ms time limit fails with CallTimeoutException within 1 s of its start, and the executor serves on")
+    void timeLimitEndsACallThatRunsForever() {
+        requireAsync();
+        Gate gate = gate();
+        Executor ex = open(workers(1));
+        assertEquals(42, ex.submit(Tasks.answer()).result(Duration.ofSeconds(60)), "a worker is ready");
+        long submitted = System.nanoTime();
+        Future<String> forever = ex.submit(Duration.ofMillis(200), Tasks.passThen(gate.key(), "forever"));
+        Throwable e = forever.exception(Duration.ofSeconds(30));
+        long tookMillis = (System.nanoTime() - submitted) / 1_000_000;
+        CallTimeoutException timeout = assertInstanceOf(CallTimeoutException.class, e);
+        assertTrue(timeout.getMessage().contains("time limit of 200 ms"), timeout.getMessage());
+        assertTrue(tookMillis >= 200, "failed before its deadline: " + tookMillis + " ms");
+        assertTrue(tookMillis < 1000, "failed " + tookMillis + " ms after its submit (its start is later still): "
+                + timeout.getMessage());
+        assertFalse(forever.cancelled());
+        if (!stopsCallsAtTimeLimit()) {
+            gate.release(); // the call runs on where it is: let it end, so the one worker is free
+        }
+        assertEquals(49, ex.submit(Tasks.square(), 7).result(Duration.ofSeconds(60)), "the executor goes on serving");
+        assertSame(e, forever.exception(), "the outcome stays the time limit's");
+    }
+
+    @Test
+    @DisplayName("A call that ends within its time limit keeps its value or its exception")
+    void timeLimitKeepsOutcomesInTime() {
+        Executor ex = shared();
+        assertEquals(42, ex.submit(Duration.ofSeconds(60), Tasks.answer()).result(Duration.ofSeconds(60)));
+        Future<Integer> fails = ex.submit(Duration.ofSeconds(60), Tasks.throwUnchecked("in time"));
+        Tasks.Boom boom = assertInstanceOf(Tasks.Boom.class, fails.exception(Duration.ofSeconds(60)));
+        assertEquals("in time", boom.getMessage());
+        assertNull(ex.submit(Duration.ofSeconds(60), Tasks.nothing()).result(Duration.ofSeconds(60)));
+    }
+
+    @Test
+    @DisplayName("The time limit counts from when the call starts running, not from submit: a limited call queued behind a busy worker is not failed")
+    void timeLimitCountsFromStart() {
+        requireAsync();
+        Gate gate = gate();
+        Executor ex = open(workers(1));
+        Future<String> held = ex.submit(Tasks.passThen(gate.key(), "held"));
+        gate.awaitArrivals(1);
+        Future<String> queued = ex.submit(Duration.ofMillis(200), Tasks.markThen(gate.key(), "queued"));
+        // Waiting is the point here: three times its limit passes while it is queued.
+        assertThrows(WaitTimeoutException.class, () -> queued.result(Duration.ofMillis(600)));
+        assertFalse(queued.done(), "a queued call must not fail for its time in the queue");
+        gate.release();
+        assertEquals("held", held.result(Duration.ofSeconds(60)));
+        assertEquals("queued", queued.result(Duration.ofSeconds(60)));
+    }
+
+    @Test
+    @DisplayName("Config key time_limit (seconds) is every call's default, map's too; submit(Duration, task) overrides it")
+    void timeLimitExecutorDefault() {
+        requireAsync();
+        Gate gate = gate();
+        // 1.5 s: long enough for a fresh worker's first calls (a process worker loads their classes)
+        Executor ex = open(ExecutorConfig.of(Map.of("max_workers", "1", "time_limit", "1.5")));
+        assertEquals(List.of(1, 4, 9), collect(ex.map(Tasks.square(), List.of(1, 2, 3))), "calls in time keep their values");
+        Future<String> forever = ex.submit(Tasks.passThen(gate.key(), "forever"));
+        CallTimeoutException e = assertInstanceOf(CallTimeoutException.class, forever.exception(Duration.ofSeconds(30)));
+        assertTrue(e.getMessage().contains("time limit of 1.5 s"), e.getMessage());
+        if (!stopsCallsAtTimeLimit()) {
+            gate.release();
+        }
+        gate.awaitArrivals(1);
+        Future<String> longer = ex.submit(Duration.ofSeconds(60), Tasks.passThen(gate.key(), "longer"));
+        gate.awaitArrivals(2);
+        assertThrows(WaitTimeoutException.class, () -> longer.result(Duration.ofMillis(400)),
+                "its own limit of 60 s overrides the default of 1.5 s");
+        gate.release();
+        assertEquals("longer", longer.result(Duration.ofSeconds(60)));
+    }
+
+    @Test
+    @DisplayName("A time limit that is null, zero, negative or over 365 days is refused, saying what is accepted; the executor serves on")
+    void timeLimitBadInput() {
+        Executor ex = shared();
+        assertThrows(NullPointerException.class, () -> ex.submit((Duration) null, Tasks.answer()));
+        assertThrows(NullPointerException.class, () -> ex.submit(Duration.ofSeconds(1), (futures.spi.Task<Integer>) null));
+        for (Duration bad : List.of(Duration.ZERO, Duration.ofMillis(-1), Duration.ofDays(366))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ex.submit(bad, Tasks.answer()));
+            assertEquals("timeLimit must be more than 0 and at most 31536000 seconds (365 days), got " + bad, e.getMessage());
+        }
+        for (String bad : List.of("soon", "0", "-1", "31536001", "NaN")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ExecutorConfig.builder().property("time_limit", bad));
+            assertEquals("time_limit must be more than 0 and at most 31536000 seconds (365 days), got '" + bad + "'",
+                    e.getMessage());
+        }
+        assertEquals(Duration.ofMillis(1500), ExecutorConfig.of(Map.of("time_limit", 1.5)).timeLimit().orElseThrow());
+        assertEquals(42, ex.submit(Tasks.answer()).result(Duration.ofSeconds(60)));
     }
 
     // ------------------------------------------------------------------ shutdown
