@@ -112,7 +112,7 @@ final class TimeLimit implements Task<Object>, Calls.Execute {
         }
         if (t == null) { // the future was done before the call began (a broken pool, setResult)
             STATE.compareAndSet(this, RUNNING, DONE);
-            throw new IllegalStateException("call already finished before it began");
+            throw new IllegalStateException("call already settled: " + this);
         }
         Object value;
         try {
