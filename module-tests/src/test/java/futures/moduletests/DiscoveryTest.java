@@ -86,8 +86,8 @@ class DiscoveryTest {
     void unknownConfigKey() {
         ExecutorConfig config = ExecutorConfig.builder().property("colour", "red").build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Executors.create("inline", config));
-        // deadlock_detection is the core's own key, accepted for every provider
-        assertEquals("unknown config key 'colour' for provider 'inline'; accepted: deadlock_detection, max_workers",
+        // deadlock_detection and time_limit are the core's own keys, accepted for every provider
+        assertEquals("unknown config key 'colour' for provider 'inline'; accepted: deadlock_detection, max_workers, time_limit",
                 e.getMessage());
         Executors.create("inline", ExecutorConfig.builder().deadlockDetection(false).build()).shutdown();
         IllegalArgumentException t = assertThrows(IllegalArgumentException.class, () -> Executors.create("thread", config));
