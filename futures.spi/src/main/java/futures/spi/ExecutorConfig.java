@@ -47,7 +47,8 @@ public final class ExecutorConfig {
     public static final String DEADLOCK_DETECTION = "deadlock_detection";
     /**
      * The default time limit of each call of this executor, in seconds (a decimal such as
-     * {@code 0.2} or {@code 30}; more than 0, at most {@value #MAX_TIME_LIMIT_SECONDS}), counted
+     * {@code 0.2} or {@code 30}, or an ISO-8601 duration such as {@code PT0.2S}; more than 0, at
+     * most {@value #MAX_TIME_LIMIT_SECONDS} seconds), counted
      * from when the call starts running: a call still running then fails with
      * {@link CallTimeoutException} and is stopped where its provider can stop it (pebble's
      * {@code schedule(timeout=)} as an executor default). Unset: no limit, as in CPython. Read by
@@ -390,19 +391,32 @@ public final class ExecutorConfig {
             throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
         }
 
-        /** A {@value #TIME_LIMIT} from seconds (a number or a decimal string) or a {@link Duration}. */
+        /**
+         * A {@value #TIME_LIMIT} from seconds (a number, or a decimal string such as {@code "0.2"}),
+         * an ISO-8601 duration string ({@code "PT0.2S"}, what {@link Duration#toString()} gives, so
+         * a config's {@code property("time_limit")} reads back), or a {@link Duration}.
+         */
         private static Duration toTimeLimit(Object value) {
             if (value instanceof Duration d) {
                 return checkTimeLimit(TIME_LIMIT, d);
             }
+            String text = String.valueOf(value).trim();
+            String rule = TIME_LIMIT + " must be a number of seconds (such as 0.2 or 30) or an ISO-8601 duration"
+                    + " (PT0.2S), more than 0 and at most " + MAX_TIME_LIMIT_SECONDS + " seconds (365 days), got '"
+                    + value + "'";
             BigDecimal seconds;
             try {
-                seconds = new BigDecimal(String.valueOf(value).trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(timeLimitRule(TIME_LIMIT) + ", got '" + value + "'", e);
+                if (text.startsWith("P") || text.startsWith("p") || text.startsWith("-P") || text.startsWith("-p")) {
+                    Duration d = Duration.parse(text);
+                    seconds = BigDecimal.valueOf(d.getSeconds()).add(BigDecimal.valueOf(d.getNano(), 9));
+                } else {
+                    seconds = new BigDecimal(text);
+                }
+            } catch (NumberFormatException | java.time.format.DateTimeParseException | ArithmeticException e) {
+                throw new IllegalArgumentException(rule, e);
             }
             if (seconds.signum() <= 0 || seconds.compareTo(BigDecimal.valueOf(MAX_TIME_LIMIT_SECONDS)) > 0) {
-                throw new IllegalArgumentException(timeLimitRule(TIME_LIMIT) + ", got '" + value + "'");
+                throw new IllegalArgumentException(rule);
             }
             long nanos = seconds.movePointRight(9).setScale(0, java.math.RoundingMode.UP).longValueExact();
             return Duration.ofNanos(nanos);

@@ -640,13 +640,17 @@ public abstract class ExecutorBehaviourSuite {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ex.submit(bad, Tasks.answer()));
             assertEquals("timeLimit must be more than 0 and at most 31536000 seconds (365 days), got " + bad, e.getMessage());
         }
-        for (String bad : List.of("soon", "0", "-1", "31536001", "NaN")) {
+        for (String bad : List.of("soon", "0", "-1", "31536001", "NaN", "PT0S", "-PT1S", "P366D")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> ExecutorConfig.builder().property("time_limit", bad));
-            assertEquals("time_limit must be more than 0 and at most 31536000 seconds (365 days), got '" + bad + "'",
-                    e.getMessage());
+            assertEquals("time_limit must be a number of seconds (such as 0.2 or 30) or an ISO-8601 duration (PT0.2S),"
+                    + " more than 0 and at most 31536000 seconds (365 days), got '" + bad + "'", e.getMessage());
         }
         assertEquals(Duration.ofMillis(1500), ExecutorConfig.of(Map.of("time_limit", 1.5)).timeLimit().orElseThrow());
+        ExecutorConfig iso = ExecutorConfig.builder().property("time_limit", "PT0.25S").build();
+        assertEquals(Duration.ofMillis(250), iso.timeLimit().orElseThrow());
+        assertEquals(iso, ExecutorConfig.builder().property("time_limit", iso.property("time_limit").orElseThrow()).build(),
+                "a time_limit read back as a property sets the same limit");
         assertEquals(42, ex.submit(Tasks.answer()).result(Duration.ofSeconds(60)));
     }
 
