@@ -171,17 +171,23 @@ final class TimeLimit implements Task<Object>, Calls.Execute {
             if (item.done()) {
                 return;
             }
+            Runnable expiry;
             if (wraps) {
                 if (!interrupt()) {
                     return; // the call returned in time: its outcome is on its way
                 }
                 CallTimeoutException t = timeout;
-                Thread.ofVirtual().name("futures-time-limit-expiry").start(() -> item.tryFail(t));
+                expiry = () -> item.tryFail(t);
             } else {
-                Thread.ofVirtual().name("futures-time-limit-expiry").start(() -> giveUp(item));
+                expiry = () -> giveUp(item);
             }
-        } catch (Throwable e) { // out of memory for a thread: still fail the future, here
-            Logs.log(TimeLimit.class, Level.WARNING, "time limit of a call of " + owner + " could not be enforced", e);
+            try {
+                Thread.ofVirtual().name("futures-time-limit-expiry").start(expiry);
+            } catch (Throwable noThread) { // out of memory for a thread: do it here rather than not at all
+                expiry.run();
+            }
+        } catch (Throwable e) { // never let the shared timer's task die silently
+            Logs.log(TimeLimit.class, Level.WARNING, "the time limit of a call of " + owner + " could not be enforced", e);
         }
     }
 
