@@ -33,6 +33,11 @@ import java.util.concurrent.atomic.LongAdder;
  * is broken. The functional types it takes are {@link java.io.Serializable}, so calls can run in
  * other processes; a call that cannot be serialized fails its own future there.
  *
+ * <p>A call may have a time limit, counted from when it starts running (pebble's
+ * {@code schedule(timeout=)}): its own ({@link #submit(Duration, Task)}) or the executor's default
+ * (config key {@code time_limit}). At the deadline its future fails with
+ * {@link CallTimeoutException} and the call is stopped where the provider can stop it.
+ *
  * <p>Thread-safe.
  */
 public final class Executor implements java.util.concurrent.Executor, AutoCloseable {
@@ -320,7 +325,9 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * value is reached; iteration then ends and the calls not yet started are cancelled (Python's
      * generator does the same). {@code next()} throws {@link WaitTimeoutException} if a result is
      * not ready {@code timeout} after this call. Closing the iterator early cancels the calls that
-     * have not started.
+     * have not started. Each call (each chunk, with {@code chunkSize > 1}) has the executor's
+     * time limit (config key {@code time_limit}) if it has one; a call past it fails with
+     * {@link CallTimeoutException}, thrown by {@code next()} when its value is reached.
      *
      * @param <A> the type of the items
      * @param <R> the type of the results

@@ -88,7 +88,8 @@ public final class ExecutorConfig {
 
     /**
      * A config from a map of keys to values. Values of {@value #MAX_WORKERS} and
-     * {@value #MAX_TASKS_PER_CHILD} may be numbers or strings; {@value #INITIALIZER} must be an
+     * {@value #MAX_TASKS_PER_CHILD} may be numbers or strings; {@value #TIME_LIMIT} a number of
+     * seconds, a string or a {@link Duration}; {@value #INITIALIZER} must be an
      * {@link Initializer}; other values are turned into strings.
      *
      * @param settings keys and values; the map is copied
