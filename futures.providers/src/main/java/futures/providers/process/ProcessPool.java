@@ -63,6 +63,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code lock} and read without it (volatile). An item removed from {@code queue} or an
  * {@code inflight} map is reported by whoever removed it, and by no one else, so every item taken
  * is settled exactly once: run and reported, dropped as cancelled, or failed.
+ *
+ * <p>Warm workers ({@link WorkerPark}, {@code reuse_workers}): when the pool retires an idle worker
+ * at shutdown, it parks it instead of closing its channel if the worker may serve another pool: it
+ * was given a task (so its initializer, if any, has run), it asked for no class from this pool's
+ * {@link ClassServer} (a class fetched from one pool's loaders may be stale for the next: jshell
+ * redefines them), it is not the class cache's training worker (whose exit writes the cache), it has
+ * budget left under {@code max_tasks_per_child}, and the pool is not broken. The worker's thread sends
+ * {@link FrameChannel#PARK}, reads {@link FrameChannel#PARKED} (accepted only when asked for) and
+ * hands process and channel to the park, then leaves as a worker that exited cleanly. A new worker's
+ * thread first takes a parked one of the same key from the park, and starts a JVM only if there is
+ * none. A worker's task count ({@code assigned}) survives parking, so {@code max_tasks_per_child}
+ * bounds a worker's whole life.
  */
 final class ProcessPool implements WorkerPool {
     private static final AtomicInteger POOLS = new AtomicInteger();
@@ -90,6 +102,19 @@ final class ProcessPool implements WorkerPool {
     }
 
     private record Entry(WorkItem item, long id, byte[] task) {}
+
+    /**
+     * The settings of a worker's life beyond one pool: whether idle workers are parked at shutdown
+     * ({@code reuse_workers}), how long a worker may stay idle ({@code idle_timeout}, 0 for no limit),
+     * in the pool and in the park.
+     *
+     * @param reuse whether workers are parked for later pools and taken from the park
+     * @param idleMillis the idle limit in milliseconds, 0 for none
+     */
+    record Lifecycle(boolean reuse, long idleMillis) {
+        /** The defaults: workers are reused, and leave after 300 s idle (loky's default). */
+        static final Lifecycle DEFAULT = new Lifecycle(true, 300_000);
+    }
 
     /** An entry handed to a worker, to be written once the lock is released. */
     private record Send(Worker worker, Entry entry) {
@@ -125,6 +150,12 @@ final class ProcessPool implements WorkerPool {
         ClassCache.Launch launch = ClassCache.Launch.NONE;
         /** Why the watchdog killed it (a frame did not complete in time), else null; set once, by the timer thread. */
         volatile String stalled;
+        /** Whether it asked this pool for a class (then it is never parked); written by this worker's thread only. */
+        volatile boolean fetched;
+        /** Whether the pool asked it to park: only then is a {@link FrameChannel#PARKED} accepted. */
+        volatile boolean parking;
+        /** {@link System#nanoTime} of its last result (or of its connect): {@code idle_timeout} counts from there. */
+        volatile long lastUsed;
 
         Worker(int index) {
             this.index = index;
@@ -142,6 +173,7 @@ final class ProcessPool implements WorkerPool {
         final List<Worker> starts = new ArrayList<>();
         final List<Worker> closes = new ArrayList<>();
         final List<Worker> kills = new ArrayList<>();
+        final List<Worker> parks = new ArrayList<>();
 
         void run() {
             boolean own = Thread.currentThread() instanceof OwnThread;
@@ -171,6 +203,13 @@ final class ProcessPool implements WorkerPool {
                 FrameChannel c = w.channel;
                 if (c != null) {
                     c.close();
+                }
+            }
+            for (Worker w : parks) {
+                if (own) {
+                    askToPark(w);
+                } else { // as for sends: an interrupt of the caller would close the channel
+                    sender.post(() -> askToPark(w));
                 }
             }
             for (Worker w : kills) {
@@ -209,6 +248,10 @@ final class ProcessPool implements WorkerPool {
     private final int maxMessageSize;
     /** How long a frame may take once begun ({@code message_timeout}), in milliseconds. */
     private final long messageTimeoutMillis;
+    /** {@code reuse_workers} and {@code idle_timeout}. */
+    private final Lifecycle lifecycle;
+    /** The {@link WorkerPark} key of this pool's workers, or null when {@code reuse_workers} is off. */
+    private final String parkKey;
 
     private final Object lock = new Object();
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
@@ -237,6 +280,15 @@ final class ProcessPool implements WorkerPool {
      */
     ProcessPool(int maxWorkers, int maxTasksPerChild, byte[] initializer, String java, List<String> jvmOptions,
             String classCache, ClassServer classes, int maxMessageSize, long messageTimeoutMillis) {
+        this(maxWorkers, maxTasksPerChild, initializer, java, jvmOptions, classCache, classes, maxMessageSize,
+                messageTimeoutMillis, Lifecycle.DEFAULT);
+    }
+
+    /** @param lifecycle {@code reuse_workers} and {@code idle_timeout} */
+    ProcessPool(int maxWorkers, int maxTasksPerChild, byte[] initializer, String java, List<String> jvmOptions,
+            String classCache, ClassServer classes, int maxMessageSize, long messageTimeoutMillis,
+            Lifecycle lifecycle) {
+        this.lifecycle = lifecycle;
         this.maxMessageSize = maxMessageSize;
         this.messageTimeoutMillis = messageTimeoutMillis;
         this.name = "futures-process-" + POOLS.incrementAndGet();
@@ -267,6 +319,7 @@ final class ProcessPool implements WorkerPool {
             }
             this.argFile = Launcher.writeArgFile(dir, args);
             this.argLock = Launcher.lockArgFile(argFile);
+            this.parkKey = lifecycle.reuse() ? WorkerPark.key(java, args, logging.variables(), initializer) : null;
         } catch (IOException | RuntimeException e) {
             if (made != null) {
                 Launcher.deleteNow(made);
@@ -558,11 +611,30 @@ final class ProcessPool implements WorkerPool {
         return maxTasksPerChild == 0 || w.assigned < maxTasksPerChild;
     }
 
-    /** Retires a ready worker with nothing in flight that will get nothing more. */
+    /**
+     * Retires a ready worker with nothing in flight that will get nothing more: it is parked for a
+     * later pool if it may be (see the class comment), else its channel is closed.
+     */
     private void retireIfDoneLocked(Worker w, Actions a) {
         if (w.state == State.READY && w.inflight.isEmpty() && (!hasBudget(w) || (shutdown && queue.isEmpty()))) {
             w.state = State.RETIRING;
-            a.closes.add(w);
+            if (parkKey != null && hasBudget(w) && w.assigned > 0 && !w.fetched && w.launch.training() == null
+                    && broken == null) {
+                w.parking = true;
+                a.parks.add(w);
+            } else {
+                a.closes.add(w);
+            }
+        }
+    }
+
+    /** Asks a retiring worker to park ({@link FrameChannel#PARK}); if that cannot be written, it is closed and exits. */
+    private static void askToPark(Worker w) {
+        FrameChannel c = w.channel;
+        try {
+            c.write(FrameChannel.PARK, 0, new byte[0]);
+        } catch (IOException | RuntimeException e) {
+            c.close(); // its thread sees the end of the channel; the worker is retiring, so that is no break
         }
     }
 
@@ -590,73 +662,93 @@ final class ProcessPool implements WorkerPool {
         String problem = null;
         Throwable cause = null;
         try {
-            ClassCache.Launch launch = cache.next(dir);
-            w.launch = launch;
-            List<String> command = new ArrayList<>(4 + launch.options().size());
-            command.add(java);
-            command.addAll(launch.options());
-            command.add("@" + argFile);
-            command.add(socket.toString());
-            command.add(Long.toString(ProcessHandle.current().pid()));
-            command.add(Codec.fingerprint());
-            ProcessBuilder pb = new ProcessBuilder(command);
-            pb.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
-            if (!logging.variables().isEmpty()) {
-                for (Map.Entry<String, String> v : logging.variables().entrySet()) {
-                    if (v.getValue() == null) {
-                        pb.environment().remove(v.getKey());
-                    } else {
-                        pb.environment().put(v.getKey(), v.getValue());
+            FrameChannel channel;
+            WorkerPark.Taken adopted = parkKey == null ? null : WorkerPark.take(parkKey, maxTasksPerChild);
+            if (adopted != null) { // a warm worker another pool parked: no JVM to start, nothing to connect
+                process = adopted.process();
+                channel = adopted.channel();
+                boolean kill;
+                synchronized (lock) {
+                    w.process = process;
+                    w.assigned = adopted.tasks();
+                    kill = broken != null;
+                }
+                if (kill) {
+                    process.destroyForcibly();
+                }
+            } else {
+                ClassCache.Launch launch = cache.next(dir);
+                w.launch = launch;
+                List<String> command = new ArrayList<>(4 + launch.options().size());
+                command.add(java);
+                command.addAll(launch.options());
+                command.add("@" + argFile);
+                command.add(socket.toString());
+                command.add(Long.toString(ProcessHandle.current().pid()));
+                command.add(Codec.fingerprint());
+                ProcessBuilder pb = new ProcessBuilder(command);
+                pb.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
+                if (!logging.variables().isEmpty()) {
+                    for (Map.Entry<String, String> v : logging.variables().entrySet()) {
+                        if (v.getValue() == null) {
+                            pb.environment().remove(v.getKey());
+                        } else {
+                            pb.environment().put(v.getKey(), v.getValue());
+                        }
                     }
                 }
-            }
-            process = pb.start();
-            process.getOutputStream().close(); // a task reading System.in sees end of input
-            boolean kill;
-            synchronized (lock) {
-                w.process = process;
-                kill = broken != null;
-            }
-            if (kill) {
-                process.destroyForcibly();
-            }
-            // While the worker's JVM starts: once per JVM, remove what pools of dead JVMs left
-            // (private directories, the class cache's training files).
-            Launcher.sweepStaleDirectoriesOnce(dir);
-            cache.sweepOnce();
-            // Bound after the start, so that the first socket of a fresh parent JVM (~50 ms: the
-            // JDK makes a SecureRandom for Unix-domain sockets) overlaps the worker's own start;
-            // the worker retries its connect until the socket is there.
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(socket));
-            ServerSocketChannel s = server;
-            // A child that dies or hangs before connecting must not leave this thread in accept().
-            // The timer is cancelled once it connects: nothing stays queued per worker or pool.
-            process.onExit().thenRun(() -> closeQuietly(s));
-            ScheduledFuture<?> connectTimer = Timers.after(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS,
-                    () -> closeQuietly(s));
-            SocketChannel sc;
-            try {
-                sc = server.accept();
-            } catch (IOException e) {
-                if (process.isAlive()) {
-                    problem = "did not connect within " + CONNECT_TIMEOUT_SECONDS + " s and was killed";
-                    process.destroyForcibly();
-                } else {
-                    problem = "exited before connecting to the pool";
+                process = pb.start();
+                process.getOutputStream().close(); // a task reading System.in sees end of input
+                boolean kill;
+                synchronized (lock) {
+                    w.process = process;
+                    kill = broken != null;
                 }
-                finish(w, process, problem, null);
-                return;
-            } finally {
-                connectTimer.cancel(false);
-                closeQuietly(server);
-                Files.deleteIfExists(socket);
+                if (kill) {
+                    process.destroyForcibly();
+                }
+                // While the worker's JVM starts: once per JVM, remove what pools of dead JVMs left
+                // (private directories, the class cache's training files).
+                Launcher.sweepStaleDirectoriesOnce(dir);
+                cache.sweepOnce();
+                // Bound after the start, so that the first socket of a fresh parent JVM (~50 ms: the
+                // JDK makes a SecureRandom for Unix-domain sockets) overlaps the worker's own start;
+                // the worker retries its connect until the socket is there.
+                server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                server.bind(UnixDomainSocketAddress.of(socket));
+                ServerSocketChannel s = server;
+                // A child that dies or hangs before connecting must not leave this thread in accept().
+                // The timer is cancelled once it connects: nothing stays queued per worker or pool.
+                process.onExit().thenRun(() -> closeQuietly(s));
+                ScheduledFuture<?> connectTimer = Timers.after(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS,
+                        () -> closeQuietly(s));
+                SocketChannel sc;
+                try {
+                    sc = server.accept();
+                } catch (IOException e) {
+                    if (process.isAlive()) {
+                        problem = "did not connect within " + CONNECT_TIMEOUT_SECONDS + " s and was killed";
+                        process.destroyForcibly();
+                    } else {
+                        problem = "exited before connecting to the pool";
+                    }
+                    finish(w, process, problem, null);
+                    return;
+                } finally {
+                    connectTimer.cancel(false);
+                    closeQuietly(server);
+                    Files.deleteIfExists(socket);
+                }
+                channel = new FrameChannel(sc, maxMessageSize);
             }
-            FrameChannel channel = new FrameChannel(sc, maxMessageSize);
             Process p = process;
             long tick = Math.max(10, Math.min(1000, messageTimeoutMillis / 4));
+            if (lifecycle.idleMillis() > 0) {
+                tick = Math.max(10, Math.min(tick, lifecycle.idleMillis() / 2));
+            }
+            w.lastUsed = System.nanoTime();
             watchdog = Timers.every(tick, TimeUnit.MILLISECONDS, () -> watch(w, channel, p));
-            if (initializer != null) {
+            if (initializer != null && adopted == null) { // an adopted worker ran this same initializer
                 channel.write(FrameChannel.INIT, 0, initializer);
             }
             Actions a = new Actions();
@@ -667,6 +759,7 @@ final class ProcessPool implements WorkerPool {
                 retireIfDoneLocked(w, a);
             }
             a.run();
+            boolean parked = false;
             try {
                 FrameChannel.Frame f;
                 while (true) {
@@ -675,6 +768,11 @@ final class ProcessPool implements WorkerPool {
                     // channel) and so break the pool. Nothing interrupts this thread on purpose.
                     Thread.interrupted();
                     if ((f = channel.read()) == null) {
+                        break;
+                    }
+                    if (f.type() == FrameChannel.PARKED && w.parking) {
+                        parked = WorkerPark.park(parkKey, process, channel, w.assigned, lifecycle.idleMillis(),
+                                WorkerPark.bound(maxWorkers));
                         break;
                     }
                     handle(w, f);
@@ -696,7 +794,13 @@ final class ProcessPool implements WorkerPool {
                 }
             } finally {
                 watchdog.cancel(false);
-                channel.close();
+                if (!parked) {
+                    channel.close();
+                }
+            }
+            if (parked) { // it lives on in the park: gone from this pool as a worker that exited cleanly
+                workerExited(w, 0, null, null);
+                return;
             }
             finish(w, process, problem, cause);
         } catch (IOException | RuntimeException | Error e) {
@@ -724,6 +828,7 @@ final class ProcessPool implements WorkerPool {
      * the worker killed; its thread then breaks the pool with {@code stalled} as the reason.
      */
     private void watch(Worker w, FrameChannel channel, Process process) {
+        retireIfIdle(w);
         long stalled = channel.stalledNanos(System.nanoTime());
         if (stalled > TimeUnit.MILLISECONDS.toNanos(messageTimeoutMillis) && w.stalled == null) {
             w.stalled = (channel.reading() ? "began a message and did not complete it" : "did not read its messages")
@@ -731,6 +836,27 @@ final class ProcessPool implements WorkerPool {
             channel.close();
             process.destroyForcibly();
         }
+    }
+
+    /**
+     * {@code idle_timeout}: a ready worker with nothing in flight whose last result is older than
+     * the limit retires (its channel is closed, it exits with code 0 and leaves the pool, which
+     * starts a worker again when work comes). Checked by the watchdog; the lock is taken only when
+     * the worker looks idle for long enough.
+     */
+    private void retireIfIdle(Worker w) {
+        long limit = TimeUnit.MILLISECONDS.toNanos(lifecycle.idleMillis());
+        if (limit == 0 || System.nanoTime() - w.lastUsed < limit) {
+            return;
+        }
+        Actions a = new Actions();
+        synchronized (lock) {
+            if (w.state == State.READY && w.inflight.isEmpty() && System.nanoTime() - w.lastUsed >= limit) {
+                w.state = State.RETIRING;
+                a.closes.add(w);
+            }
+        }
+        a.run();
     }
 
     /** Waits for the worker's exit and reports it. */
@@ -771,6 +897,7 @@ final class ProcessPool implements WorkerPool {
             case FrameChannel.ERROR -> settle(w, f.id(), null, remoteFailure(f.payload()));
             case FrameChannel.INIT_FAILED -> w.initFailure = remoteFailure(f.payload());
             case FrameChannel.CLASS_REQUEST -> {
+                w.fetched = true; // it holds a class of this pool's loaders now: never parked (see the class comment)
                 try {
                     w.channel.write(FrameChannel.CLASS_BYTES, f.id(),
                             classes.reply(new String(f.payload(), StandardCharsets.UTF_8)));
@@ -801,6 +928,7 @@ final class ProcessPool implements WorkerPool {
 
     /** Reports one outcome and hands the freed worker its next item. */
     private void settle(Worker w, long id, Object value, Throwable failure) {
+        w.lastUsed = System.nanoTime();
         WorkItem item = null;
         Actions a = new Actions();
         try {
