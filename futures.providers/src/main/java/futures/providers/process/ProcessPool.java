@@ -84,6 +84,12 @@ final class ProcessPool implements WorkerPool {
     static final int DEFAULT_MAX_MESSAGE_SIZE = 256 << 20;
     /** Default of {@code message_timeout}: the longest a frame may take to arrive once begun (or to be written), 60 s. */
     static final long DEFAULT_MESSAGE_TIMEOUT_MILLIS = 60_000;
+    /**
+     * How long a worker asked to park may take to answer before its channel is closed instead (it
+     * then exits as if it had not been asked): a real worker's reading thread answers at once, so
+     * only a hung or forged one waits this long, and {@code shutdown(wait=true)} never waits for it.
+     */
+    static final long PARK_ANSWER_SECONDS = 5;
 
     private enum State { STARTING, READY, RETIRING }
 
@@ -104,16 +110,18 @@ final class ProcessPool implements WorkerPool {
     private record Entry(WorkItem item, long id, byte[] task) {}
 
     /**
-     * The settings of a worker's life beyond one pool: whether idle workers are parked at shutdown
+     * The settings of a worker's life beyond one task: whether idle workers are parked at shutdown
      * ({@code reuse_workers}), how long a worker may stay idle ({@code idle_timeout}, 0 for no limit),
-     * in the pool and in the park.
+     * in the pool and in the park, and the resident memory over which it is replaced after a call
+     * ({@code max_worker_memory}, 0 for no limit).
      *
      * @param reuse whether workers are parked for later pools and taken from the park
      * @param idleMillis the idle limit in milliseconds, 0 for none
+     * @param maxMemory the largest resident set a worker may keep after a call, in bytes, 0 for no limit
      */
-    record Lifecycle(boolean reuse, long idleMillis) {
-        /** The defaults: workers are reused, and leave after 300 s idle (loky's default). */
-        static final Lifecycle DEFAULT = new Lifecycle(true, 300_000);
+    record Lifecycle(boolean reuse, long idleMillis, long maxMemory) {
+        /** The defaults: workers are reused, leave after 300 s idle (joblib's default for loky), and have no memory limit. */
+        static final Lifecycle DEFAULT = new Lifecycle(true, 300_000, 0);
     }
 
     /** An entry handed to a worker, to be written once the lock is released. */
@@ -154,8 +162,18 @@ final class ProcessPool implements WorkerPool {
         volatile boolean fetched;
         /** Whether the pool asked it to park: only then is a {@link FrameChannel#PARKED} accepted. */
         volatile boolean parking;
+        /**
+         * Taken once, by whichever comes first after {@link FrameChannel#PARK} is sent: this worker's
+         * thread on {@link FrameChannel#PARKED} (it parks the worker), or the bound on the answer
+         * ({@link #PARK_ANSWER_SECONDS}, it closes the channel). So a parked channel is never closed by the pool.
+         */
+        final java.util.concurrent.atomic.AtomicBoolean parkClaimed = new java.util.concurrent.atomic.AtomicBoolean();
+        /** That bound's timer, set before {@link FrameChannel#PARK} is written, cancelled on the answer. */
+        volatile ScheduledFuture<?> parkTimer;
         /** {@link System#nanoTime} of its last result (or of its connect): {@code idle_timeout} counts from there. */
         volatile long lastUsed;
+        /** Whether its resident set was over {@code max_worker_memory} after a call: it gets nothing more. */
+        volatile boolean overMemory;
 
         Worker(int index) {
             this.index = index;
@@ -607,8 +625,9 @@ final class ProcessPool implements WorkerPool {
         }
     }
 
+    /** Whether the worker may be given another task: {@code max_tasks_per_child} and {@code max_worker_memory}. */
     private boolean hasBudget(Worker w) {
-        return maxTasksPerChild == 0 || w.assigned < maxTasksPerChild;
+        return (maxTasksPerChild == 0 || w.assigned < maxTasksPerChild) && !w.overMemory;
     }
 
     /**
@@ -628,13 +647,24 @@ final class ProcessPool implements WorkerPool {
         }
     }
 
-    /** Asks a retiring worker to park ({@link FrameChannel#PARK}); if that cannot be written, it is closed and exits. */
+    /**
+     * Asks a retiring worker to park ({@link FrameChannel#PARK}). If that cannot be written, or no
+     * answer comes within {@link #PARK_ANSWER_SECONDS}, its channel is closed and it exits; the
+     * worker is retiring, so that is no break.
+     */
     private static void askToPark(Worker w) {
         FrameChannel c = w.channel;
         try {
+            w.parkTimer = Timers.after(PARK_ANSWER_SECONDS, TimeUnit.SECONDS, () -> {
+                if (w.parkClaimed.compareAndSet(false, true)) {
+                    c.close();
+                }
+            });
             c.write(FrameChannel.PARK, 0, new byte[0]);
         } catch (IOException | RuntimeException e) {
-            c.close(); // its thread sees the end of the channel; the worker is retiring, so that is no break
+            if (w.parkClaimed.compareAndSet(false, true)) {
+                c.close(); // its thread sees the end of the channel
+            }
         }
     }
 
@@ -771,9 +801,13 @@ final class ProcessPool implements WorkerPool {
                         break;
                     }
                     if (f.type() == FrameChannel.PARKED && w.parking) {
-                        parked = WorkerPark.park(parkKey, process, channel, w.assigned, lifecycle.idleMillis(),
-                                WorkerPark.bound(maxWorkers));
-                        break;
+                        if (w.parkClaimed.compareAndSet(false, true)) {
+                            w.parkTimer.cancel(false);
+                            parked = WorkerPark.park(parkKey, process, channel, w.assigned, lifecycle.idleMillis(),
+                                    WorkerPark.bound(maxWorkers));
+                            break;
+                        }
+                        continue; // too late: the bound closed the channel, whose end comes next
                     }
                     handle(w, f);
                 }
@@ -929,6 +963,9 @@ final class ProcessPool implements WorkerPool {
     /** Reports one outcome and hands the freed worker its next item. */
     private void settle(Worker w, long id, Object value, Throwable failure) {
         w.lastUsed = System.nanoTime();
+        if (lifecycle.maxMemory() > 0 && Launcher.residentBytes(w.pid()) > lifecycle.maxMemory()) {
+            w.overMemory = true; // read before dispatch below: it is retired and replaced, not given more
+        }
         WorkItem item = null;
         Actions a = new Actions();
         try {
