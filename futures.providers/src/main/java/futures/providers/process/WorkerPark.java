@@ -20,7 +20,10 @@ import java.util.concurrent.TimeUnit;
  * <p>A parked worker is idle: the pool that parked it had read its last result, asked it to park
  * ({@link FrameChannel#PARK}) and read its answer, and its own thread stopped reading the channel.
  * The worker itself keeps reading: its channel's end of stream (the parent closed it, or the
- * parent died) ends it within milliseconds, parked or not.
+ * parent died) ends it within milliseconds, parked or not. When this JVM exits normally, a shutdown
+ * hook (one per JVM, added with the first parked worker) closes the parked workers and waits up to
+ * {@value #EXIT_WAIT_MILLIS} ms for them, so that, as without the park, no worker outlives a parent
+ * that has exited.
  *
  * <p>Which pools share: those whose {@link #key} is equal, a string of everything that shapes a
  * worker JVM: the java binary, every argument of its argfile (the JVM options the pool sets,
@@ -75,6 +78,10 @@ final class WorkerPark {
 
     private static final Object LOCK = new Object();
     private static final ArrayDeque<Entry> PARKED = new ArrayDeque<>();
+    /** Whether the exit hook is added; guarded by {@link #LOCK}. */
+    private static boolean hooked;
+    /** How long the exit hook waits for the parked workers it closed. */
+    static final long EXIT_WAIT_MILLIS = 2000;
 
     /** The most workers parked at once, for a pool of {@code maxWorkers}: the larger of that and the processor count. */
     static int bound(int maxWorkers) {
@@ -107,6 +114,9 @@ final class WorkerPark {
         Entry e = new Entry(key, process, channel, tasks);
         List<Entry> evicted = new ArrayList<>();
         synchronized (LOCK) {
+            if (!hooked) {
+                hooked = addExitHook();
+            }
             PARKED.addLast(e);
             if (idleMillis > 0) {
                 e.timer = Timers.after(idleMillis, TimeUnit.MILLISECONDS, () -> expire(e));
@@ -141,6 +151,23 @@ final class WorkerPark {
         }
         dead.forEach(Entry::close);
         return found == null ? null : new Taken(found.process, found.channel, found.tasks);
+    }
+
+    /** Adds the exit hook (see the class comment); false if the JVM is already exiting. */
+    private static boolean addExitHook() {
+        Thread hook = new Thread(() -> {
+            try {
+                clear(EXIT_WAIT_MILLIS);
+            } catch (InterruptedException | RuntimeException e) {
+                // exiting: the workers still end when this process's sockets close
+            }
+        }, "futures-worker-park-exit");
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException exiting) {
+            return false;
+        }
     }
 
     /** The idle limit of one entry: closes it if it is still parked. Runs on the timer thread. */
