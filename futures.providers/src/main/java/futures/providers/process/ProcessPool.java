@@ -224,11 +224,10 @@ final class ProcessPool implements WorkerPool {
                 }
             }
             for (Worker w : parks) {
-                if (own) {
-                    askToPark(w);
-                } else { // as for sends: an interrupt of the caller would close the channel
-                    sender.post(() -> askToPark(w));
-                }
+                // Written by any thread, the caller's of shutdown too: an interrupt that closes the
+                // channel only makes the worker exit instead of parking (it is retiring: no break),
+                // and the sender thread's start and hand-off would be most of a short pool's close.
+                askToPark(w);
             }
             for (Worker w : kills) {
                 FrameChannel c = w.channel;
