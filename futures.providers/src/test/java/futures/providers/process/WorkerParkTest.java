@@ -175,17 +175,23 @@ class WorkerParkTest {
     }
 
     @Test
-    @DisplayName("different worker settings never share: jvm_options, max_message_size, an initializer, another initializer")
-    void differentSettingsNeverShare() {
-        long plain = onePid(config().build());
-        assertNotEquals(plain, onePid(config("jvm_options", tag + " -Dother=1").build()), "other jvm_options");
-        assertNotEquals(plain, onePid(config("max_message_size", "1m").build()), "another max_message_size");
+    @DisplayName("different worker settings never share: jvm_options, max_message_size, an initializer or none, another initializer")
+    void differentSettingsNeverShare() throws InterruptedException {
         Initializer init = WorkerParkTest::countInit;
-        long withInit = onePid(config().initializer(init).build());
-        assertNotEquals(plain, withInit, "a pool with an initializer never takes a worker that did not run it");
         int n = 7;
-        long otherInit = onePid(config().initializer(() -> System.setProperty("futures.test.n", "" + n)).build());
-        assertNotEquals(withInit, otherInit, "nor one that ran another initializer");
+        Initializer other = () -> System.setProperty("futures.test.n", "" + n);
+        List<Map.Entry<ExecutorConfig, ExecutorConfig>> pairs = List.of(
+                Map.entry(config().build(), config("jvm_options", tag + " -Dother=1").build()),
+                Map.entry(config().build(), config("max_message_size", "1m").build()),
+                Map.entry(config().build(), config().initializer(init).build()),
+                Map.entry(config().initializer(init).build(), config().build()),
+                Map.entry(config().initializer(init).build(), config().initializer(other).build()));
+        for (Map.Entry<ExecutorConfig, ExecutorConfig> pair : pairs) {
+            assertTrue(WorkerPark.clear(30_000));
+            long first = onePid(pair.getKey());
+            assertEquals(List.of(first), WorkerPark.pids(), "parked by " + pair.getKey());
+            assertNotEquals(first, onePid(pair.getValue()), pair.getValue() + " took the worker of " + pair.getKey());
+        }
     }
 
     @Test
