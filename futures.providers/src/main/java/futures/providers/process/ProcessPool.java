@@ -250,10 +250,21 @@ final class ProcessPool implements WorkerPool {
     private final int maxTasksPerChild;
     private final byte[] initializer;
     private final String java;
-    private final Path dir;
-    private final Path argFile;
+    /** The workers' argfile's arguments. */
+    private final List<String> args;
+    /**
+     * Guards {@code dir}, {@code argFile}, {@code argLock} and {@code dirGone}: the private
+     * directory and its argfile are made once, by the constructor, or, when a parked worker of this
+     * pool's settings was waiting then, by the first worker thread that must start a JVM (a pool
+     * that only takes parked workers never makes one); after {@code dirGone} they are never made.
+     * Taken inside {@code lock} (by {@link #cleanUpIfDoneLocked}), never the other way round.
+     */
+    private final Object dirLock = new Object();
+    private Path dir;
+    private Path argFile;
     /** Holds a lock on the argfile while the pool lives (see {@link Launcher#lockArgFile}); null if none. */
-    private final java.nio.channels.FileChannel argLock;
+    private java.nio.channels.FileChannel argLock;
+    private boolean dirGone;
     /** Makes the writes that user threads would otherwise make (see {@link Sender}). */
     private final Sender sender;
     private final ClassCache cache;
@@ -322,11 +333,7 @@ final class ProcessPool implements WorkerPool {
             options.add("-D" + WorkerMain.MAX_MESSAGE_PROPERTY + "=" + maxMessageSize);
         }
         options.addAll(jvmOptions);
-        Path made = null;
         try {
-            made = Launcher.privateDirectory();
-            this.dir = made;
-            Launcher.deleteAtExit(dir, this::busy); // until cleanUpIfDoneLocked: nothing stays registered per pool
             List<String> args = Launcher.javaArgs(WorkerMain.class, options);
             this.cache = ClassCache.of(classCache, java, args, jvmOptions);
             if (cache.enabled()) {
@@ -334,13 +341,12 @@ final class ProcessPool implements WorkerPool {
                 args.addAll(args.indexOf(Launcher.WORKER_OPTIONS.get(Launcher.WORKER_OPTIONS.size() - 1)) + 1,
                         cache.quiet()); // after the pool's logging options, before jvm_options
             }
-            this.argFile = Launcher.writeArgFile(dir, args);
-            this.argLock = Launcher.lockArgFile(argFile);
+            this.args = args;
             this.parkKey = lifecycle.reuse() ? WorkerPark.key(java, args, logging.variables(), initializer) : null;
-        } catch (IOException | RuntimeException e) {
-            if (made != null) {
-                Launcher.deleteNow(made);
+            if (parkKey == null || !WorkerPark.has(parkKey)) {
+                argFile(); // now, so that a directory that cannot be made fails create, not a later submit
             }
+        } catch (IOException | RuntimeException e) {
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("cannot prepare the process pool's private directory: " + io, io);
             }
@@ -670,21 +676,55 @@ final class ProcessPool implements WorkerPool {
     private void cleanUpIfDoneLocked() {
         if (workers.isEmpty() && (shutdown || broken != null)) {
             lock.notifyAll();
-            if (argLock != null) {
-                try {
-                    argLock.close(); // releases the lock: the directory goes next
-                } catch (IOException e) {
-                    debug("could not close the argfile of " + dir, e); // the files still go below
+            synchronized (dirLock) {
+                dirGone = true;
+                if (argLock != null) {
+                    try {
+                        argLock.close(); // releases the lock: the directory goes next
+                    } catch (IOException e) {
+                        debug("could not close the argfile of " + dir, e); // the files still go below
+                    }
+                    argLock = null;
+                }
+                if (dir != null) {
+                    Launcher.deleteNow(dir);
                 }
             }
-            Launcher.deleteNow(dir);
+        }
+    }
+
+    /**
+     * The workers' argfile, with the private directory it is in, made on the first call (see
+     * {@code dirLock}).
+     *
+     * @throws IOException if they cannot be made, or the pool has deleted them already
+     */
+    private Path argFile() throws IOException {
+        synchronized (dirLock) {
+            if (argFile != null) {
+                return argFile;
+            }
+            if (dirGone) {
+                throw new IOException("the pool's private directory is deleted already");
+            }
+            Path made = Launcher.privateDirectory();
+            try {
+                Launcher.deleteAtExit(made, this::busy); // until cleanUpIfDoneLocked: nothing stays registered per pool
+                Path file = Launcher.writeArgFile(made, args);
+                argLock = Launcher.lockArgFile(file);
+                dir = made;
+                argFile = file;
+                return file;
+            } catch (IOException | RuntimeException e) {
+                Launcher.deleteNow(made);
+                throw e;
+            }
         }
     }
 
     // ------------------------------------------------------------------ a worker's thread
 
     private void runWorker(Worker w) {
-        Path socket = Launcher.socketPath(dir, w.index);
         ServerSocketChannel server = null;
         Process process = null;
         ScheduledFuture<?> watchdog = null;
@@ -706,12 +746,15 @@ final class ProcessPool implements WorkerPool {
                     process.destroyForcibly();
                 }
             } else {
-                ClassCache.Launch launch = cache.next(dir);
+                Path file = argFile();
+                Path privateDir = file.getParent();
+                Path socket = Launcher.socketPath(privateDir, w.index);
+                ClassCache.Launch launch = cache.next(privateDir);
                 w.launch = launch;
                 List<String> command = new ArrayList<>(4 + launch.options().size());
                 command.add(java);
                 command.addAll(launch.options());
-                command.add("@" + argFile);
+                command.add("@" + file);
                 command.add(socket.toString());
                 command.add(Long.toString(ProcessHandle.current().pid()));
                 command.add(Codec.fingerprint());
@@ -738,7 +781,7 @@ final class ProcessPool implements WorkerPool {
                 }
                 // While the worker's JVM starts: once per JVM, remove what pools of dead JVMs left
                 // (private directories, the class cache's training files).
-                Launcher.sweepStaleDirectoriesOnce(dir);
+                Launcher.sweepStaleDirectoriesOnce(privateDir);
                 cache.sweepOnce();
                 // Bound after the start, so that the first socket of a fresh parent JVM (~50 ms: the
                 // JDK makes a SecureRandom for Unix-domain sockets) overlaps the worker's own start;

@@ -129,6 +129,18 @@ final class WorkerPark {
         return true;
     }
 
+    /** Whether a worker of {@code key} is parked (and was alive when parked): a hint, true a moment ago. */
+    static boolean has(String key) {
+        synchronized (LOCK) {
+            for (Entry e : PARKED) {
+                if (e.key.equals(key)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     /**
      * Takes the most recently parked live worker of {@code key} whose task count leaves room under
      * {@code maxTasksPerChild} (0: no limit), or returns null. Dead ones met on the way are dropped.
