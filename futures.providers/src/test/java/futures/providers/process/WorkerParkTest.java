@@ -84,8 +84,20 @@ class WorkerParkTest {
         }
     }
 
+    /**
+     * Alive and not a zombie: a worker whose parent was killed is re-parented to init and stays a
+     * zombie until init reaps it (1-2.5 s on the test VM), which says nothing of when it exited.
+     */
     private static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (java.io.IOException | RuntimeException gone) {
+            return Files.exists(Path.of("/proc", Long.toString(pid)));
+        }
     }
 
     /** Polls until {@code pid} is gone, at most 30 s (a hang guard: nothing reports an unrelated process's exit). */
