@@ -33,6 +33,7 @@ JMH_KEYS = {
     "ColdStartBench.everyWorker": "coldstart.futures.every_worker",
     "ColdStartBench.firstResultClassCache": "coldstart.futures_cache.first_result",
     "ColdStartBench.everyWorkerClassCache": "coldstart.futures_cache.every_worker",
+    "ColdStartBench.reuseCycle": "coldstart.futures.reuse_cycle",
     "WaitBench.asCompletedDone": "waits.futures.as_completed_done",
     "WaitBench.waitFirstCompletedPending": "waits.futures.wait_first_pending",
     "PrimesBench.referenceOneThread": "primes.futures.reference_one_thread",
@@ -241,6 +242,21 @@ class Table:
                 self.target("the same with the opt-in `class_cache=auto` (speed)", rc, 1.0, True,
                             "%s vs %s ms" % (fmt(self.med(cached)), fmt(self.med("coldstart.cpython_spawn." + m))),
                             cached)
+        out.append("")
+        out.append("A pool per request: create, submit one no-op, its result, close; 20 cycles, the median of "
+                   "the 19 after the first, ms (futures with its defaults, which reuse the workers the cycle "
+                   "before parked; CPython starts its workers each time)\n")
+        out.append("| futures `process` | CPython spawn | CPython forkserver | speed vs forkserver |")
+        out.append("|---|---|---|---|")
+        key = "coldstart.futures.reuse_cycle"
+        r = self.speed(key, "coldstart.cpython_forkserver.reuse_cycle")
+        out.append("| %s | %s | %s | %s |" % (
+            cell(self.get(key)) if self.get(key) else self.missing_reason(key),
+            cell(self.get("coldstart.cpython_spawn.reuse_cycle")),
+            cell(self.get("coldstart.cpython_forkserver.reuse_cycle")), ratio_str(r)))
+        self.target("a pool per request (create, submit, result, close) vs CPython forkserver (speed)", r, 10.0, True,
+                    "%s vs %s ms" % (fmt(self.med(key)), fmt(self.med("coldstart.cpython_forkserver.reuse_cycle"))),
+                    key)
         out.append("")
 
     def waits(self, out):

@@ -21,7 +21,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * happens after the clock stops. Beside (in bench.py): CPython's spawn context (and fork and
  * forkserver, for context). The same two again with the opt-in class-data cache
  * ({@code class_cache}, see docs/process-provider.md): the first warm-up pool trains the
- * archive, so the measured ones map it.
+ * archive, so the measured ones map it. These pools are cold ({@code reuse_workers=false}, see
+ * {@link Pools#openCold()}).
+ *
+ * <p>{@link #reuseCycle}: one cycle of a program that makes a pool per request, with the defaults
+ * (warm workers are reused across executors): create, submit one no-op, its result, close. The
+ * first cycle (the warm-up iteration) starts a worker; the 19 measured ones take the worker the
+ * cycle before parked. Beside (in bench.py): the same loop with CPython's spawn and forkserver.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -46,13 +52,13 @@ public class ColdStartBench {
 
     @Benchmark
     public Integer firstResult(Cold c) {
-        c.ex = Pools.open("process");
+        c.ex = Pools.openCold();
         return c.ex.submit(Tasks::identity, 1).result();
     }
 
     @Benchmark
     public int everyWorker(Cold c) {
-        c.ex = Pools.open("process");
+        c.ex = Pools.openCold();
         return everyAnswered(c.ex);
     }
 
@@ -66,6 +72,16 @@ public class ColdStartBench {
     public int everyWorkerClassCache(Cold c) {
         c.ex = Pools.openWithClassCache();
         return everyAnswered(c.ex);
+    }
+
+    /** Create, submit, result, close: timed whole, the close included (it parks the worker). */
+    @Benchmark
+    @Warmup(iterations = 1)
+    @Measurement(iterations = 19)
+    public Integer reuseCycle() {
+        try (Executor ex = Pools.open("process")) {
+            return ex.submit(Tasks::identity, 1).result();
+        }
     }
 
     private static int everyAnswered(Executor ex) {

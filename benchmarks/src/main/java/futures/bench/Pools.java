@@ -23,14 +23,26 @@ final class Pools {
     }
 
     /**
+     * A {@code WORKERS}-worker process pool that starts its own workers: {@code reuse_workers=false},
+     * so it neither takes the workers an earlier pool of this JVM parked at its shutdown nor parks
+     * its own. A cold start measured with the default would measure the warm workers of the
+     * pool measured before it.
+     */
+    static Executor openCold() {
+        return Executors.create("process", ExecutorConfig.builder().maxWorkers(WORKERS)
+                .property("reuse_workers", "false").build());
+    }
+
+    /**
      * A {@code WORKERS}-worker process pool with the opt-in class-data cache, kept in
      * {@code class-cache/} under the working directory (the results directory when
      * {@code scripts/bench} runs it), not in the user's home. Its first pool trains the archive.
+     * Cold, as {@link #openCold()}.
      */
     static Executor openWithClassCache() {
         String dir = Path.of("class-cache").toAbsolutePath().toString();
         return Executors.create("process", ExecutorConfig.builder().maxWorkers(WORKERS)
-                .property("class_cache", dir).build());
+                .property("class_cache", dir).property("reuse_workers", "false").build());
     }
 
     /**

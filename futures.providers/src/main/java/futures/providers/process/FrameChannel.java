@@ -42,6 +42,14 @@ final class FrameChannel implements AutoCloseable {
     static final byte CLASS_REQUEST = 6;
     /** Parent to worker: the answer to the {@link #CLASS_REQUEST} of this id (see {@code ClassServer#reply}). */
     static final byte CLASS_BYTES = 7;
+    /**
+     * Parent to worker, only to an idle worker whose last result the parent has read: the pool is
+     * handing it to the {@link WorkerPark}; answered at once by {@link #PARKED}, after which the
+     * worker sends nothing until its next task (see {@code WorkerMain}'s reader).
+     */
+    static final byte PARK = 8;
+    /** Worker to parent: the answer to {@link #PARK}, the last frame it sends before its next task. */
+    static final byte PARKED = 9;
 
     private static final int HEADER = 12;
     private static final int BODY_PREFIX = 9;

@@ -866,4 +866,24 @@ final class Launcher {
         "", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL",
         "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"
     };
+
+    /**
+     * The resident set of process {@code pid} in bytes, from the {@code VmRSS} line of
+     * {@code /proc/PID/status} (Linux), or -1 if it cannot be read (no such file, the process is
+     * gone). About 20-40 us: read only when {@code max_worker_memory} is set.
+     */
+    static long residentBytes(long pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    String kb = line.substring(6).trim();
+                    int space = kb.indexOf(' ');
+                    return Long.parseLong(space < 0 ? kb : kb.substring(0, space)) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process is gone: no figure
+        }
+        return -1;
+    }
 }

@@ -63,6 +63,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code lock} and read without it (volatile). An item removed from {@code queue} or an
  * {@code inflight} map is reported by whoever removed it, and by no one else, so every item taken
  * is settled exactly once: run and reported, dropped as cancelled, or failed.
+ *
+ * <p>Warm workers ({@link WorkerPark}, {@code reuse_workers}): when the pool retires an idle worker
+ * at shutdown, it parks it instead of closing its channel if the worker may serve another pool: it
+ * was given a task (so its initializer, if any, has run), it asked for no class from this pool's
+ * {@link ClassServer} (a class fetched from one pool's loaders may be stale for the next: jshell
+ * redefines them), it is not the class cache's training worker (whose exit writes the cache), it has
+ * budget left under {@code max_tasks_per_child}, and the pool is not broken. The worker's thread sends
+ * {@link FrameChannel#PARK}, reads {@link FrameChannel#PARKED} (accepted only when asked for) and
+ * hands process and channel to the park, then leaves as a worker that exited cleanly. A new worker's
+ * thread first takes a parked one of the same key from the park, and starts a JVM only if there is
+ * none. A worker's task count ({@code assigned}) survives parking, so {@code max_tasks_per_child}
+ * bounds a worker's whole life.
  */
 final class ProcessPool implements WorkerPool {
     private static final AtomicInteger POOLS = new AtomicInteger();
@@ -72,6 +84,12 @@ final class ProcessPool implements WorkerPool {
     static final int DEFAULT_MAX_MESSAGE_SIZE = 256 << 20;
     /** Default of {@code message_timeout}: the longest a frame may take to arrive once begun (or to be written), 60 s. */
     static final long DEFAULT_MESSAGE_TIMEOUT_MILLIS = 60_000;
+    /**
+     * How long a worker asked to park may take to answer before its channel is closed instead (it
+     * then exits as if it had not been asked): a real worker's reading thread answers at once, so
+     * only a hung or forged one waits this long, and {@code shutdown(wait=true)} never waits for it.
+     */
+    static final long PARK_ANSWER_SECONDS = 5;
 
     private enum State { STARTING, READY, RETIRING }
 
@@ -90,6 +108,21 @@ final class ProcessPool implements WorkerPool {
     }
 
     private record Entry(WorkItem item, long id, byte[] task) {}
+
+    /**
+     * The settings of a worker's life beyond one task: whether idle workers are parked at shutdown
+     * ({@code reuse_workers}), how long a worker may stay idle ({@code idle_timeout}, 0 for no limit),
+     * in the pool and in the park, and the resident memory over which it is replaced after a call
+     * ({@code max_worker_memory}, 0 for no limit).
+     *
+     * @param reuse whether workers are parked for later pools and taken from the park
+     * @param idleMillis the idle limit in milliseconds, 0 for none
+     * @param maxMemory the largest resident set a worker may keep after a call, in bytes, 0 for no limit
+     */
+    record Lifecycle(boolean reuse, long idleMillis, long maxMemory) {
+        /** The defaults: workers are reused, leave after 300 s idle (joblib's default for loky), and have no memory limit. */
+        static final Lifecycle DEFAULT = new Lifecycle(true, 300_000, 0);
+    }
 
     /** An entry handed to a worker, to be written once the lock is released. */
     private record Send(Worker worker, Entry entry) {
@@ -125,6 +158,22 @@ final class ProcessPool implements WorkerPool {
         ClassCache.Launch launch = ClassCache.Launch.NONE;
         /** Why the watchdog killed it (a frame did not complete in time), else null; set once, by the timer thread. */
         volatile String stalled;
+        /** Whether it asked this pool for a class (then it is never parked); written by this worker's thread only. */
+        volatile boolean fetched;
+        /** Whether the pool asked it to park: only then is a {@link FrameChannel#PARKED} accepted. */
+        volatile boolean parking;
+        /**
+         * Taken once, by whichever comes first after {@link FrameChannel#PARK} is sent: this worker's
+         * thread on {@link FrameChannel#PARKED} (it parks the worker), or the bound on the answer
+         * ({@link #PARK_ANSWER_SECONDS}, it closes the channel). So a parked channel is never closed by the pool.
+         */
+        final java.util.concurrent.atomic.AtomicBoolean parkClaimed = new java.util.concurrent.atomic.AtomicBoolean();
+        /** That bound's timer, set before {@link FrameChannel#PARK} is written, cancelled on the answer. */
+        volatile ScheduledFuture<?> parkTimer;
+        /** {@link System#nanoTime} of its last result (or of its connect): {@code idle_timeout} counts from there. */
+        volatile long lastUsed;
+        /** Whether its resident set was over {@code max_worker_memory} after a call: it gets nothing more. */
+        volatile boolean overMemory;
 
         Worker(int index) {
             this.index = index;
@@ -142,6 +191,7 @@ final class ProcessPool implements WorkerPool {
         final List<Worker> starts = new ArrayList<>();
         final List<Worker> closes = new ArrayList<>();
         final List<Worker> kills = new ArrayList<>();
+        final List<Worker> parks = new ArrayList<>();
 
         void run() {
             boolean own = Thread.currentThread() instanceof OwnThread;
@@ -173,6 +223,12 @@ final class ProcessPool implements WorkerPool {
                     c.close();
                 }
             }
+            for (Worker w : parks) {
+                // Written by any thread, the caller's of shutdown too: an interrupt that closes the
+                // channel only makes the worker exit instead of parking (it is retiring: no break),
+                // and the sender thread's start and hand-off would be most of a short pool's close.
+                askToPark(w);
+            }
             for (Worker w : kills) {
                 FrameChannel c = w.channel;
                 if (c != null) {
@@ -194,10 +250,21 @@ final class ProcessPool implements WorkerPool {
     private final int maxTasksPerChild;
     private final byte[] initializer;
     private final String java;
-    private final Path dir;
-    private final Path argFile;
+    /** The workers' argfile's arguments. */
+    private final List<String> args;
+    /**
+     * Guards {@code dir}, {@code argFile}, {@code argLock} and {@code dirGone}: the private
+     * directory and its argfile are made once, by the constructor, or, when a parked worker of this
+     * pool's settings was waiting then, by the first worker thread that must start a JVM (a pool
+     * that only takes parked workers never makes one); after {@code dirGone} they are never made.
+     * Taken inside {@code lock} (by {@link #cleanUpIfDoneLocked}), never the other way round.
+     */
+    private final Object dirLock = new Object();
+    private Path dir;
+    private Path argFile;
     /** Holds a lock on the argfile while the pool lives (see {@link Launcher#lockArgFile}); null if none. */
-    private final java.nio.channels.FileChannel argLock;
+    private java.nio.channels.FileChannel argLock;
+    private boolean dirGone;
     /** Makes the writes that user threads would otherwise make (see {@link Sender}). */
     private final Sender sender;
     private final ClassCache cache;
@@ -209,6 +276,10 @@ final class ProcessPool implements WorkerPool {
     private final int maxMessageSize;
     /** How long a frame may take once begun ({@code message_timeout}), in milliseconds. */
     private final long messageTimeoutMillis;
+    /** {@code reuse_workers} and {@code idle_timeout}. */
+    private final Lifecycle lifecycle;
+    /** The {@link WorkerPark} key of this pool's workers, or null when {@code reuse_workers} is off. */
+    private final String parkKey;
 
     private final Object lock = new Object();
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
@@ -237,6 +308,15 @@ final class ProcessPool implements WorkerPool {
      */
     ProcessPool(int maxWorkers, int maxTasksPerChild, byte[] initializer, String java, List<String> jvmOptions,
             String classCache, ClassServer classes, int maxMessageSize, long messageTimeoutMillis) {
+        this(maxWorkers, maxTasksPerChild, initializer, java, jvmOptions, classCache, classes, maxMessageSize,
+                messageTimeoutMillis, Lifecycle.DEFAULT);
+    }
+
+    /** @param lifecycle {@code reuse_workers} and {@code idle_timeout} */
+    ProcessPool(int maxWorkers, int maxTasksPerChild, byte[] initializer, String java, List<String> jvmOptions,
+            String classCache, ClassServer classes, int maxMessageSize, long messageTimeoutMillis,
+            Lifecycle lifecycle) {
+        this.lifecycle = lifecycle;
         this.maxMessageSize = maxMessageSize;
         this.messageTimeoutMillis = messageTimeoutMillis;
         this.name = "futures-process-" + POOLS.incrementAndGet();
@@ -253,11 +333,7 @@ final class ProcessPool implements WorkerPool {
             options.add("-D" + WorkerMain.MAX_MESSAGE_PROPERTY + "=" + maxMessageSize);
         }
         options.addAll(jvmOptions);
-        Path made = null;
         try {
-            made = Launcher.privateDirectory();
-            this.dir = made;
-            Launcher.deleteAtExit(dir, this::busy); // until cleanUpIfDoneLocked: nothing stays registered per pool
             List<String> args = Launcher.javaArgs(WorkerMain.class, options);
             this.cache = ClassCache.of(classCache, java, args, jvmOptions);
             if (cache.enabled()) {
@@ -265,12 +341,12 @@ final class ProcessPool implements WorkerPool {
                 args.addAll(args.indexOf(Launcher.WORKER_OPTIONS.get(Launcher.WORKER_OPTIONS.size() - 1)) + 1,
                         cache.quiet()); // after the pool's logging options, before jvm_options
             }
-            this.argFile = Launcher.writeArgFile(dir, args);
-            this.argLock = Launcher.lockArgFile(argFile);
-        } catch (IOException | RuntimeException e) {
-            if (made != null) {
-                Launcher.deleteNow(made);
+            this.args = args;
+            this.parkKey = lifecycle.reuse() ? WorkerPark.key(java, args, logging.variables(), initializer) : null;
+            if (parkKey == null || !WorkerPark.has(parkKey)) {
+                argFile(); // now, so that a directory that cannot be made fails create, not a later submit
             }
+        } catch (IOException | RuntimeException e) {
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("cannot prepare the process pool's private directory: " + io, io);
             }
@@ -558,109 +634,197 @@ final class ProcessPool implements WorkerPool {
         }
     }
 
+    /** Whether the worker may be given another task: {@code max_tasks_per_child} and {@code max_worker_memory}. */
     private boolean hasBudget(Worker w) {
-        return maxTasksPerChild == 0 || w.assigned < maxTasksPerChild;
+        return (maxTasksPerChild == 0 || w.assigned < maxTasksPerChild) && !w.overMemory;
     }
 
-    /** Retires a ready worker with nothing in flight that will get nothing more. */
+    /**
+     * Retires a ready worker with nothing in flight that will get nothing more: it is parked for a
+     * later pool if it may be (see the class comment), else its channel is closed.
+     */
     private void retireIfDoneLocked(Worker w, Actions a) {
         if (w.state == State.READY && w.inflight.isEmpty() && (!hasBudget(w) || (shutdown && queue.isEmpty()))) {
             w.state = State.RETIRING;
-            a.closes.add(w);
+            if (parkKey != null && hasBudget(w) && w.assigned > 0 && !w.fetched && w.launch.training() == null
+                    && broken == null) {
+                w.parking = true;
+                a.parks.add(w);
+            } else {
+                a.closes.add(w);
+            }
+        }
+    }
+
+    /**
+     * Asks a retiring worker to park ({@link FrameChannel#PARK}). If that cannot be written, or no
+     * answer comes within {@link #PARK_ANSWER_SECONDS}, its channel is closed and it exits; the
+     * worker is retiring, so that is no break.
+     */
+    private static void askToPark(Worker w) {
+        FrameChannel c = w.channel;
+        try {
+            w.parkTimer = Timers.after(PARK_ANSWER_SECONDS, TimeUnit.SECONDS, () -> {
+                if (w.parkClaimed.compareAndSet(false, true)) {
+                    c.close();
+                }
+            });
+            c.write(FrameChannel.PARK, 0, new byte[0]);
+        } catch (IOException | RuntimeException e) {
+            if (w.parkClaimed.compareAndSet(false, true)) {
+                c.close(); // its thread sees the end of the channel
+            }
         }
     }
 
     private void cleanUpIfDoneLocked() {
         if (workers.isEmpty() && (shutdown || broken != null)) {
             lock.notifyAll();
-            if (argLock != null) {
-                try {
-                    argLock.close(); // releases the lock: the directory goes next
-                } catch (IOException e) {
-                    debug("could not close the argfile of " + dir, e); // the files still go below
+            synchronized (dirLock) {
+                dirGone = true;
+                if (argLock != null) {
+                    try {
+                        argLock.close(); // releases the lock: the directory goes next
+                    } catch (IOException e) {
+                        debug("could not close the argfile of " + dir, e); // the files still go below
+                    }
+                    argLock = null;
+                }
+                if (dir != null) {
+                    Launcher.deleteNow(dir);
                 }
             }
-            Launcher.deleteNow(dir);
+        }
+    }
+
+    /**
+     * The workers' argfile, with the private directory it is in, made on the first call (see
+     * {@code dirLock}).
+     *
+     * @throws IOException if they cannot be made, or the pool has deleted them already
+     */
+    private Path argFile() throws IOException {
+        synchronized (dirLock) {
+            if (argFile != null) {
+                return argFile;
+            }
+            if (dirGone) {
+                throw new IOException("the pool's private directory is deleted already");
+            }
+            Path made = Launcher.privateDirectory();
+            try {
+                Launcher.deleteAtExit(made, this::busy); // until cleanUpIfDoneLocked: nothing stays registered per pool
+                Path file = Launcher.writeArgFile(made, args);
+                argLock = Launcher.lockArgFile(file);
+                dir = made;
+                argFile = file;
+                return file;
+            } catch (IOException | RuntimeException e) {
+                Launcher.deleteNow(made);
+                throw e;
+            }
         }
     }
 
     // ------------------------------------------------------------------ a worker's thread
 
     private void runWorker(Worker w) {
-        Path socket = Launcher.socketPath(dir, w.index);
         ServerSocketChannel server = null;
         Process process = null;
         ScheduledFuture<?> watchdog = null;
         String problem = null;
         Throwable cause = null;
         try {
-            ClassCache.Launch launch = cache.next(dir);
-            w.launch = launch;
-            List<String> command = new ArrayList<>(4 + launch.options().size());
-            command.add(java);
-            command.addAll(launch.options());
-            command.add("@" + argFile);
-            command.add(socket.toString());
-            command.add(Long.toString(ProcessHandle.current().pid()));
-            command.add(Codec.fingerprint());
-            ProcessBuilder pb = new ProcessBuilder(command);
-            pb.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
-            if (!logging.variables().isEmpty()) {
-                for (Map.Entry<String, String> v : logging.variables().entrySet()) {
-                    if (v.getValue() == null) {
-                        pb.environment().remove(v.getKey());
-                    } else {
-                        pb.environment().put(v.getKey(), v.getValue());
+            FrameChannel channel;
+            WorkerPark.Taken adopted = parkKey == null ? null : WorkerPark.take(parkKey, maxTasksPerChild);
+            if (adopted != null) { // a warm worker another pool parked: no JVM to start, nothing to connect
+                process = adopted.process();
+                channel = adopted.channel();
+                boolean kill;
+                synchronized (lock) {
+                    w.process = process;
+                    w.assigned = adopted.tasks();
+                    kill = broken != null;
+                }
+                if (kill) {
+                    process.destroyForcibly();
+                }
+            } else {
+                Path file = argFile();
+                Path privateDir = file.getParent();
+                Path socket = Launcher.socketPath(privateDir, w.index);
+                ClassCache.Launch launch = cache.next(privateDir);
+                w.launch = launch;
+                List<String> command = new ArrayList<>(4 + launch.options().size());
+                command.add(java);
+                command.addAll(launch.options());
+                command.add("@" + file);
+                command.add(socket.toString());
+                command.add(Long.toString(ProcessHandle.current().pid()));
+                command.add(Codec.fingerprint());
+                ProcessBuilder pb = new ProcessBuilder(command);
+                pb.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
+                if (!logging.variables().isEmpty()) {
+                    for (Map.Entry<String, String> v : logging.variables().entrySet()) {
+                        if (v.getValue() == null) {
+                            pb.environment().remove(v.getKey());
+                        } else {
+                            pb.environment().put(v.getKey(), v.getValue());
+                        }
                     }
                 }
-            }
-            process = pb.start();
-            process.getOutputStream().close(); // a task reading System.in sees end of input
-            boolean kill;
-            synchronized (lock) {
-                w.process = process;
-                kill = broken != null;
-            }
-            if (kill) {
-                process.destroyForcibly();
-            }
-            // While the worker's JVM starts: once per JVM, remove what pools of dead JVMs left
-            // (private directories, the class cache's training files).
-            Launcher.sweepStaleDirectoriesOnce(dir);
-            cache.sweepOnce();
-            // Bound after the start, so that the first socket of a fresh parent JVM (~50 ms: the
-            // JDK makes a SecureRandom for Unix-domain sockets) overlaps the worker's own start;
-            // the worker retries its connect until the socket is there.
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(socket));
-            ServerSocketChannel s = server;
-            // A child that dies or hangs before connecting must not leave this thread in accept().
-            // The timer is cancelled once it connects: nothing stays queued per worker or pool.
-            process.onExit().thenRun(() -> closeQuietly(s));
-            ScheduledFuture<?> connectTimer = Timers.after(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS,
-                    () -> closeQuietly(s));
-            SocketChannel sc;
-            try {
-                sc = server.accept();
-            } catch (IOException e) {
-                if (process.isAlive()) {
-                    problem = "did not connect within " + CONNECT_TIMEOUT_SECONDS + " s and was killed";
-                    process.destroyForcibly();
-                } else {
-                    problem = "exited before connecting to the pool";
+                process = pb.start();
+                process.getOutputStream().close(); // a task reading System.in sees end of input
+                boolean kill;
+                synchronized (lock) {
+                    w.process = process;
+                    kill = broken != null;
                 }
-                finish(w, process, problem, null);
-                return;
-            } finally {
-                connectTimer.cancel(false);
-                closeQuietly(server);
-                Files.deleteIfExists(socket);
+                if (kill) {
+                    process.destroyForcibly();
+                }
+                // While the worker's JVM starts: once per JVM, remove what pools of dead JVMs left
+                // (private directories, the class cache's training files).
+                Launcher.sweepStaleDirectoriesOnce(privateDir);
+                cache.sweepOnce();
+                // Bound after the start, so that the first socket of a fresh parent JVM (~50 ms: the
+                // JDK makes a SecureRandom for Unix-domain sockets) overlaps the worker's own start;
+                // the worker retries its connect until the socket is there.
+                server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                server.bind(UnixDomainSocketAddress.of(socket));
+                ServerSocketChannel s = server;
+                // A child that dies or hangs before connecting must not leave this thread in accept().
+                // The timer is cancelled once it connects: nothing stays queued per worker or pool.
+                process.onExit().thenRun(() -> closeQuietly(s));
+                ScheduledFuture<?> connectTimer = Timers.after(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS,
+                        () -> closeQuietly(s));
+                SocketChannel sc;
+                try {
+                    sc = server.accept();
+                } catch (IOException e) {
+                    if (process.isAlive()) {
+                        problem = "did not connect within " + CONNECT_TIMEOUT_SECONDS + " s and was killed";
+                        process.destroyForcibly();
+                    } else {
+                        problem = "exited before connecting to the pool";
+                    }
+                    finish(w, process, problem, null);
+                    return;
+                } finally {
+                    connectTimer.cancel(false);
+                    closeQuietly(server);
+                    Files.deleteIfExists(socket);
+                }
+                channel = new FrameChannel(sc, maxMessageSize);
             }
-            FrameChannel channel = new FrameChannel(sc, maxMessageSize);
             Process p = process;
             long tick = Math.max(10, Math.min(1000, messageTimeoutMillis / 4));
+            if (lifecycle.idleMillis() > 0) {
+                tick = Math.max(10, Math.min(tick, lifecycle.idleMillis() / 2));
+            }
+            w.lastUsed = System.nanoTime();
             watchdog = Timers.every(tick, TimeUnit.MILLISECONDS, () -> watch(w, channel, p));
-            if (initializer != null) {
+            if (initializer != null && adopted == null) { // an adopted worker ran this same initializer
                 channel.write(FrameChannel.INIT, 0, initializer);
             }
             Actions a = new Actions();
@@ -671,6 +835,7 @@ final class ProcessPool implements WorkerPool {
                 retireIfDoneLocked(w, a);
             }
             a.run();
+            boolean parked = false;
             try {
                 FrameChannel.Frame f;
                 while (true) {
@@ -680,6 +845,15 @@ final class ProcessPool implements WorkerPool {
                     Thread.interrupted();
                     if ((f = channel.read()) == null) {
                         break;
+                    }
+                    if (f.type() == FrameChannel.PARKED && w.parking) {
+                        if (w.parkClaimed.compareAndSet(false, true)) {
+                            w.parkTimer.cancel(false);
+                            parked = WorkerPark.park(parkKey, process, channel, w.assigned, lifecycle.idleMillis(),
+                                    WorkerPark.bound(maxWorkers));
+                            break;
+                        }
+                        continue; // too late: the bound closed the channel, whose end comes next
                     }
                     handle(w, f);
                 }
@@ -700,7 +874,13 @@ final class ProcessPool implements WorkerPool {
                 }
             } finally {
                 watchdog.cancel(false);
-                channel.close();
+                if (!parked) {
+                    channel.close();
+                }
+            }
+            if (parked) { // it lives on in the park: gone from this pool as a worker that exited cleanly
+                workerExited(w, 0, null, null);
+                return;
             }
             finish(w, process, problem, cause);
         } catch (IOException | RuntimeException | Error e) {
@@ -728,6 +908,7 @@ final class ProcessPool implements WorkerPool {
      * the worker killed; its thread then breaks the pool with {@code stalled} as the reason.
      */
     private void watch(Worker w, FrameChannel channel, Process process) {
+        retireIfIdle(w);
         long stalled = channel.stalledNanos(System.nanoTime());
         if (stalled > TimeUnit.MILLISECONDS.toNanos(messageTimeoutMillis) && w.stalled == null) {
             w.stalled = (channel.reading() ? "began a message and did not complete it" : "did not read its messages")
@@ -735,6 +916,27 @@ final class ProcessPool implements WorkerPool {
             channel.close();
             process.destroyForcibly();
         }
+    }
+
+    /**
+     * {@code idle_timeout}: a ready worker with nothing in flight whose last result is older than
+     * the limit retires (its channel is closed, it exits with code 0 and leaves the pool, which
+     * starts a worker again when work comes). Checked by the watchdog; the lock is taken only when
+     * the worker looks idle for long enough.
+     */
+    private void retireIfIdle(Worker w) {
+        long limit = TimeUnit.MILLISECONDS.toNanos(lifecycle.idleMillis());
+        if (limit == 0 || System.nanoTime() - w.lastUsed < limit) {
+            return;
+        }
+        Actions a = new Actions();
+        synchronized (lock) {
+            if (w.state == State.READY && w.inflight.isEmpty() && System.nanoTime() - w.lastUsed >= limit) {
+                w.state = State.RETIRING;
+                a.closes.add(w);
+            }
+        }
+        a.run();
     }
 
     /** Waits for the worker's exit and reports it. */
@@ -775,6 +977,7 @@ final class ProcessPool implements WorkerPool {
             case FrameChannel.ERROR -> settle(w, f.id(), null, remoteFailure(f.payload()));
             case FrameChannel.INIT_FAILED -> w.initFailure = remoteFailure(f.payload());
             case FrameChannel.CLASS_REQUEST -> {
+                w.fetched = true; // it holds a class of this pool's loaders now: never parked (see the class comment)
                 try {
                     w.channel.write(FrameChannel.CLASS_BYTES, f.id(),
                             classes.reply(new String(f.payload(), StandardCharsets.UTF_8)));
@@ -805,6 +1008,10 @@ final class ProcessPool implements WorkerPool {
 
     /** Reports one outcome and hands the freed worker its next item. */
     private void settle(Worker w, long id, Object value, Throwable failure) {
+        w.lastUsed = System.nanoTime();
+        if (lifecycle.maxMemory() > 0 && Launcher.residentBytes(w.pid()) > lifecycle.maxMemory()) {
+            w.overMemory = true; // read before dispatch below: it is retired and replaced, not given more
+        }
         WorkItem item = null;
         Actions a = new Actions();
         try {

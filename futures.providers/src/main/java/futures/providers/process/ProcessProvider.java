@@ -24,7 +24,11 @@ import java.util.Set;
  * else a CDS archive; {@code off}, the default; {@code auto} keeps it in a per-user directory; or
  * an absolute directory), {@code max_message_size} (the largest result or exception a worker may
  * send; default {@code 256m}) and {@code message_timeout} (seconds a message may take once begun;
- * default 60). See {@code docs/process-provider.md}, "Security".
+ * default 60), {@code reuse_workers} (whether a shut-down pool's idle workers are kept for the next
+ * pool with the same worker settings; default {@code true}) and {@code idle_timeout} (seconds a
+ * worker may stay idle before it exits; default 300, or {@code none}) and {@code max_worker_memory}
+ * (a worker whose resident set is larger after a call is replaced; default {@code none}). See
+ * {@code docs/process-provider.md}, "Security" and "Workers' lifecycle".
  */
 public final class ProcessProvider implements ExecutorProvider {
     /** Config key: the java binary workers run. */
@@ -47,9 +51,29 @@ public final class ProcessProvider implements ExecutorProvider {
      * has begun; default 60. A worker that stops in the middle of one is killed and the pool breaks.
      */
     public static final String MESSAGE_TIMEOUT = "message_timeout";
+    /**
+     * Config key: whether a pool's idle workers are kept, at shutdown, for the next pool of this
+     * JVM whose workers would be started the same way, which then takes them instead of starting
+     * JVMs: {@code true} (the default) or {@code false}.
+     */
+    public static final String REUSE_WORKERS = "reuse_workers";
+    /**
+     * Config key: how long, in seconds, a worker may stay idle, in its pool or kept for the next
+     * one, before it exits (a pool starts workers again when work comes); a decimal number from
+     * 0.001 to 86400, or {@code none}; default 300 (as joblib runs loky).
+     */
+    public static final String IDLE_TIMEOUT = "idle_timeout";
+    /**
+     * Config key: the largest resident set (RSS) a worker may have after a call, in bytes with an
+     * optional {@code k}, {@code m} or {@code g} suffix, or {@code none} (the default): a worker
+     * over it is replaced by a fresh JVM once the call's result is back, which is not a break
+     * (loky's memory leak protection). Linux only: it reads {@code /proc/PID/status}.
+     */
+    public static final String MAX_WORKER_MEMORY = "max_worker_memory";
 
     private static final Set<String> KEYS = Set.of(ExecutorConfig.MAX_WORKERS, ExecutorConfig.INITIALIZER,
-            ExecutorConfig.MAX_TASKS_PER_CHILD, JAVA, JVM_OPTIONS, CLASS_CACHE, MAX_MESSAGE_SIZE, MESSAGE_TIMEOUT);
+            ExecutorConfig.MAX_TASKS_PER_CHILD, JAVA, JVM_OPTIONS, CLASS_CACHE, MAX_MESSAGE_SIZE, MESSAGE_TIMEOUT,
+            REUSE_WORKERS, IDLE_TIMEOUT, MAX_WORKER_MEMORY);
 
     /** For {@link java.util.ServiceLoader}. */
     public ProcessProvider() {}
@@ -78,8 +102,10 @@ public final class ProcessProvider implements ExecutorProvider {
     /**
      * @throws IllegalArgumentException if {@code java} is not an executable file, {@code class_cache}
      *     is not {@code auto}, {@code off} or an absolute path, {@code jvm_options} has an unclosed
-     *     quote, {@code max_message_size} or {@code message_timeout} is out of range, or the
-     *     initializer cannot be serialized
+     *     quote, {@code max_message_size}, {@code message_timeout} or {@code idle_timeout} is out of
+     *     range, {@code reuse_workers} is neither {@code true} nor {@code false},
+     *     {@code max_worker_memory} is not a size (or is given where {@code /proc} cannot be read), or
+     *     the initializer cannot be serialized
      */
     @Override
     public WorkerPool open(ExecutorConfig config) {
@@ -109,6 +135,10 @@ public final class ProcessProvider implements ExecutorProvider {
                 .orElse(ProcessPool.DEFAULT_MAX_MESSAGE_SIZE);
         long timeoutMillis = config.property(MESSAGE_TIMEOUT).map(ProcessProvider::timeoutMillis)
                 .orElse(ProcessPool.DEFAULT_MESSAGE_TIMEOUT_MILLIS);
+        boolean reuse = config.property(REUSE_WORKERS).map(ProcessProvider::reuse).orElse(true);
+        long idleMillis = config.property(IDLE_TIMEOUT).map(ProcessProvider::idleMillis)
+                .orElse(ProcessPool.Lifecycle.DEFAULT.idleMillis());
+        long maxMemory = config.property(MAX_WORKER_MEMORY).map(ProcessProvider::workerMemory).orElse(0L);
         String classCache = ClassCache.checkSetting(CLASS_CACHE, config.property(CLASS_CACHE).orElse(ClassCache.OFF));
         byte[] init = null;
         ClassServer classes = new ClassServer();
@@ -121,7 +151,61 @@ public final class ProcessProvider implements ExecutorProvider {
             }
         }
         return new ProcessPool(workers, config.maxTasksPerChild().orElse(0), init, java, options, classCache, classes,
-                maxMessage, timeoutMillis);
+                maxMessage, timeoutMillis, new ProcessPool.Lifecycle(reuse, idleMillis, maxMemory));
+    }
+
+    /**
+     * Parses {@code max_worker_memory}: bytes with an optional k, m or g suffix (powers of 1024),
+     * from 1m to 1024g, or {@code none} (0: no limit).
+     */
+    static long workerMemory(String value) {
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        if (v.equals("none")) {
+            return 0;
+        }
+        long unit = v.endsWith("k") ? 1L << 10 : v.endsWith("m") ? 1L << 20 : v.endsWith("g") ? 1L << 30 : 1;
+        String digits = unit == 1 ? v : v.substring(0, v.length() - 1);
+        long bytes = -1;
+        if (!digits.isEmpty() && digits.length() <= 13 && digits.chars().allMatch(Character::isDigit)) {
+            bytes = Long.parseLong(digits) * unit;
+        }
+        if (bytes < (1L << 20) || bytes > (1L << 40)) {
+            throw new IllegalArgumentException("config key '" + MAX_WORKER_MEMORY + "' must be a number of bytes from"
+                    + " 1m to 1024g, with an optional k, m or g suffix, or none, got '" + value + "'");
+        }
+        if (Launcher.residentBytes(ProcessHandle.current().pid()) < 0) {
+            throw new IllegalArgumentException("config key '" + MAX_WORKER_MEMORY + "' needs /proc/PID/status to read"
+                    + " a worker's resident memory, which this system does not have (Linux has it); leave it out");
+        }
+        return bytes;
+    }
+
+    /** Parses {@code reuse_workers}: {@code true} or {@code false}. */
+    static boolean reuse(String value) {
+        String v = value.trim();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException("config key '" + REUSE_WORKERS + "' must be true or false, got '"
+                    + value + "'");
+        }
+        return v.equals("true");
+    }
+
+    /** Parses {@code idle_timeout}: seconds from 0.001 to 86400, or {@code none} (0: no limit). */
+    static long idleMillis(String value) {
+        if (value.trim().equals("none")) {
+            return 0;
+        }
+        double seconds;
+        try {
+            seconds = Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            seconds = Double.NaN;
+        }
+        if (!(seconds >= 0.001 && seconds <= 86_400)) {
+            throw new IllegalArgumentException("config key '" + IDLE_TIMEOUT + "' must be a number of seconds from"
+                    + " 0.001 to 86400, or none, got '" + value + "'");
+        }
+        return Math.round(seconds * 1000);
     }
 
     /** Parses {@code max_message_size}: bytes, with an optional k, m or g suffix (powers of 1024). */

@@ -31,8 +31,15 @@ import java.util.concurrent.LinkedBlockingQueue;
  * end it too; the parent then breaks the pool. Printing to {@code System.out} is harmless: the
  * channel is the socket, not stdout.
  *
+ * <p>A worker may serve several pools of one parent in turn: a pool that shuts down can hand its
+ * idle worker to the parent's {@link WorkerPark} ({@link FrameChannel#PARK}, which the reader thread
+ * answers) and a later pool takes it over with the same channel; the worker sees only a pause
+ * between two tasks. What tasks leave in its JVM (static fields, loaded classes) stays, as it does
+ * between the tasks of one pool.
+ *
  * <p>Threads: only the reader thread reads the channel; the main thread writes it (and so may a
- * task's own thread that loads a class the worker fetches from the parent); they share nothing but
+ * task's own thread that loads a class the worker fetches from the parent, and the reader thread
+ * its answer to {@link FrameChannel#PARK}, while the main thread has nothing to write); they share nothing but
  * {@code inbox} (a {@code LinkedBlockingQueue}), the channel's own write monitor, and
  * {@link RemoteClasses}, to which the reader hands the parent's answers to class requests (its own
  * invariants are in its comment). A
@@ -342,6 +349,10 @@ public final class WorkerMain {
                 while ((f = channel.read()) != null) {
                     if (f.type() == FrameChannel.CLASS_BYTES) {
                         classes.deliver(f.id(), f.payload());
+                    } else if (f.type() == FrameChannel.PARK) {
+                        // answered here, not by the main thread: the parent parks only a worker whose last
+                        // result it has read, and the answer must not wait for the main thread's flushes
+                        channel.write(FrameChannel.PARKED, f.id(), new byte[0]);
                     } else {
                         inbox.add(f);
                     }

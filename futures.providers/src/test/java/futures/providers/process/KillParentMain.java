@@ -19,10 +19,32 @@ public final class KillParentMain {
      * Starts the pool and waits. With the argument {@code exit-normally} it instead runs two short
      * tasks (each also prints {@code STDOUT OF WORKER <pid>} and {@code STDERR OF WORKER <pid>} in its
      * worker), prints {@code WORKER <pid>} for each worker that ran one, and returns from {@code main}
-     * without shutting the executor down, so the JVM ends normally with idle workers.
+     * without shutting the executor down, so the JVM ends normally with idle workers. With {@code park}
+     * it runs two tasks at once, shuts the executor down (its two workers are parked), prints
+     * {@code PARKED [<pid>, <pid>]} and waits to be killed.
      */
     public static void main(String[] args) {
         Executor ex = Executors.create("process", ExecutorConfig.builder().maxWorkers(2).build());
+        if (args.length > 0 && args[0].equals("park")) { // WorkerParkTest: two workers parked, then wait to be killed
+            List<Future<Long>> pids = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                pids.add(ex.submit(() -> {
+                    Thread.sleep(500); // long enough for the second task to need a second worker
+                    return ProcessHandle.current().pid();
+                }));
+            }
+            pids.forEach(Future::result);
+            ex.shutdown(true);
+            System.out.println("PARKED " + WorkerPark.pids());
+            System.out.flush();
+            while (true) {
+                try {
+                    Thread.sleep(600_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
         if (args.length > 0 && args[0].equals("exit-normally")) {
             List<Future<Long>> pids = new ArrayList<>();
             for (int i = 0; i < 2; i++) {

@@ -89,6 +89,12 @@ class ProcessPoolTest {
         return g;
     }
 
+    /** Tests here count this JVM's children: no warm worker of an earlier test may be among them. */
+    @org.junit.jupiter.api.BeforeEach
+    void emptyPark() throws InterruptedException {
+        assertTrue(WorkerPark.clear(30_000), "parked workers of earlier tests exit");
+    }
+
     @AfterEach
     void tearDown() throws Exception {
         for (RemoteGate g : gates) {
@@ -97,8 +103,11 @@ class ProcessPoolTest {
         for (Executor ex : executors) {
             ex.shutdown(true, true);
         }
-        List<ProcessHandle> left = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
+        List<Long> parked = WorkerPark.pids(); // kept for the next pool (reuse_workers), not outliving it
+        List<ProcessHandle> left = ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+                .filter(p -> !parked.contains(p.pid())).toList();
         assertTrue(left.isEmpty(), "worker processes outlived their pool: " + left);
+        assertTrue(WorkerPark.clear(30_000), "parked workers exit when closed");
     }
 
     static long pid() {
@@ -334,7 +343,8 @@ class ProcessPoolTest {
     @Test
     @DisplayName("shutdown(wait=false) returns at once, and the worker process exits when all pending futures are done executing")
     void shutdownNoWaitFreesWorkersLater() throws Exception {
-        Executor ex = pool(1);
+        // reuse_workers=false: with the default, the idle worker is parked for the next pool instead (WorkerParkTest)
+        Executor ex = pool(ExecutorConfig.builder().maxWorkers(1).property("reuse_workers", "false"));
         RemoteGate gate = gate();
         RemoteGate.Pass pass = gate.pass();
         Future<Long> running = ex.submit(() -> {
@@ -376,7 +386,8 @@ class ProcessPoolTest {
         for (Future<Long> f : queued) {
             assertTrue(f.done());
         }
-        assertEquals(0, ProcessHandle.current().children().filter(ProcessHandle::isAlive).count());
+        assertEquals(0, ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+                .filter(p -> !WorkerPark.pids().contains(p.pid())).count(), "no worker left but parked ones");
     }
 
     @Test

@@ -27,6 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** When a worker's JVM is started relative to the work that needs it. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StartUpTest {
+    /** These tests look at this JVM's children: no warm worker of an earlier test may be among them. */
+    @org.junit.jupiter.api.BeforeEach
+    void emptyPark() throws InterruptedException {
+        assertTrue(WorkerPark.clear(30_000), "parked workers of earlier tests exit");
+    }
+
     /** Set by {@link SeesAWorker#writeObject}: whether a worker process existed while the task was serialized. */
     static final AtomicBoolean WORKER_SEEN = new AtomicBoolean();
 
