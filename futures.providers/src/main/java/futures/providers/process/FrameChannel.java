@@ -42,6 +42,13 @@ final class FrameChannel implements AutoCloseable {
     static final byte CLASS_REQUEST = 6;
     /** Parent to worker: the answer to the {@link #CLASS_REQUEST} of this id (see {@code ClassServer#reply}). */
     static final byte CLASS_BYTES = 7;
+    /**
+     * Worker to parent: task {@code id} threw an error after which the worker is not trusted (an
+     * {@code OutOfMemoryError}, or another {@code VirtualMachineError} but a
+     * {@code StackOverflowError}); payload as {@link #ERROR}. The worker exits right after it, and
+     * the parent takes that exit as a retirement, not a death.
+     */
+    static final byte LAST_ERROR = 8;
 
     private static final int HEADER = 12;
     private static final int BODY_PREFIX = 9;

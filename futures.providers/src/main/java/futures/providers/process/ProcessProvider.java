@@ -24,7 +24,8 @@ import java.util.Set;
  * else a CDS archive; {@code off}, the default; {@code auto} keeps it in a per-user directory; or
  * an absolute directory), {@code max_message_size} (the largest result or exception a worker may
  * send; default {@code 256m}) and {@code message_timeout} (seconds a message may take once begun;
- * default 60). See {@code docs/process-provider.md}, "Security".
+ * default 60), {@code on_worker_death} ({@code break_pool}, the default, or {@code fail_call}).
+ * See {@code docs/process-provider.md}, "Security" and "When a worker dies".
  */
 public final class ProcessProvider implements ExecutorProvider {
     /** Config key: the java binary workers run. */
@@ -47,9 +48,21 @@ public final class ProcessProvider implements ExecutorProvider {
      * has begun; default 60. A worker that stops in the middle of one is killed and the pool breaks.
      */
     public static final String MESSAGE_TIMEOUT = "message_timeout";
+    /**
+     * Config key: what a worker's death costs. {@code break_pool} (the default, CPython's rule): the
+     * pool breaks, and every pending and running call fails with a {@code BrokenProcessPoolException}.
+     * {@code fail_call} (pebble's {@code ProcessExpired}): only the call the dead worker held fails,
+     * with a {@link futures.spi.WorkerDiedException}, and a new worker takes its place.
+     */
+    public static final String ON_WORKER_DEATH = "on_worker_death";
+    /** Value of {@link #ON_WORKER_DEATH}: a worker's death breaks the pool (the default). */
+    public static final String BREAK_POOL = "break_pool";
+    /** Value of {@link #ON_WORKER_DEATH}: a worker's death fails only the call it held. */
+    public static final String FAIL_CALL = "fail_call";
 
     private static final Set<String> KEYS = Set.of(ExecutorConfig.MAX_WORKERS, ExecutorConfig.INITIALIZER,
-            ExecutorConfig.MAX_TASKS_PER_CHILD, JAVA, JVM_OPTIONS, CLASS_CACHE, MAX_MESSAGE_SIZE, MESSAGE_TIMEOUT);
+            ExecutorConfig.MAX_TASKS_PER_CHILD, JAVA, JVM_OPTIONS, CLASS_CACHE, MAX_MESSAGE_SIZE, MESSAGE_TIMEOUT,
+            ON_WORKER_DEATH);
 
     /** For {@link java.util.ServiceLoader}. */
     public ProcessProvider() {}
@@ -78,7 +91,8 @@ public final class ProcessProvider implements ExecutorProvider {
     /**
      * @throws IllegalArgumentException if {@code java} is not an executable file, {@code class_cache}
      *     is not {@code auto}, {@code off} or an absolute path, {@code jvm_options} has an unclosed
-     *     quote, {@code max_message_size} or {@code message_timeout} is out of range, or the
+     *     quote, {@code max_message_size} or {@code message_timeout} is out of range,
+     *     {@code on_worker_death} is neither {@code break_pool} nor {@code fail_call}, or the
      *     initializer cannot be serialized
      */
     @Override
@@ -109,6 +123,7 @@ public final class ProcessProvider implements ExecutorProvider {
                 .orElse(ProcessPool.DEFAULT_MAX_MESSAGE_SIZE);
         long timeoutMillis = config.property(MESSAGE_TIMEOUT).map(ProcessProvider::timeoutMillis)
                 .orElse(ProcessPool.DEFAULT_MESSAGE_TIMEOUT_MILLIS);
+        boolean failCall = config.property(ON_WORKER_DEATH).map(ProcessProvider::failCall).orElse(false);
         String classCache = ClassCache.checkSetting(CLASS_CACHE, config.property(CLASS_CACHE).orElse(ClassCache.OFF));
         byte[] init = null;
         ClassServer classes = new ClassServer();
@@ -120,8 +135,21 @@ public final class ProcessProvider implements ExecutorProvider {
                         "the initializer could not be serialized to send it to worker processes", e).getMessage(), e);
             }
         }
-        return new ProcessPool(workers, config.maxTasksPerChild().orElse(0), init, java, options, classCache, classes,
-                maxMessage, timeoutMillis);
+        ProcessPool pool = new ProcessPool(workers, config.maxTasksPerChild().orElse(0), init, java, options, classCache,
+                classes, maxMessage, timeoutMillis);
+        pool.failCallOnDeath(failCall);
+        return pool;
+    }
+
+    /** Parses {@code on_worker_death}: true for {@code fail_call}, false for {@code break_pool}. */
+    static boolean failCall(String value) {
+        return switch (value.trim()) {
+            case FAIL_CALL -> true;
+            case BREAK_POOL -> false;
+            default -> throw new IllegalArgumentException("config key '" + ON_WORKER_DEATH + "' must be '" + BREAK_POOL
+                    + "' (the default: a dead worker breaks the pool) or '" + FAIL_CALL
+                    + "' (only the dead worker's call fails), got '" + value + "'");
+        };
     }
 
     /** Parses {@code max_message_size}: bytes, with an optional k, m or g suffix (powers of 1024). */
