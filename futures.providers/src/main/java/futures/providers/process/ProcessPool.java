@@ -70,8 +70,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the lock, since they run the user's callbacks). {@code broken} goes from null to a message once.
  * {@code shutdown} only goes from false to true. {@code failCall} and {@code startDeaths} are
  * guarded by {@code lock} too. A worker's {@code state} goes STARTING -> READY -> RETIRING, or
- * READY -> ENDED (-> RETIRING, when fail_call fails its calls); a RETIRING worker has nothing in flight and gets nothing more, and its channel is
- * closed, so it exits with code 0 (or, retired by {@link #stopRunning} for a cancelled call, it is
+ * READY -> ENDED (-> RETIRING, when fail_call fails its calls); a RETIRING worker has nothing in
+ * flight and gets nothing more, and its channel is closed, so it exits with code 0 (or, retired by {@link #stopRunning} for a cancelled call, it is
  * killed; either way its exit does not break the pool). {@code broken} and {@code brokenCause} are written under
  * {@code lock} and read without it (volatile). An item removed from {@code queue} or an
  * {@code inflight} map is reported by whoever removed it, and by no one else, so every item taken
@@ -975,13 +975,13 @@ final class ProcessPool implements WorkerPool {
     private void diedHoldingCalls(Worker w, int exitCode, String problem, Throwable cause, List<WorkItem> held,
             Actions a) {
         String status = Launcher.describeExit(exitCode);
-        String message = "worker pid " + w.pid() + " " + (problem != null ? problem : "terminated abruptly")
-                + " while it held this call: " + status;
-        debug(message + (held.isEmpty() ? " (it held no call; it is replaced)" : "; it is replaced"), cause);
+        String what = "worker pid " + w.pid() + " " + (problem != null ? problem : "terminated abruptly");
         if (held.isEmpty()) { // removed and replaced under the lock already
             a.run();
+            debug(what + " between calls: " + status + "; it is replaced", cause);
             return;
         }
+        String message = what + " while it held this call: " + status;
         try {
             for (WorkItem item : held) {
                 item.fail(new WorkerDiedException(message, w.pid(), exitCode, cause));
@@ -994,6 +994,8 @@ final class ProcessPool implements WorkerPool {
             }
             a.run();
         }
+        // only now: the first logger of a JVM costs 20-30 ms, which the failed future need not wait for
+        debug(message + "; it is replaced", cause);
     }
 
     /**
