@@ -113,7 +113,12 @@ final class ProcessPool implements WorkerPool {
         }
     }
 
-    private record Entry(WorkItem item, long id, byte[] task) {}
+    /** A queued item; {@code marked}: marked running already (it was handed to a worker that never got it). */
+    private record Entry(WorkItem item, long id, byte[] task, boolean marked) {
+        Entry(WorkItem item, long id, byte[] task) {
+            this(item, id, task, false);
+        }
+    }
 
     /** An entry handed to a worker, to be written once the lock is released. */
     private record Send(Worker worker, Entry entry) {
@@ -122,6 +127,8 @@ final class ProcessPool implements WorkerPool {
                 worker.channel.write(FrameChannel.TASK, entry.id(), entry.task());
             } catch (IOException | RuntimeException ex) {
                 // the worker is going away; its thread sees the end of the channel and breaks the pool
+                // (with fail_call, the task goes to another worker: this one never got it)
+                worker.unsent(entry);
             }
         }
     }
@@ -152,6 +159,11 @@ final class ProcessPool implements WorkerPool {
 
         Worker(int index) {
             this.index = index;
+        }
+
+        /** See {@link ProcessPool#unsent}. */
+        void unsent(Entry e) {
+            ProcessPool.this.unsent(this, e);
         }
 
         long pid() {
@@ -542,7 +554,7 @@ final class ProcessPool implements WorkerPool {
                 return; // every worker is busy or starting: the item waits for the first to be free
             }
             queue.pollFirst();
-            if (!markRunning(e.item())) {
+            if (!e.marked() && !markRunning(e.item())) {
                 continue; // cancelled (or settled by its user) before a worker took it: never sent
             }
             target.inflight.put(e.id(), e.item());
@@ -867,6 +879,33 @@ final class ProcessPool implements WorkerPool {
                 }
             }
         }
+    }
+
+    /**
+     * With fail_call: the task of {@code e} could not be written to {@code w} (its channel is closed:
+     * the worker is dead or going), so the worker never got it. It goes back to the front of the
+     * queue, still marked running, for another worker, rather than fail with {@code w}'s death; and
+     * {@code w} gets nothing more. Once per item: a second such failure leaves it to fail with its
+     * worker's death. A write that lands in the socket of a worker that dies before
+     * reading it is not seen here: that call is held, and fails with the worker's death. In the
+     * default mode nothing changes: the worker's death breaks the pool.
+     */
+    private void unsent(Worker w, Entry e) {
+        Actions a = new Actions();
+        synchronized (lock) {
+            if (!failCall || broken != null || e.marked() || w.inflight.remove(e.id()) == null) {
+                // the pool broke, or the item was settled meanwhile (or stopRunning took it): nothing
+                // to move; or it was moved once already: it fails with this worker's death, so that
+                // workers that never read (a hostile one) cannot pass a task on without end
+                return;
+            }
+            if (w.state == State.READY) {
+                w.state = State.ENDED;
+            }
+            queue.addFirst(new Entry(e.item(), e.id(), e.task(), true));
+            dispatchLocked(a);
+        }
+        a.run();
     }
 
     /**

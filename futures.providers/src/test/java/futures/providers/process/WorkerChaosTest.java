@@ -51,7 +51,7 @@ class WorkerChaosTest {
     }
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS) // a hang guard only: 8-40 s measured, the longer on a loaded machine
     @DisplayName("fail_call chaos: 10,000 calls on 2 workers, a random worker SIGKILLed every ~300 ms: one pool, every future ends, only calls of killed workers fail (naming the pid), the rest are right, no worker left")
     void chaos() throws Exception {
         long seed = System.nanoTime();
@@ -82,10 +82,11 @@ class WorkerChaosTest {
                 });
                 futures.add(f);
             }
-            // The killer: this thread, until every future is done.
+            // The killer: this thread, until every future is done, or for at most 120 s (then the rest
+            // runs without kills: a slow machine makes the test slower, not failed).
             while (!allDone.await(KILL_EVERY_MILLIS - 50 + random.nextInt(101), TimeUnit.MILLISECONDS)) {
-                if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(90)) {
-                    break; // a hang guard; the assertion below says what was left
+                if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(120)) {
+                    break;
                 }
                 List<Long> candidates = new ArrayList<>();
                 for (Map.Entry<Long, ProcessHandle> e : seen.entrySet()) {
@@ -101,7 +102,7 @@ class WorkerChaosTest {
                 killedAt.put(victim, System.nanoTime());
                 seen.get(victim).destroyForcibly();
             }
-            DoneAndNotDone<Future<long[]>> waited = Futures.wait(futures, Duration.ofSeconds(30), ReturnWhen.ALL_COMPLETED);
+            DoneAndNotDone<Future<long[]>> waited = Futures.wait(futures, Duration.ofSeconds(120), ReturnWhen.ALL_COMPLETED);
             assertTrue(waited.notDone().isEmpty(), waited.notDone().size() + " futures never ended (seed " + seed + ")");
             assertEquals(123L * 123, ex.submit(fn, 123).result(Duration.ofSeconds(30))[1], "the one pool still serves");
 
