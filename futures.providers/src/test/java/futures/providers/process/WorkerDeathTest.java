@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -153,6 +154,47 @@ class WorkerDeathTest {
         List<Future<Long>> next = IntStream.range(0, 3).mapToObj(i -> ex.submit(WorkerDeathTest::pid)).toList();
         for (Future<Long> f : next) {
             assertNotEquals(pid, f.result(LIMIT));
+        }
+    }
+
+    @Test
+    @DisplayName("fail_call: a call handed to a worker that died unnoticed (its pool thread busy in a done-callback) never reached it, so a new worker runs it instead of it failing")
+    void callSentToUnnoticedDeadWorkerMoves() throws Exception {
+        Executor ex = failCallPool(1);
+        CountDownLatch inCallback = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<Long> first = ex.submit(WorkerDeathTest::pid);
+        first.addDoneCallback(f -> { // runs on the pool's thread for this worker, which then reads nothing
+            inCallback.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+        long pid = first.result(LIMIT);
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        awaitGone(pid); // its socket is closed; the pool has not read that yet
+        Future<Long> next = ex.submit(WorkerDeathTest::pid); // handed to the dead worker: the write fails
+        release.countDown();
+        assertNotEquals(pid, next.result(LIMIT));
+    }
+
+    @Test
+    @DisplayName("fail_call: an initializer that throws still breaks the pool, as CPython's rule says")
+    @SuppressWarnings("try") // the log is checked when the block closes
+    void initializerStillBreaks() {
+        try (futures.providers.InitializerLog initializerLog = new futures.providers.InitializerLog(1)) {
+            Executor ex = pool(ExecutorConfig.builder().maxWorkers(1).property("on_worker_death", "fail_call")
+                    .initializer(() -> {
+                        throw new IllegalStateException("no database here");
+                    }));
+            BrokenProcessPoolException b = assertInstanceOf(BrokenProcessPoolException.class,
+                    ex.submit(WorkerDeathTest::pid).exception(LIMIT));
+            assertTrue(b.getMessage().contains("initializer") && b.getMessage().contains("no database here"), b.getMessage());
+            assertThrows(BrokenProcessPoolException.class, () -> ex.submit(WorkerDeathTest::pid));
+            ex.shutdown(true);
         }
     }
 
