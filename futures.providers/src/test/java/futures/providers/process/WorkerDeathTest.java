@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -161,24 +162,39 @@ class WorkerDeathTest {
     @DisplayName("fail_call: a call handed to a worker that died unnoticed (its pool thread busy in a done-callback) never reached it, so a new worker runs it instead of it failing")
     void callSentToUnnoticedDeadWorkerMoves() throws Exception {
         Executor ex = failCallPool(1);
+        Gate gate = gate();
+        Gate.Key key = gate.key();
         CountDownLatch inCallback = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Future<Long> first = ex.submit(WorkerDeathTest::pid);
-        first.addDoneCallback(f -> { // runs on the pool's thread for this worker, which then reads nothing
+        CountDownLatch killed = new CountDownLatch(1);
+        CountDownLatch submitted = new CountDownLatch(1);
+        AtomicReference<Future<Long>> next = new AtomicReference<>();
+        Future<Long> first = ex.submit(() -> {
+            key.pass("first");
+            return pid();
+        });
+        // Runs on the pool's thread for this worker (added before the call can finish), which reads
+        // nothing meanwhile; a submit from that thread writes to the worker at once, in that thread.
+        first.addDoneCallback(f -> {
             inCallback.countDown();
             try {
-                release.await();
+                if (killed.await(30, TimeUnit.SECONDS)) {
+                    next.set(ex.submit(WorkerDeathTest::pid)); // handed to the dead worker: the write fails
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                submitted.countDown();
             }
         });
+        gate.awaitArrivals(1);
+        gate.release();
         assertTrue(inCallback.await(30, TimeUnit.SECONDS));
         long pid = first.result(LIMIT);
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         awaitGone(pid); // its socket is closed; the pool has not read that yet
-        Future<Long> next = ex.submit(WorkerDeathTest::pid); // handed to the dead worker: the write fails
-        release.countDown();
-        assertNotEquals(pid, next.result(LIMIT));
+        killed.countDown();
+        assertTrue(submitted.await(30, TimeUnit.SECONDS));
+        assertNotEquals(pid, next.get().result(LIMIT));
     }
 
     @Test
