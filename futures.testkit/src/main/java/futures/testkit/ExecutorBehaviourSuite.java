@@ -3,6 +3,7 @@ package futures.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,6 +21,7 @@ import futures.core.WaitTimeoutException;
 import futures.spi.BrokenExecutorException;
 import futures.spi.CallTimeoutException;
 import futures.spi.ExecutorConfig;
+import futures.spi.WorkerDiedException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +69,12 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * }</pre>
  *
  * <p>Override a capability hook only when your provider legitimately lacks that capability; each
- * hook says which tests it skips (they are reported as skipped, not passed).
+ * hook says which tests it skips (they are reported as skipped, not passed). Three hooks name
+ * capabilities beyond Python's rules and default to false: {@link #stopsWorkers()},
+ * {@link #stopsRunningCalls()} and {@link #survivesWorkerDeath()}; a provider that has one returns
+ * true and is held to it (for the last, {@link #workerDeathConfig(int)} gives the config in which
+ * a worker's death costs only its call, such as the process provider's
+ * {@code on_worker_death=fail_call}).
  *
  * <p>How the tests synchronise. Tasks may run in other processes, where a latch of the test's JVM
  * cannot reach, so the suite never shares memory with a task. It uses the futures themselves,
@@ -179,6 +186,35 @@ public abstract class ExecutorBehaviourSuite {
      */
     protected boolean stopsCallsAtTimeLimit() {
         return detectsDeadlocks() || stopsRunningCalls();
+    }
+
+    /**
+     * Whether a worker's death can cost only the call it held, on executors made with
+     * {@link #workerDeathConfig(int)}: the worker's process ended while it held a call, that call
+     * fails with a {@link WorkerDiedException} naming the worker's pid and exit status, a new worker
+     * takes its place, and the executor is not broken (pebble's {@code ProcessExpired}; the process
+     * provider's {@code on_worker_death=fail_call}). If true, the suite checks exactly that with a
+     * call that ends its own process with {@code System.exit(3)}. False by default, and then that
+     * test is skipped: it must never run where calls run in the test's own JVM, which
+     * {@code System.exit} would end.
+     *
+     * @return true if executors made with {@link #workerDeathConfig(int)} survive a worker's death;
+     *     false by default
+     */
+    protected boolean survivesWorkerDeath() {
+        return false;
+    }
+
+    /**
+     * The config of an executor of {@code workers} workers on which a worker's death costs only the
+     * call it held; used only if {@link #survivesWorkerDeath()} is true. By default just
+     * {@code max_workers}; the process provider's suite adds {@code on_worker_death=fail_call}.
+     *
+     * @param workers the number of workers, 1 or more
+     * @return the config for the worker-death test
+     */
+    protected ExecutorConfig workerDeathConfig(int workers) {
+        return workers(workers);
     }
 
     /** Fails every test at once, saying what to change, when an older JUnit runs the suite. */
@@ -1063,6 +1099,27 @@ public abstract class ExecutorBehaviourSuite {
         WaitTimeoutException e = assertThrows(WaitTimeoutException.class, it::next);
         assertTrue(e.getMessage().contains("1 (of 1) futures unfinished"), e.getMessage());
         assertFalse(held.done());
+    }
+
+    // ------------------------------------------------------------------ a worker's death
+
+    @Test
+    @DisplayName("A call whose worker process dies (System.exit(3)) fails alone with WorkerDiedException naming the pid and exit status 3; a new worker runs the call queued behind it, and the executor serves on")
+    void workerDeathCostsOneCall() {
+        assumeTrue(survivesWorkerDeath(), "this provider's executors do not survive a worker's death");
+        Executor ex = open(workerDeathConfig(1));
+        Duration limit = Duration.ofSeconds(30);
+        long pid = ex.submit(Tasks.pid()).result(limit);
+        Future<Integer> dies = ex.submit(Tasks.exitProcess(3));
+        Future<Long> queued = ex.submit(Tasks.pid());
+        WorkerDiedException e = assertInstanceOf(WorkerDiedException.class, dies.exception(limit));
+        assertEquals(pid, e.pid(), e.getMessage());
+        assertEquals(3, e.exitStatus(), e.getMessage());
+        assertTrue(e.getMessage().contains(Long.toString(pid)), "the message names the pid: " + e.getMessage());
+        long next = queued.result(limit);
+        assertNotEquals(pid, next, "a new worker runs the queued call");
+        assertEquals(42, ex.submit(Tasks.answer()).result(limit));
+        assertNull(ex.submit(Tasks.nothing()).exception(limit), "the executor is not broken");
     }
 
     // ------------------------------------------------------------------ the executor itself

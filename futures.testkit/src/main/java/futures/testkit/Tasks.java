@@ -34,6 +34,19 @@ final class Tasks {
         return () -> 42;
     }
 
+    /** The pid of the process that runs the call. */
+    static Task<Long> pid() {
+        return () -> ProcessHandle.current().pid();
+    }
+
+    /** Ends the process that runs the call with {@code System.exit(status)}: only for workers in processes of their own. */
+    static Task<Integer> exitProcess(int status) {
+        return () -> {
+            System.exit(status);
+            return status;
+        };
+    }
+
     static Task<String> nothing() {
         return () -> null;
     }

@@ -50,6 +50,13 @@ final class FrameChannel implements AutoCloseable {
     static final byte PARK = 8;
     /** Worker to parent: the answer to {@link #PARK}, the last frame it sends before its next task. */
     static final byte PARKED = 9;
+    /**
+     * Worker to parent: task {@code id} threw an error after which the worker is not trusted (an
+     * {@code OutOfMemoryError}, or another {@code VirtualMachineError} but a
+     * {@code StackOverflowError}); payload as {@link #ERROR}. The worker exits right after it, and
+     * the parent takes that exit as a retirement, not a death.
+     */
+    static final byte LAST_ERROR = 10;
 
     private static final int HEADER = 12;
     private static final int BODY_PREFIX = 9;

@@ -59,14 +59,13 @@ final class Launcher {
     /**
      * Options every worker gets. JVM log output goes to stderr, never stdout (notes: the JVM logs to
      * stdout by default, which would mix into the user's output), and so do the VM's own messages
-     * ({@code DisplayVMOutputToStderr}: the "Terminating due to java.lang.OutOfMemoryError" line, a
-     * crash banner, "Error occurred during initialization of boot layer"); a worker that runs out
-     * of memory exits at once with exit code 3 instead of going on in an unknown state;
-     * {@code -UsePerfData} skips the hsperfdata file, which only tools like jps read.
+     * ({@code DisplayVMOutputToStderr}: a crash banner, "Error occurred during initialization of
+     * boot layer"); {@code -UsePerfData} skips the hsperfdata file, which only tools like jps read.
+     * There is no {@code -XX:+ExitOnOutOfMemoryError}: a call's {@code OutOfMemoryError} is the
+     * call's exception, reported by the worker, which then exits ({@link WorkerMain}).
      */
     static final List<String> WORKER_OPTIONS = List.of(
-            "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData",
-            "-XX:+DisplayVMOutputToStderr");
+            "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:-UsePerfData", "-XX:+DisplayVMOutputToStderr");
 
     /** The environment variables whose JVM options a worker's JVM (or its java launcher) reads. */
     static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
@@ -856,8 +855,8 @@ final class Launcher {
             return "exit code " + code + " (the worker could not load the futures classes: see its message on stderr)";
         }
         if (code == 3) {
-            return "exit code 3 (the code a worker exits with under -XX:+ExitOnOutOfMemoryError:"
-                    + " it probably ran out of memory)";
+            return "exit code 3 (the code a worker exits with when it runs out of memory and cannot report it,"
+                    + " or under -XX:+ExitOnOutOfMemoryError: it probably ran out of memory)";
         }
         return "exit code " + code;
     }

@@ -4,6 +4,7 @@ import futures.providers.PoolSupport;
 import futures.spi.BrokenExecutorException;
 import futures.spi.BrokenProcessPoolException;
 import futures.spi.WorkItem;
+import futures.spi.WorkerDiedException;
 import futures.spi.WorkerPool;
 import java.io.IOException;
 import java.io.StreamCorruptedException;
@@ -51,14 +52,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and exit status, the other workers are killed (as Python terminates them), and
  * {@link #execute} throws from then on.
  *
+ * <p>With {@code on_worker_death=fail_call} ({@link #failCallOnDeath}) the same deaths, but for an
+ * initializer that threw, cost only the call the worker held: it fails with a
+ * {@link WorkerDiedException} naming the pid and exit status, the worker is removed, and a new one
+ * starts if items wait (pebble's {@code ProcessExpired}). The parent learns of a death from the
+ * end of the worker's channel, at once, then waits for its exit status. A worker whose channel has
+ * ended is ENDED, so no item is handed to it in between. {@value #START_DEATHS_LIMIT} workers in a
+ * row that die before their first call break the pool even then ({@code startDeaths}, reset when a
+ * new worker is handed its first call). In both modes, a worker that reports an
+ * {@code OutOfMemoryError} as its call's exception ({@link FrameChannel#LAST_ERROR}) is retired,
+ * and its exit is not a death ({@link #settleLast}).
+ *
  * <p>Invariants, all guarded by {@code lock}: {@code queue} holds items taken and not yet handed
  * to a worker; {@code workers} holds every worker whose process has not been seen to exit, so its
  * size never exceeds {@code maxWorkers}; an item is in at most one of {@code queue} and one worker's
  * {@code inflight}, and leaves them before its outcome is reported (outcomes are reported outside
  * the lock, since they run the user's callbacks). {@code broken} goes from null to a message once.
- * {@code shutdown} only goes from false to true. A worker's {@code state} goes STARTING -> READY ->
- * RETIRING; a RETIRING worker has nothing in flight and gets nothing more, and its channel is
- * closed, so it exits with code 0 (or, retired by {@link #stopRunning} for a cancelled call, it is
+ * {@code shutdown} only goes from false to true. {@code failCall} and {@code startDeaths} are
+ * guarded by {@code lock} too. A worker's {@code state} goes STARTING -> READY -> RETIRING, or
+ * READY -> ENDED (-> RETIRING, when fail_call fails its calls); a RETIRING worker has nothing in
+ * flight and gets nothing more, and its channel is closed, so it exits with code 0 (or, retired by {@link #stopRunning} for a cancelled call, it is
  * killed; either way its exit does not break the pool). {@code broken} and {@code brokenCause} are written under
  * {@code lock} and read without it (volatile). An item removed from {@code queue} or an
  * {@code inflight} map is reported by whoever removed it, and by no one else, so every item taken
@@ -91,7 +104,18 @@ final class ProcessPool implements WorkerPool {
      */
     static final long PARK_ANSWER_SECONDS = 5;
 
-    private enum State { STARTING, READY, RETIRING }
+    /**
+     * A worker's state. ENDED: its channel ended while it was READY (it died, or is dying), and
+     * its exit is not yet seen; it gets nothing more, and its exit is judged as a READY one's.
+     */
+    private enum State { STARTING, READY, RETIRING, ENDED }
+
+    /**
+     * With {@code on_worker_death=fail_call}, this many workers in a row that die before they are
+     * handed their first call break the pool anyway: a worker that cannot start (a bad JVM option,
+     * a crash at start-up) would otherwise be replaced without end while calls wait.
+     */
+    static final int START_DEATHS_LIMIT = 3;
 
     /**
      * Logs at DEBUG, never throwing: it runs while the pool breaks or cleans up, where an error of
@@ -107,7 +131,12 @@ final class ProcessPool implements WorkerPool {
         }
     }
 
-    private record Entry(WorkItem item, long id, byte[] task) {}
+    /** A queued item; {@code marked}: marked running already (it was handed to a worker that never got it). */
+    private record Entry(WorkItem item, long id, byte[] task, boolean marked) {
+        Entry(WorkItem item, long id, byte[] task) {
+            this(item, id, task, false);
+        }
+    }
 
     /**
      * The settings of a worker's life beyond one task: whether idle workers are parked at shutdown
@@ -131,6 +160,8 @@ final class ProcessPool implements WorkerPool {
                 worker.channel.write(FrameChannel.TASK, entry.id(), entry.task());
             } catch (IOException | RuntimeException ex) {
                 // the worker is going away; its thread sees the end of the channel and breaks the pool
+                // (with fail_call, the task goes to another worker: this one never got it)
+                worker.unsent(entry);
             }
         }
     }
@@ -177,6 +208,11 @@ final class ProcessPool implements WorkerPool {
 
         Worker(int index) {
             this.index = index;
+        }
+
+        /** See {@link ProcessPool#unsent}. */
+        void unsent(Entry e) {
+            ProcessPool.this.unsent(this, e);
         }
 
         long pid() {
@@ -289,6 +325,10 @@ final class ProcessPool implements WorkerPool {
     private int nextWorker;
     private volatile String broken;
     private volatile Throwable brokenCause;
+    /** {@code on_worker_death=fail_call}: a dead worker fails only the call it held. Set before first use. */
+    private boolean failCall;
+    /** Workers in a row that died before their first call, in fail_call mode ({@link #START_DEATHS_LIMIT}). */
+    private int startDeaths;
 
     /**
      * @param maxTasksPerChild 0 for no limit
@@ -351,6 +391,17 @@ final class ProcessPool implements WorkerPool {
                 throw new UncheckedIOException("cannot prepare the process pool's private directory: " + io, io);
             }
             throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Sets {@code on_worker_death}: with {@code failCall}, a worker's death fails only the call it
+     * held (with a {@link WorkerDiedException}) and the worker is replaced; otherwise (the default)
+     * it breaks the pool. Called once, by the provider, before the pool is used.
+     */
+    void failCallOnDeath(boolean failCall) {
+        synchronized (lock) {
+            this.failCall = failCall;
         }
     }
 
@@ -583,11 +634,13 @@ final class ProcessPool implements WorkerPool {
                 return; // every worker is busy or starting: the item waits for the first to be free
             }
             queue.pollFirst();
-            if (!markRunning(e.item())) {
+            if (!e.marked() && !markRunning(e.item())) {
                 continue; // cancelled (or settled by its user) before a worker took it: never sent
             }
             target.inflight.put(e.id(), e.item());
-            target.assigned++;
+            if (target.assigned++ == 0) {
+                startDeaths = 0; // a new worker got going: workers do start
+            }
             a.sends.add(new Send(target, e));
         }
     }
@@ -876,6 +929,11 @@ final class ProcessPool implements WorkerPool {
                 watchdog.cancel(false);
                 if (!parked) {
                     channel.close();
+                    synchronized (lock) {
+                        if (w.state == State.READY) {
+                            w.state = State.ENDED; // nothing more is handed to it while its exit is awaited
+                        }
+                    }
                 }
             }
             if (parked) { // it lives on in the park: gone from this pool as a worker that exited cleanly
@@ -975,6 +1033,7 @@ final class ProcessPool implements WorkerPool {
                 settle(w, f.id(), value, null);
             }
             case FrameChannel.ERROR -> settle(w, f.id(), null, remoteFailure(f.payload()));
+            case FrameChannel.LAST_ERROR -> settleLast(w, f.id(), remoteFailure(f.payload()));
             case FrameChannel.INIT_FAILED -> w.initFailure = remoteFailure(f.payload());
             case FrameChannel.CLASS_REQUEST -> {
                 w.fetched = true; // it holds a class of this pool's loaders now: never parked (see the class comment)
@@ -1033,15 +1092,86 @@ final class ProcessPool implements WorkerPool {
         }
     }
 
+    /**
+     * With fail_call: the task of {@code e} could not be written to {@code w} (its channel is closed:
+     * the worker is dead or going), so the worker never got it. It goes back to the front of the
+     * queue, still marked running, for another worker, rather than fail with {@code w}'s death; and
+     * {@code w} gets nothing more. Once per item: a second such failure leaves it to fail with its
+     * worker's death. A write that lands in the socket of a worker that dies before
+     * reading it is not seen here: that call is held, and fails with the worker's death. In the
+     * default mode nothing changes: the worker's death breaks the pool.
+     */
+    private void unsent(Worker w, Entry e) {
+        Actions a = new Actions();
+        synchronized (lock) {
+            if (!failCall || broken != null || e.marked() || w.inflight.remove(e.id()) == null) {
+                // the pool broke, or the item was settled meanwhile (or stopRunning took it): nothing
+                // to move; or it was moved once already: it fails with this worker's death, so that
+                // workers that never read (a hostile one) cannot pass a task on without end
+                return;
+            }
+            if (w.state == State.READY) {
+                w.state = State.ENDED;
+            }
+            queue.addFirst(new Entry(e.item(), e.id(), e.task(), true));
+            dispatchLocked(a);
+        }
+        a.run();
+    }
+
+    /**
+     * Reports the exception a worker sent as its last message ({@link FrameChannel#LAST_ERROR}: an
+     * {@code OutOfMemoryError} or another error after which it is not trusted) and retires the
+     * worker: it exits after sending it, and that exit is a clean one, so it does not break the pool
+     * (or cost a call); a new worker takes its place if items wait.
+     */
+    private void settleLast(Worker w, long id, Throwable failure) {
+        WorkItem item = null;
+        Actions a = new Actions();
+        try {
+            synchronized (lock) {
+                item = w.inflight.remove(id);
+                if (w.state == State.READY || w.state == State.ENDED) {
+                    w.state = State.RETIRING;
+                    a.closes.add(w);
+                }
+            }
+            a.run();
+        } finally {
+            if (item != null) {
+                item.fail(failure);
+            }
+        }
+    }
+
     private void workerExited(Worker w, int exitCode, String problem, Throwable cause) {
         Actions a = new Actions();
         List<WorkItem> left = List.of();
         boolean breaks;
+        boolean storm = false;
+        List<WorkItem> held = null;
         synchronized (lock) {
             boolean clean = w.state == State.RETIRING && w.inflight.isEmpty() && problem == null
                     && w.initFailure == null;
             breaks = !clean && broken == null;
-            if (!breaks) {
+            if (breaks && failCall && w.initFailure == null) {
+                // on_worker_death=fail_call: the worker's death costs only the call it held, unless
+                // workers keep dying before their first call (they could be replaced without end)
+                storm = w.assigned == 0 && ++startDeaths >= START_DEATHS_LIMIT;
+                if (!storm) {
+                    breaks = false;
+                    held = new ArrayList<>(w.inflight.values());
+                    w.inflight.clear();
+                    w.state = State.RETIRING;
+                }
+            }
+            if (held != null) {
+                if (held.isEmpty()) {
+                    workers.remove(w);
+                    dispatchLocked(a); // a replacement, if items wait
+                    cleanUpIfDoneLocked();
+                }
+            } else if (!breaks) {
                 left = new ArrayList<>(w.inflight.values()); // not empty only if the pool broke meanwhile
                 w.inflight.clear();
                 if (left.isEmpty()) {
@@ -1050,6 +1180,10 @@ final class ProcessPool implements WorkerPool {
                     cleanUpIfDoneLocked();
                 }
             }
+        }
+        if (held != null) {
+            diedHoldingCalls(w, exitCode, problem, cause, held, a);
+            return;
         }
         if (!breaks) {
             a.run();
@@ -1074,7 +1208,44 @@ final class ProcessPool implements WorkerPool {
         } else {
             message = "worker pid " + w.pid() + " terminated abruptly: " + status;
         }
+        if (storm) {
+            message += "; " + START_DEATHS_LIMIT + " workers in a row died before their first call, so"
+                    + " on_worker_death=fail_call stops replacing them";
+        }
         breakPool(w, message + "; the process pool is not usable anymore", why);
+    }
+
+    /**
+     * on_worker_death=fail_call: fails each call the dead worker held with its own
+     * {@link WorkerDiedException}, then removes the worker and starts a replacement if items wait.
+     * The worker leaves {@code workers} only after its calls are failed, so that shutdown(wait=true)
+     * returns only once their futures are done; being RETIRING with nothing in flight, it gets
+     * nothing meanwhile.
+     */
+    private void diedHoldingCalls(Worker w, int exitCode, String problem, Throwable cause, List<WorkItem> held,
+            Actions a) {
+        String status = Launcher.describeExit(exitCode);
+        String what = "worker pid " + w.pid() + " " + (problem != null ? problem : "terminated abruptly");
+        if (held.isEmpty()) { // removed and replaced under the lock already
+            a.run();
+            debug(what + " between calls: " + status + "; it is replaced", cause);
+            return;
+        }
+        String message = what + " while it held this call: " + status;
+        try {
+            for (WorkItem item : held) {
+                item.fail(new WorkerDiedException(message, w.pid(), exitCode, cause));
+            }
+        } finally {
+            synchronized (lock) {
+                workers.remove(w);
+                dispatchLocked(a); // a replacement, if items wait
+                cleanUpIfDoneLocked();
+            }
+            a.run();
+        }
+        // only now: the first logger of a JVM costs 20-30 ms, which the failed future need not wait for
+        debug(message + "; it is replaced", cause);
     }
 
     /**

@@ -27,8 +27,9 @@ import java.util.Set;
  * default 60), {@code reuse_workers} (whether a shut-down pool's idle workers are kept for the next
  * pool with the same worker settings; default {@code true}) and {@code idle_timeout} (seconds a
  * worker may stay idle before it exits; default 300, or {@code none}) and {@code max_worker_memory}
- * (a worker whose resident set is larger after a call is replaced; default {@code none}). See
- * {@code docs/process-provider.md}, "Security" and "Workers' lifecycle".
+ * (a worker whose resident set is larger after a call is replaced; default {@code none}) and
+ * {@code on_worker_death} ({@code break_pool}, the default, or {@code fail_call}). See
+ * {@code docs/process-provider.md}, "Security", "Workers' lifecycle" and "When a worker dies".
  */
 public final class ProcessProvider implements ExecutorProvider {
     /** Config key: the java binary workers run. */
@@ -71,9 +72,21 @@ public final class ProcessProvider implements ExecutorProvider {
      */
     public static final String MAX_WORKER_MEMORY = "max_worker_memory";
 
+    /**
+     * Config key: what a worker's death costs. {@code break_pool} (the default, CPython's rule): the
+     * pool breaks, and every pending and running call fails with a {@code BrokenProcessPoolException}.
+     * {@code fail_call} (pebble's {@code ProcessExpired}): only the call the dead worker held fails,
+     * with a {@link futures.spi.WorkerDiedException}, and a new worker takes its place.
+     */
+    public static final String ON_WORKER_DEATH = "on_worker_death";
+    /** Value of {@link #ON_WORKER_DEATH}: a worker's death breaks the pool (the default). */
+    public static final String BREAK_POOL = "break_pool";
+    /** Value of {@link #ON_WORKER_DEATH}: a worker's death fails only the call it held. */
+    public static final String FAIL_CALL = "fail_call";
+
     private static final Set<String> KEYS = Set.of(ExecutorConfig.MAX_WORKERS, ExecutorConfig.INITIALIZER,
             ExecutorConfig.MAX_TASKS_PER_CHILD, JAVA, JVM_OPTIONS, CLASS_CACHE, MAX_MESSAGE_SIZE, MESSAGE_TIMEOUT,
-            REUSE_WORKERS, IDLE_TIMEOUT, MAX_WORKER_MEMORY);
+            REUSE_WORKERS, IDLE_TIMEOUT, MAX_WORKER_MEMORY, ON_WORKER_DEATH);
 
     /** For {@link java.util.ServiceLoader}. */
     public ProcessProvider() {}
@@ -104,8 +117,9 @@ public final class ProcessProvider implements ExecutorProvider {
      *     is not {@code auto}, {@code off} or an absolute path, {@code jvm_options} has an unclosed
      *     quote, {@code max_message_size}, {@code message_timeout} or {@code idle_timeout} is out of
      *     range, {@code reuse_workers} is neither {@code true} nor {@code false},
-     *     {@code max_worker_memory} is not a size (or is given where {@code /proc} cannot be read), or
-     *     the initializer cannot be serialized
+     *     {@code max_worker_memory} is not a size (or is given where {@code /proc} cannot be read),
+     *     {@code on_worker_death} is neither {@code break_pool} nor {@code fail_call}, or the
+     *     initializer cannot be serialized
      */
     @Override
     public WorkerPool open(ExecutorConfig config) {
@@ -139,6 +153,7 @@ public final class ProcessProvider implements ExecutorProvider {
         long idleMillis = config.property(IDLE_TIMEOUT).map(ProcessProvider::idleMillis)
                 .orElse(ProcessPool.Lifecycle.DEFAULT.idleMillis());
         long maxMemory = config.property(MAX_WORKER_MEMORY).map(ProcessProvider::workerMemory).orElse(0L);
+        boolean failCall = config.property(ON_WORKER_DEATH).map(ProcessProvider::failCall).orElse(false);
         String classCache = ClassCache.checkSetting(CLASS_CACHE, config.property(CLASS_CACHE).orElse(ClassCache.OFF));
         byte[] init = null;
         ClassServer classes = new ClassServer();
@@ -150,8 +165,21 @@ public final class ProcessProvider implements ExecutorProvider {
                         "the initializer could not be serialized to send it to worker processes", e).getMessage(), e);
             }
         }
-        return new ProcessPool(workers, config.maxTasksPerChild().orElse(0), init, java, options, classCache, classes,
-                maxMessage, timeoutMillis, new ProcessPool.Lifecycle(reuse, idleMillis, maxMemory));
+        ProcessPool pool = new ProcessPool(workers, config.maxTasksPerChild().orElse(0), init, java, options, classCache,
+                classes, maxMessage, timeoutMillis, new ProcessPool.Lifecycle(reuse, idleMillis, maxMemory));
+        pool.failCallOnDeath(failCall);
+        return pool;
+    }
+
+    /** Parses {@code on_worker_death}: true for {@code fail_call}, false for {@code break_pool}. */
+    static boolean failCall(String value) {
+        return switch (value.trim()) {
+            case FAIL_CALL -> true;
+            case BREAK_POOL -> false;
+            default -> throw new IllegalArgumentException("config key '" + ON_WORKER_DEATH + "' must be '" + BREAK_POOL
+                    + "' (the default: a dead worker breaks the pool) or '" + FAIL_CALL
+                    + "' (only the dead worker's call fails), got '" + value + "'");
+        };
     }
 
     /**

@@ -25,10 +25,17 @@ import java.util.concurrent.LinkedBlockingQueue;
  *   <li>the initializer threw: exit code 1, after reporting it;</li>
  *   <li>a frame is corrupted: exit code 2;</li>
  *   <li>its serialization format is not the parent's ({@link Codec#fingerprint()}): exit code 5;</li>
- *   <li>it cannot load the futures classes: exit code 6.</li>
+ *   <li>it cannot load the futures classes: exit code 6;</li>
+ *   <li>a call threw an error after which this JVM is not trusted (an {@link OutOfMemoryError}, or
+ *       another {@link VirtualMachineError} but a {@link StackOverflowError}): the error is sent as
+ *       the call's exception ({@link FrameChannel#LAST_ERROR}), then exit code 0; the parent
+ *       replaces the worker without counting its exit as a death. If even that report fails, or
+ *       such an error escapes the worker's own code: exit code {@value #OUT_OF_MEMORY_EXIT}, a
+ *       death.</li>
  * </ul>
- * A task's own {@code System.exit}, a signal or {@code -XX:+ExitOnOutOfMemoryError} (exit code 3)
- * end it too; the parent then breaks the pool. Printing to {@code System.out} is harmless: the
+ * A task's own {@code System.exit}, a signal, or {@code -XX:+ExitOnOutOfMemoryError} given in
+ * {@code jvm_options} (exit code 3) end it too; the parent then breaks the pool, or with
+ * {@code on_worker_death=fail_call} fails the call. Printing to {@code System.out} is harmless: the
  * channel is the socket, not stdout.
  *
  * <p>A worker may serve several pools of one parent in turn: a pool that shuts down can hand its
@@ -36,6 +43,13 @@ import java.util.concurrent.LinkedBlockingQueue;
  * answers) and a later pool takes it over with the same channel; the worker sees only a pause
  * between two tasks. What tasks leave in its JVM (static fields, loaded classes) stays, as it does
  * between the tasks of one pool.
+ *
+ * <p>Out of memory: the worker runs without {@code -XX:+ExitOnOutOfMemoryError}, so that an
+ * {@code OutOfMemoryError} thrown by a call is that call's exception, as CPython returns a
+ * {@code MemoryError}. To report it, it first lets go of the call and of a reserve of
+ * {@value #RESERVE_BYTES} bytes held from the start for this, so the report has room even when what
+ * filled the heap is still reachable (a static field, say). An {@code OutOfMemoryError} in a thread
+ * the call started is that thread's, as on the thread provider.
  *
  * <p>Threads: only the reader thread reads the channel; the main thread writes it (and so may a
  * task's own thread that loads a class the worker fetches from the parent, and the reader thread
@@ -62,6 +76,22 @@ public final class WorkerMain {
 
     /** The exit code of a worker that cannot load the futures classes (its class path lacks a futures jar). */
     static final int MISSING_EXIT = 6;
+
+    /**
+     * The exit code of a worker that ran out of memory (or met another error after which it is not
+     * trusted) and could not report it: 3, as {@code -XX:+ExitOnOutOfMemoryError} exits.
+     */
+    static final int OUT_OF_MEMORY_EXIT = 3;
+
+    /** The size of {@link #reserve}. */
+    static final int RESERVE_BYTES = 1 << 20;
+
+    /**
+     * Memory held from the start and let go when a call runs out of memory, so that reporting the
+     * error has room ({@link #failFatally}); also let go before the worker halts, since even code
+     * run for the first time allocates (to link it). Set by the main thread; any thread may clear it.
+     */
+    private static volatile byte[] reserve;
 
     /**
      * Runs a worker.
@@ -93,29 +123,36 @@ public final class WorkerMain {
             awaitEnd(warmUp);
         }
 
+        reserve = new byte[RESERVE_BYTES];
+        fatal(new InternalError()); // links the check now: linking allocates, which a full heap refuses
         Thread watch = null;
-        while (true) {
-            FrameChannel.Frame f;
-            try {
-                f = inbox.take();
-            } catch (InterruptedException e) {
-                continue; // nothing interrupts this thread on purpose; a task's stray interrupt is ignored
-            }
-            Thread.interrupted();
-            switch (f.type()) {
-                case FrameChannel.INIT -> initialize(channel, f, classes);
-                case FrameChannel.TASK -> run(channel, f, classes);
-                default -> {
-                    System.err.println("futures worker pid " + Pid.PID + ": unknown frame type " + f.type() + "; exiting");
-                    halt(2);
+        try {
+            while (true) {
+                FrameChannel.Frame f;
+                try {
+                    f = inbox.take();
+                } catch (InterruptedException e) {
+                    continue; // nothing interrupts this thread on purpose; a task's stray interrupt is ignored
+                }
+                Thread.interrupted();
+                switch (f.type()) {
+                    case FrameChannel.INIT -> initialize(channel, f, classes);
+                    case FrameChannel.TASK -> run(channel, f, classes);
+                    default -> {
+                        System.err.println("futures worker pid " + Pid.PID + ": unknown frame type " + f.type()
+                                + "; exiting");
+                        halt(2);
+                    }
+                }
+                if (watch == null) {
+                    // only now: its set-up (~15 ms of CPU) must not compete with the first answer
+                    watch = new Thread(new ParentWatch(parent), "futures-worker-parent-watch");
+                    watch.setDaemon(true);
+                    watch.start();
                 }
             }
-            if (watch == null) {
-                // only now: its set-up (~15 ms of CPU) must not compete with the first answer
-                watch = new Thread(new ParentWatch(parent), "futures-worker-parent-watch");
-                watch.setDaemon(true);
-                watch.start();
-            }
+        } catch (Throwable e) { // out of memory in the worker's own code: the parent sees a death
+            halt(OUT_OF_MEMORY_EXIT);
         }
     }
 
@@ -167,6 +204,9 @@ public final class WorkerMain {
             try {
                 task = (Task<?>) Codec.deserialize(f.payload(), classes);
             } catch (Throwable e) {
+                if (fatal(e)) {
+                    failFatally(channel, id, e);
+                }
                 send(channel, FrameChannel.ERROR, id, failurePayload(Codec.transferFailure(
                         "the task could not be deserialized in worker pid " + Pid.PID, e)));
                 return;
@@ -177,14 +217,23 @@ public final class WorkerMain {
                 send(channel, FrameChannel.ERROR, id, failurePayload(mergedMethodReference(task, e)));
                 return;
             } catch (Throwable e) {
+                if (fatal(e)) {
+                    task = null; // let go of what the call holds before reporting
+                    failFatally(channel, id, e);
+                }
                 send(channel, FrameChannel.ERROR, id, failurePayload(e));
                 return;
             }
+            task = null;
             byte[] bytes;
             try {
                 bytes = Codec.serializeOutcome(value);
             } catch (Throwable e) {
                 String type = value == null ? "null" : value.getClass().getName();
+                if (fatal(e)) {
+                    value = null;
+                    failFatally(channel, id, e);
+                }
                 send(channel, FrameChannel.ERROR, id, failurePayload(Codec.transferFailure(
                         "the task's result of " + type + " could not be serialized in worker pid " + Pid.PID, e)));
                 return;
@@ -194,6 +243,39 @@ public final class WorkerMain {
             System.out.flush();
             System.err.flush();
         }
+    }
+
+    /**
+     * Whether {@code e} leaves this JVM untrusted, so that the worker reports it and exits: an
+     * {@link OutOfMemoryError} or another {@link VirtualMachineError} ({@link InternalError},
+     * {@link UnknownError}). A {@link StackOverflowError} is not: the stack it used is unwound by
+     * the time it is caught, and the worker goes on.
+     */
+    static boolean fatal(Throwable e) {
+        return e instanceof VirtualMachineError && !(e instanceof StackOverflowError);
+    }
+
+    /**
+     * Reports {@code e} as the exception of call {@code id} in a {@link FrameChannel#LAST_ERROR}
+     * frame, after letting go of {@link #reserve} (first of all: even linking the code that follows,
+     * run for the first time, allocates), then ends the worker with exit code 0 (the
+     * parent retires it on that frame). If the report cannot be made or sent, ends it with
+     * {@link #OUT_OF_MEMORY_EXIT}, which the parent takes for the worker's death. Never returns.
+     */
+    private static void failFatally(FrameChannel channel, long id, Throwable e) {
+        reserve = null;
+        try {
+            byte[] payload = failurePayload(e);
+            if (payload.length <= 4) { // empty parts: neither the error nor a stand-in could be serialized
+                halt(OUT_OF_MEMORY_EXIT);
+            }
+            channel.write(FrameChannel.LAST_ERROR, id, payload);
+        } catch (IOException gone) {
+            halt(0); // the parent is gone
+        } catch (Throwable again) {
+            halt(OUT_OF_MEMORY_EXIT);
+        }
+        halt(0);
     }
 
     /**
@@ -364,6 +446,8 @@ public final class WorkerMain {
                     halt(2);
                 }
                 halt(0); // the parent is gone or closed the channel abruptly
+            } catch (Throwable e) { // out of memory reading a frame: the parent sees the worker's death
+                halt(OUT_OF_MEMORY_EXIT);
             }
         }
     }
@@ -454,8 +538,13 @@ public final class WorkerMain {
     }
 
     private static void halt(int code) {
-        System.out.flush();
-        System.err.flush();
+        reserve = null; // what follows may allocate, if only to link code run for the first time
+        try {
+            System.out.flush();
+            System.err.flush();
+        } catch (Throwable outOfMemory) {
+            // exit all the same
+        }
         Runtime.getRuntime().halt(code);
     }
 }

@@ -50,7 +50,7 @@ class NoisyWorkerTest {
     }
 
     @Test
-    @DisplayName("a worker that runs out of memory exits (-XX:+ExitOnOutOfMemoryError, saying so on stderr) and breaks the pool")
+    @DisplayName("a worker given -XX:+ExitOnOutOfMemoryError in jvm_options that runs out of memory exits (saying so on stderr) and breaks the pool")
     void outOfMemoryBreaks() throws Exception {
         String out = run("oom");
         assertTrue(out.contains("Terminating due to java.lang.OutOfMemoryError: Java heap space"), out);

@@ -17,7 +17,7 @@ public final class OutputMain {
 
     public static void main(String[] args) {
         run("OK", "");
-        run("OOM", "-Xmx32m");
+        run("OOM", "-Xmx32m -XX:+ExitOnOutOfMemoryError"); // without it the error is the call's, and the JVM prints nothing
         run("START", "--add-modules=no.such.module");
     }
 

@@ -10,6 +10,7 @@ import futures.core.Executors;
 import futures.core.Future;
 import futures.spi.BrokenProcessPoolException;
 import futures.spi.ExecutorConfig;
+import futures.spi.WorkerDiedException;
 import java.io.InvalidObjectException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -78,6 +79,20 @@ class UntrustedWorkerTest {
         BrokenProcessPoolException b = assertInstanceOf(BrokenProcessPoolException.class, f.exception());
         assertTrue(b.getMessage().contains("sent a message of 2147483574 bytes, more than the limit of 268435456 bytes"
                 + " (max_message_size) and was killed"), b.getMessage());
+        ex.shutdown(true);
+    }
+
+    @Test
+    @DisplayName("fail_call: a worker whose header claims about 2 GB is killed and fails only the call it held, with WorkerDiedException saying why; a new worker takes the next call")
+    void hugeHeaderFailCall() throws Exception {
+        Executor ex = pool(fakeJava("huge-header", null), ProcessProvider.ON_WORKER_DEATH, ProcessProvider.FAIL_CALL);
+        for (int i = 0; i < 2; i++) { // the second call goes to a new worker: the pool is not broken
+            Future<Integer> f = ex.submit(() -> 1);
+            WorkerDiedException e = assertInstanceOf(WorkerDiedException.class, f.exception());
+            assertTrue(e.getMessage().contains("(max_message_size) and was killed while it held this call: killed by"
+                    + " signal 9 (SIGKILL)") && e.getMessage().contains("worker pid " + e.pid()), e.getMessage());
+            assertInstanceOf(FrameChannel.MessageTooLargeException.class, e.getCause());
+        }
         ex.shutdown(true);
     }
 
