@@ -57,7 +57,7 @@ class WorkerChaosTest {
         long seed = System.nanoTime();
         System.out.println("WorkerChaosTest seed " + seed);
         Random random = new Random(seed);
-        Executor ex = Executors.create("process", ExecutorConfig.builder().maxWorkers(2)
+        Executor ex = Executors.create("process", ExecutorConfig.builder().maxWorkers(2).property("reuse_workers", "false")
                 .property("on_worker_death", "fail_call").build());
         // pid -> its handle, taken when it is first seen (a handle knows its process's start time, so a
         // pid the system reuses later does not pass for the worker)
@@ -152,6 +152,7 @@ class WorkerChaosTest {
             h.onExit().orTimeout(30, TimeUnit.SECONDS).join();
             assertFalse(h.isAlive(), "worker pid " + h.pid() + " is left");
         }
+        assertTrue(WorkerPark.clear(30_000), "parked workers of earlier test classes exit");
         List<ProcessHandle> left = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
         assertTrue(left.isEmpty(), "worker processes outlived their pool: " + left);
     }

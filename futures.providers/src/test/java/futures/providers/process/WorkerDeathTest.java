@@ -46,7 +46,8 @@ class WorkerDeathTest {
     static final List<long[]> HOG = new ArrayList<>();
 
     private Executor pool(ExecutorConfig.Builder config) {
-        Executor ex = Executors.create("process", config.build());
+        // reuse_workers=false: these tests count the workers left after their pools, none may be parked
+        Executor ex = Executors.create("process", config.property("reuse_workers", "false").build());
         executors.add(ex);
         return ex;
     }
@@ -62,13 +63,14 @@ class WorkerDeathTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws InterruptedException {
         for (Gate g : gates) {
             g.close();
         }
         for (Executor ex : executors) {
             ex.shutdown(true, true);
         }
+        assertTrue(WorkerPark.clear(30_000), "parked workers of earlier test classes exit");
         List<ProcessHandle> left = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
         assertTrue(left.isEmpty(), "worker processes outlived their pool: " + left);
     }
