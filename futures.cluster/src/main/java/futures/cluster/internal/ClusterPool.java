@@ -3,7 +3,6 @@ package futures.cluster.internal;
 import com.hazelcast.client.HazelcastClientNotActiveException;
 import com.hazelcast.client.HazelcastClientOfflineException;
 import com.hazelcast.cluster.Member;
-import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.IExecutorService;
@@ -27,7 +26,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -55,11 +57,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ClusterPool implements WorkerPool {
     private static final System.Logger LOG = System.getLogger("futures.cluster");
 
+    /**
+     * Where outcomes are read and items settled (which runs the user's done callbacks): a virtual
+     * thread of this library per outcome, never the engine's thread that received the response (a
+     * slow callback there would stall the engine), and not the engine's own callback executor,
+     * which on a machine of 2 cores or fewer starts a platform thread per callback.
+     */
+    private static final Executor OUTCOMES = outcomes();
+
+    private static Executor outcomes() {
+        java.util.concurrent.ThreadFactory threads = Thread.ofVirtual().name("futures-cluster-outcome").factory();
+        return r -> threads.newThread(r).start(); // the factory, unlike a builder, is safe to share
+    }
+
     private final HazelcastInstance hz;
     private final boolean owned;
     private final IExecutorService service;
     private final ObjectInputFilter filter;
     private final int maxWorkers;
+    private final int maxMessage;
     private final String id = UUID.randomUUID().toString();
     private final UUID lifecycle;
     private final Map<UUID, AtomicInteger> load = new ConcurrentHashMap<>();
@@ -76,8 +92,9 @@ final class ClusterPool implements WorkerPool {
 
     private record Queued(WorkItem item, byte[] bytes) {}
 
-    ClusterPool(HazelcastInstance hz, boolean owned, ObjectInputFilter filter, int maxWorkers) {
+    ClusterPool(HazelcastInstance hz, boolean owned, ObjectInputFilter filter, int maxWorkers, int maxMessage) {
         this.hz = hz;
+        this.maxMessage = maxMessage;
         this.owned = owned;
         this.filter = filter;
         this.maxWorkers = maxWorkers;
@@ -97,6 +114,11 @@ final class ClusterPool implements WorkerPool {
             bytes = Codec.serializeTask(item.task());
         } catch (IOException | RuntimeException | StackOverflowError e) {
             throw Codec.notSendable(e);
+        }
+        if (bytes.length > maxMessage) {
+            throw new IllegalArgumentException("the task cannot be sent to the cluster: its " + bytes.length
+                    + " bytes, serialized, are more than max_message_size (" + maxMessage + " bytes); raise"
+                    + " max_message_size (on the members too: they refuse a larger task) or send less");
         }
         Queued q = new Queued(item, bytes);
         synchronized (this) {
@@ -145,7 +167,19 @@ final class ClusterPool implements WorkerPool {
             }
             load.computeIfAbsent(member.getUuid(), u -> new AtomicInteger()).incrementAndGet();
             try {
-                service.submitToMember(new Call(q.bytes(), id), member, new Callback(item, member));
+                Future<byte[]> f = service.submitToMember(new Call(q.bytes(), id), member);
+                if (f instanceof CompletionStage<?> stage) { // the engine's futures are: their value is the byte[]
+                    stage.whenCompleteAsync((response, failure) -> finish(item, member, (byte[]) response, failure),
+                            OUTCOMES);
+                } else { // not seen with the engine's members or clients: wait for it on a thread of this library
+                    OUTCOMES.execute(() -> {
+                        try {
+                            finish(item, member, f.get(), null);
+                        } catch (ExecutionException | InterruptedException | RuntimeException e) {
+                            finish(item, member, null, e);
+                        }
+                    });
+                }
             } catch (RuntimeException e) {
                 finish(item, member, null, e);
             }
@@ -178,26 +212,6 @@ final class ClusterPool implements WorkerPool {
         return best;
     }
 
-    private final class Callback implements ExecutionCallback<byte[]> {
-        private final WorkItem item;
-        private final Member member;
-
-        Callback(WorkItem item, Member member) {
-            this.item = item;
-            this.member = member;
-        }
-
-        @Override
-        public void onResponse(byte[] response) {
-            finish(item, member, response, null);
-        }
-
-        @Override
-        public void onFailure(Throwable t) {
-            finish(item, member, null, t);
-        }
-    }
-
     /** Settles a sent item with its outcome, unless a break already did, and hands its slot on. */
     private void finish(WorkItem item, Member member, byte[] response, Throwable failure) {
         synchronized (this) {
@@ -211,6 +225,11 @@ final class ClusterPool implements WorkerPool {
         }
         if (failure != null) {
             item.fail(translate(failure, member));
+        } else if (response == null || response.length > maxMessage) {
+            item.fail(new UncheckedIOException("the call's outcome from member " + address(member)
+                    + " could not be read in the submitting JVM: " + (response == null ? "it sent nothing"
+                    : "its " + response.length + " bytes are more than max_message_size (" + maxMessage
+                    + " bytes); raise max_message_size or return less"), new IOException("message too large")));
         } else {
             try {
                 Codec.Outcome o = Codec.deserializeOutcome(response, filter);
@@ -219,7 +238,7 @@ final class ClusterPool implements WorkerPool {
                 } else {
                     item.complete(o.value());
                 }
-            } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+            } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError | StackOverflowError e) {
                 item.fail(new UncheckedIOException("the call's outcome from member " + address(member)
                         + " could not be read in the submitting JVM: " + e
                         + (Codec.refusedByFilter(e) ? " (not allowed by its serialization filter; see config key"
