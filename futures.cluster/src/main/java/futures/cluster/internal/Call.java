@@ -67,11 +67,11 @@ public final class Call implements Callable<byte[]>, DataSerializable, Hazelcast
 
     @Override
     public byte[] call() throws IOException {
-        String where = where();
+        Side side = side(member);
+        String where = side.where();
         Object value;
         boolean failed;
         Object read;
-        Side side = side(member);
         if (task.length > side.maxMessage()) {
             return Codec.serializeOutcome(true, new UncheckedIOException("the task could not be read on member " + where
                     + ": its " + task.length + " bytes are more than this member's max_message_size ("
@@ -120,7 +120,7 @@ public final class Call implements Callable<byte[]>, DataSerializable, Hazelcast
         }
     }
 
-    private String where() {
+    private static String where(HazelcastInstance member) {
         try {
             var a = member.getCluster().getLocalMember().getAddress();
             return a.getHost() + ":" + a.getPort();
@@ -129,8 +129,8 @@ public final class Call implements Callable<byte[]>, DataSerializable, Hazelcast
         }
     }
 
-    /** What a member of this JVM reads calls with: its filter and its {@code max_message_size}. */
-    record Side(ObjectInputFilter filter, int maxMessage) {}
+    /** What a member of this JVM reads calls with: its filter, its {@code max_message_size}, its address ("host:port"). */
+    record Side(ObjectInputFilter filter, int maxMessage, String where) {}
 
     /** The side of each member of this JVM, found once per member ({@code getConfig()} is not free). */
     private static final Map<HazelcastInstance, Side> BY_MEMBER =
@@ -144,7 +144,7 @@ public final class Call implements Callable<byte[]>, DataSerializable, Hazelcast
     /** The filter and message limit of member {@code hz}'s own configuration. */
     static Side side(HazelcastInstance hz) {
         if (hz == null) {
-            return new Side(filter((JavaSerializationFilterConfig) null), Settings.DEFAULT_MAX_MESSAGE_SIZE);
+            return new Side(filter((JavaSerializationFilterConfig) null), Settings.DEFAULT_MAX_MESSAGE_SIZE, "(unknown)");
         }
         Side known = BY_MEMBER.get(hz);
         if (known == null) {
@@ -167,7 +167,7 @@ public final class Call implements Callable<byte[]>, DataSerializable, Hazelcast
         } catch (RuntimeException e) {
             // not a member, or not one this library configured: this library's deny list and default limit apply
         }
-        return new Side(filter(fc), max);
+        return new Side(filter(fc), max, where(hz));
     }
 
     /** The filter for {@code fc} (null: this library's deny list only), built once per configuration. */

@@ -3,6 +3,7 @@ package futures.cluster.internal;
 import com.hazelcast.client.HazelcastClientNotActiveException;
 import com.hazelcast.client.HazelcastClientOfflineException;
 import com.hazelcast.cluster.Member;
+import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.IExecutorService;
@@ -26,11 +27,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -58,16 +59,29 @@ final class ClusterPool implements WorkerPool {
     private static final System.Logger LOG = System.getLogger("futures.cluster");
 
     /**
-     * Where outcomes are read and items settled (which runs the user's done callbacks): a virtual
-     * thread of this library per outcome, never the engine's thread that received the response (a
-     * slow callback there would stall the engine), and not the engine's own callback executor,
-     * which on a machine of 2 cores or fewer starts a platform thread per callback.
+     * Sends the calls that waited for a slot, on one long-lived thread of this library shared by the
+     * pools of this JVM (it ends after 10 s idle). A slot is freed where an outcome is settled,
+     * on a thread the engine's callback executor hands out (on a machine of 2 cores or fewer, a new
+     * thread per callback): sending the next call from there made the engine set up its
+     * per-thread serialization buffers for every call, which measured as much as a second round
+     * trip of CPU per call. The sender runs no user code: a call it cannot send is settled on a
+     * virtual thread ({@link #elsewhere}).
      */
-    private static final Executor OUTCOMES = outcomes();
+    private static final ThreadPoolExecutor SENDER = sender();
 
-    private static Executor outcomes() {
-        java.util.concurrent.ThreadFactory threads = Thread.ofVirtual().name("futures-cluster-outcome").factory();
-        return r -> threads.newThread(r).start(); // the factory, unlike a builder, is safe to share
+    private static ThreadPoolExecutor sender() {
+        ThreadPoolExecutor e = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "futures-cluster-sender");
+            t.setDaemon(true);
+            return t;
+        });
+        e.allowCoreThreadTimeOut(true);
+        return e;
+    }
+
+    /** Runs user code (an item's callbacks) off the sender, on a virtual thread of its own. */
+    private static void elsewhere(Runnable r) {
+        Thread.ofVirtual().name("futures-cluster-settle").start(r);
     }
 
     private final HazelcastInstance hz;
@@ -135,11 +149,16 @@ final class ClusterPool implements WorkerPool {
             }
             reserved++;
         }
-        dispatch(q);
+        dispatch(q, false);
     }
 
-    /** Sends {@code q}, which holds a reserved slot, then whatever the release of a slot hands on. */
-    private void dispatch(Queued q) {
+    /**
+     * Sends {@code q}, which holds a reserved slot, then whatever the release of a slot hands on.
+     *
+     * @param onSender whether this runs on {@link #SENDER}, which must run no user code: an item it
+     *     cannot send is settled {@link #elsewhere}
+     */
+    private void dispatch(Queued q, boolean onSender) {
         while (q != null) {
             WorkItem item = q.item();
             if (!item.markRunning()) {
@@ -147,43 +166,51 @@ final class ClusterPool implements WorkerPool {
                 continue;
             }
             Member member = choose();
+            RuntimeException unsent = null;
             if (member == null) {
-                item.fail(new MemberLostException("(none)", "no member of the cluster is left to run the call", null));
-                q = release(item, null, true);
-                continue;
-            }
-            String broke;
-            synchronized (this) {
-                broke = brokenReason;
-                if (broke == null) {
-                    reserved--;
-                    sent.put(item, member);
+                unsent = new MemberLostException("(none)", "no member of the cluster is left to run the call", null);
+            } else {
+                synchronized (this) {
+                    if (brokenReason == null) {
+                        reserved--;
+                        sent.put(item, member);
+                    } else { // broken since the slot was reserved: never sent
+                        unsent = new BrokenClusterException(brokenReason, null);
+                    }
                 }
             }
-            if (broke != null) { // broken since the slot was reserved: never sent
-                item.fail(new BrokenClusterException(broke, null)); // outside the lock: it runs callbacks
-                q = release(item, null, true);
+            if (unsent != null) {
+                RuntimeException failure = unsent;
+                if (onSender) {
+                    elsewhere(() -> {
+                        item.fail(failure);
+                        sendLater(release(item, null, true));
+                    });
+                    q = null;
+                } else {
+                    item.fail(failure); // outside the lock: it runs callbacks
+                    q = release(item, null, true);
+                }
                 continue;
             }
             load.computeIfAbsent(member.getUuid(), u -> new AtomicInteger()).incrementAndGet();
             try {
-                Future<byte[]> f = service.submitToMember(new Call(q.bytes(), id), member);
-                if (f instanceof CompletionStage<?> stage) { // the engine's futures are: their value is the byte[]
-                    stage.whenCompleteAsync((response, failure) -> finish(item, member, (byte[]) response, failure),
-                            OUTCOMES);
-                } else { // not seen with the engine's members or clients: wait for it on a thread of this library
-                    OUTCOMES.execute(() -> {
-                        try {
-                            finish(item, member, f.get(), null);
-                        } catch (ExecutionException | InterruptedException | RuntimeException e) {
-                            finish(item, member, null, e);
-                        }
-                    });
-                }
+                service.submitToMember(new Call(q.bytes(), id), member, new Callback(item, member));
             } catch (RuntimeException e) {
-                finish(item, member, null, e);
+                if (onSender) {
+                    elsewhere(() -> finish(item, member, null, e));
+                } else {
+                    finish(item, member, null, e);
+                }
             }
             q = null;
+        }
+    }
+
+    /** Hands {@code q} (holding a reserved slot), if any, to {@link #SENDER}. */
+    private void sendLater(Queued q) {
+        if (q != null) {
+            SENDER.execute(() -> dispatch(q, true));
         }
     }
 
@@ -210,6 +237,30 @@ final class ClusterPool implements WorkerPool {
             }
         }
         return best;
+    }
+
+    /**
+     * The engine calls it on a thread of its callback executor (never its response or operation
+     * threads), where the outcome is read and the item settled, running the user's done callbacks.
+     */
+    private final class Callback implements ExecutionCallback<byte[]> {
+        private final WorkItem item;
+        private final Member member;
+
+        Callback(WorkItem item, Member member) {
+            this.item = item;
+            this.member = member;
+        }
+
+        @Override
+        public void onResponse(byte[] response) {
+            finish(item, member, response, null);
+        }
+
+        @Override
+        public void onFailure(Throwable t) {
+            finish(item, member, null, t);
+        }
     }
 
     /** Settles a sent item with its outcome, unless a break already did, and hands its slot on. */
@@ -246,7 +297,7 @@ final class ClusterPool implements WorkerPool {
                         e instanceof IOException io ? io : new IOException(e)));
             }
         }
-        dispatch(release(item, member, false));
+        sendLater(release(item, member, false));
     }
 
     /**
