@@ -28,10 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -57,32 +54,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ClusterPool implements WorkerPool {
     private static final System.Logger LOG = System.getLogger("futures.cluster");
-
-    /**
-     * Sends the calls that waited for a slot, on one long-lived thread of this library shared by the
-     * pools of this JVM (it ends after 10 s idle). A slot is freed where an outcome is settled,
-     * on a thread the engine's callback executor hands out (on a machine of 2 cores or fewer, a new
-     * thread per callback): sending the next call from there made the engine set up its
-     * per-thread serialization buffers for every call, which measured as much as a second round
-     * trip of CPU per call. The sender runs no user code: a call it cannot send is settled on a
-     * virtual thread ({@link #elsewhere}).
-     */
-    private static final ThreadPoolExecutor SENDER = sender();
-
-    private static ThreadPoolExecutor sender() {
-        ThreadPoolExecutor e = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "futures-cluster-sender");
-            t.setDaemon(true);
-            return t;
-        });
-        e.allowCoreThreadTimeOut(true);
-        return e;
-    }
-
-    /** Runs user code (an item's callbacks) off the sender, on a virtual thread of its own. */
-    private static void elsewhere(Runnable r) {
-        Thread.ofVirtual().name("futures-cluster-settle").start(r);
-    }
 
     private final HazelcastInstance hz;
     private final boolean owned;
@@ -149,16 +120,11 @@ final class ClusterPool implements WorkerPool {
             }
             reserved++;
         }
-        dispatch(q, false);
+        dispatch(q);
     }
 
-    /**
-     * Sends {@code q}, which holds a reserved slot, then whatever the release of a slot hands on.
-     *
-     * @param onSender whether this runs on {@link #SENDER}, which must run no user code: an item it
-     *     cannot send is settled {@link #elsewhere}
-     */
-    private void dispatch(Queued q, boolean onSender) {
+    /** Sends {@code q}, which holds a reserved slot, then whatever the release of a slot hands on. */
+    private void dispatch(Queued q) {
         while (q != null) {
             WorkItem item = q.item();
             if (!item.markRunning()) {
@@ -166,51 +132,31 @@ final class ClusterPool implements WorkerPool {
                 continue;
             }
             Member member = choose();
-            RuntimeException unsent = null;
             if (member == null) {
-                unsent = new MemberLostException("(none)", "no member of the cluster is left to run the call", null);
-            } else {
-                synchronized (this) {
-                    if (brokenReason == null) {
-                        reserved--;
-                        sent.put(item, member);
-                    } else { // broken since the slot was reserved: never sent
-                        unsent = new BrokenClusterException(brokenReason, null);
-                    }
+                item.fail(new MemberLostException("(none)", "no member of the cluster is left to run the call", null));
+                q = release(item, null, true);
+                continue;
+            }
+            String broke;
+            synchronized (this) {
+                broke = brokenReason;
+                if (broke == null) {
+                    reserved--;
+                    sent.put(item, member);
                 }
             }
-            if (unsent != null) {
-                RuntimeException failure = unsent;
-                if (onSender) {
-                    elsewhere(() -> {
-                        item.fail(failure);
-                        sendLater(release(item, null, true));
-                    });
-                    q = null;
-                } else {
-                    item.fail(failure); // outside the lock: it runs callbacks
-                    q = release(item, null, true);
-                }
+            if (broke != null) { // broken since the slot was reserved: never sent
+                item.fail(new BrokenClusterException(broke, null)); // outside the lock: it runs callbacks
+                q = release(item, null, true);
                 continue;
             }
             load.computeIfAbsent(member.getUuid(), u -> new AtomicInteger()).incrementAndGet();
             try {
                 service.submitToMember(new Call(q.bytes(), id), member, new Callback(item, member));
             } catch (RuntimeException e) {
-                if (onSender) {
-                    elsewhere(() -> finish(item, member, null, e));
-                } else {
-                    finish(item, member, null, e);
-                }
+                finish(item, member, null, e);
             }
             q = null;
-        }
-    }
-
-    /** Hands {@code q} (holding a reserved slot), if any, to {@link #SENDER}. */
-    private void sendLater(Queued q) {
-        if (q != null) {
-            SENDER.execute(() -> dispatch(q, true));
         }
     }
 
@@ -240,8 +186,13 @@ final class ClusterPool implements WorkerPool {
     }
 
     /**
-     * The engine calls it on a thread of its callback executor (never its response or operation
-     * threads), where the outcome is read and the item settled, running the user's done callbacks.
+     * The engine calls it on a thread of its default callback executor ({@code ForkJoinPool.commonPool()},
+     * or a new thread per callback when that pool has one thread, as on 2 cores), never on its
+     * response or operation threads: there the outcome is read and the item settled, running the
+     * user's done callbacks. This is the engine's one hand-off per call, which its own futures make
+     * too; a second one to a thread of this library measured no faster (and a virtual thread per
+     * outcome slower: the engine then sets up its per-thread serialization buffers for each call
+     * sent from there).
      */
     private final class Callback implements ExecutionCallback<byte[]> {
         private final WorkItem item;
@@ -297,7 +248,7 @@ final class ClusterPool implements WorkerPool {
                         e instanceof IOException io ? io : new IOException(e)));
             }
         }
-        sendLater(release(item, member, false));
+        dispatch(release(item, member, false));
     }
 
     /**
