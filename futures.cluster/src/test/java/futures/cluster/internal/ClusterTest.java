@@ -191,6 +191,26 @@ class ClusterTest {
     }
 
     @Test
+    void doneCallbacksNeverRunOnTheEnginesResponseOrOperationThreads() throws InterruptedException {
+        int n = 200;
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.CountDownLatch called = new java.util.concurrent.CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            int x = i;
+            Future<Integer> f = ex.submit(() -> x);
+            f.addDoneCallback(done -> {
+                threads.add(Thread.currentThread().getName());
+                called.countDown();
+            });
+        }
+        assertTrue(called.await(30, TimeUnit.SECONDS), "every callback ran");
+        for (String t : threads) {
+            assertFalse(t.contains(".response-") || t.contains("operation.thread") || t.contains(".IO.")
+                    || t.contains(".cached.thread"), "a done callback ran on the engine's thread " + t + " (all: " + threads + ")");
+        }
+    }
+
+    @Test
     void submitAfterShutdownIsRejected() {
         Executor e = Executors.create("cluster", TestCluster.attached(ExecutorConfig.builder().maxWorkers(1).build()));
         e.shutdown();
