@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -50,7 +51,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code sent.size() + reserved <= maxWorkers}; no item is settled while the monitor is held (that
  * runs the user's done callbacks);
  * an item is released exactly once, by whoever removes it from {@code sent} (its callback, or a
- * break). {@code shutdown}, {@code broken} and {@code closed} only ever go from false/null to set.
+ * break); {@code engineFutures} and {@code stopAsked} only hold items of {@code sent}.
+ * {@code shutdown}, {@code broken} and {@code closed} only ever go from false/null to set.
  * {@code load} (per member, calls in flight) is a concurrent map of atomics, used only to choose.
  */
 final class ClusterPool implements WorkerPool {
@@ -69,6 +71,10 @@ final class ClusterPool implements WorkerPool {
 
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private final Map<WorkItem, Member> sent = new IdentityHashMap<>();
+    /** The engine's future of each item of {@code sent} whose submission returned; for {@link #stopRunning}. */
+    private final Map<WorkItem, Future<?>> engineFutures = new IdentityHashMap<>();
+    /** Items of {@code sent} that {@link #stopRunning} was asked to stop before their submission returned. */
+    private final Set<WorkItem> stopAsked = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     /** Slots held by items about to be sent (being marked, a member being chosen), not yet in {@code sent}. */
     private int reserved;
     private int taken;
@@ -154,6 +160,16 @@ final class ClusterPool implements WorkerPool {
             load.computeIfAbsent(member.getUuid(), u -> new AtomicInteger()).incrementAndGet();
             try {
                 Future<byte[]> f = service.submitToMember(new Call(q.bytes(), id), member);
+                boolean stop;
+                synchronized (this) {
+                    stop = stopAsked.remove(item);
+                    if (sent.containsKey(item)) {
+                        engineFutures.put(item, f);
+                    }
+                }
+                if (stop) {
+                    stop(f);
+                }
                 if (f instanceof CompletableFuture<byte[]> engine) {
                     // allOf: a plain future completed where the engine's own future completes (see Settle)
                     CompletableFuture.allOf(engine).whenComplete(new Settle(item, member, engine));
@@ -234,6 +250,8 @@ final class ClusterPool implements WorkerPool {
     /** Settles a sent item with its outcome, unless a break already did, and hands its slot on. */
     private void finish(WorkItem item, Member member, byte[] response, Throwable failure) {
         synchronized (this) {
+            engineFutures.remove(item);
+            stopAsked.remove(item);
             if (sent.remove(item) == null) {
                 return; // a break settled and released it
             }
@@ -337,6 +355,8 @@ final class ClusterPool implements WorkerPool {
             queue.clear();
             failed.addAll(sent.keySet());
             sent.clear(); // their callbacks, should any still come, find them gone and do nothing
+            engineFutures.clear();
+            stopAsked.clear();
         }
         for (WorkItem item : failed) {
             item.fail(new BrokenClusterException(reason, null)); // outside the lock: it runs callbacks
@@ -419,6 +439,41 @@ final class ClusterPool implements WorkerPool {
                 LOG.log(System.Logger.Level.DEBUG, "shutting down the cluster engine: " + e);
             }
         }
+    }
+
+    /**
+     * True: the engine's {@code Future.cancel(true)} interrupts the thread running the call on its
+     * member, which is how {@link #stopRunning} stops it.
+     */
+    @Override
+    public boolean stopsRunningCalls() {
+        return true;
+    }
+
+    /**
+     * Asks the member running {@code item}'s call to interrupt it (the engine's {@code cancel(true)},
+     * sent from a virtual thread, so this returns at once). The engine's future then completes as
+     * cancelled, which settles the item and frees its slot; a call that ignores the interrupt runs
+     * on to its end on the member, its outcome dropped. A call whose submission has not returned yet
+     * is stopped as soon as it has; one that is no longer in flight is left alone.
+     */
+    @Override
+    public void stopRunning(WorkItem item) {
+        Future<?> f;
+        synchronized (this) {
+            f = engineFutures.get(item);
+            if (f == null && sent.containsKey(item)) {
+                stopAsked.add(item); // being submitted: dispatch stops it once its submission returns
+            }
+        }
+        if (f != null) {
+            stop(f);
+        }
+    }
+
+    private static void stop(Future<?> f) {
+        // the engine's cancel waits for the member's answer: never in the caller's thread
+        Thread.ofVirtual().name("futures-cluster-stop").start(() -> f.cancel(true));
     }
 
     @Override
