@@ -22,7 +22,8 @@ import java.util.concurrent.CountDownLatch;
  * ({@code cluster_name}), {@code --members} ({@code members}), {@code --bind}
  * ({@code bind_address}; loopback by default), {@code --port} ({@code port}), {@code --config}
  * ({@code config_file}), {@code --threads} ({@code member_threads}), {@code --allow}
- * ({@code serialization_allow}), {@code --deny} ({@code serialization_deny}). When the member has
+ * ({@code serialization_allow}), {@code --deny} ({@code serialization_deny}),
+ * {@code --max-message-size} ({@code max_message_size}). When the member has
  * joined, it prints one line to standard output, {@code member <host:port> of cluster <name>
  * ready (<n> members)}, then runs until it is stopped (SIGTERM or SIGINT shut it down).
  * Exit codes: 0 when stopped, 2 for a bad option, 1 if it could not start.
@@ -33,7 +34,7 @@ public final class Member {
     private static final Map<String, String> OPTIONS = Map.of(
             "--cluster-name", "cluster_name", "--members", "members", "--bind", "bind_address", "--port", "port",
             "--config", "config_file", "--threads", "member_threads", "--allow", "serialization_allow",
-            "--deny", "serialization_deny");
+            "--deny", "serialization_deny", "--max-message-size", "max_message_size");
 
     /**
      * Starts the member and waits until it stops.
@@ -87,7 +88,8 @@ public final class Member {
         System.err.println("futures.cluster.Member: " + problem);
         System.err.println("usage: java -p <jars> --add-modules ALL-MODULE-PATH -m futures.cluster/futures.cluster.Member"
                 + " [--cluster-name NAME] [--members HOST[:PORT],...] [--bind ADDRESS] [--port PORT]"
-                + " [--config FILE.xml|.yaml] [--threads N] [--allow PREFIX,...] [--deny PREFIX,...]");
+                + " [--config FILE.xml|.yaml] [--threads N] [--allow PREFIX,...] [--deny PREFIX,...]"
+                + " [--max-message-size BYTES]");
         System.exit(2);
     }
 }

@@ -68,11 +68,18 @@ class ModuleTest {
     }
 
     @Test
-    @DisplayName("futures.spi exports exactly futures.spi, to everyone, and opens nothing")
+    @DisplayName("futures.spi exports futures.spi to everyone, futures.spi.internal only to the two provider modules, and opens nothing")
     void spiModule() {
         ModuleDescriptor d = descriptor("futures.spi");
-        assertEquals(Set.of("futures.spi"), exported(d));
-        assertNoQualifiedExports(d);
+        assertEquals(Set.of("futures.spi", "futures.spi.internal"), exported(d));
+        for (Exports e : d.exports()) {
+            if (e.source().equals("futures.spi")) {
+                assertFalse(e.isQualified(), "futures.spi is exported to everyone");
+            } else {
+                assertEquals(Set.of("futures.providers", "futures.cluster"), e.targets(),
+                        "futures.spi.internal is not API: exported only to the providers that share it");
+            }
+        }
         assertEquals(Set.of(), d.opens());
         assertFalse(d.isOpen());
         assertPackagesUnderModuleName(d);

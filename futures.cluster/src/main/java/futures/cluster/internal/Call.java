@@ -67,18 +67,25 @@ public final class Call implements Callable<byte[]>, DataSerializable, Hazelcast
 
     @Override
     public byte[] call() throws IOException {
-        String where = where();
+        Side side = side(member);
+        String where = side.where();
         Object value;
         boolean failed;
         Object read;
+        if (task.length > side.maxMessage()) {
+            return Codec.serializeOutcome(true, new UncheckedIOException("the task could not be read on member " + where
+                    + ": its " + task.length + " bytes are more than this member's max_message_size ("
+                    + side.maxMessage() + " bytes); raise max_message_size on every member (member launcher:"
+                    + " --max-message-size) or send less", new IOException("message too large")), where);
+        }
         try {
-            read = Codec.deserialize(task, filter(member));
+            read = Codec.deserialize(task, side.filter());
         } catch (InvalidClassException e) {
             return Codec.serializeOutcome(true, new UncheckedIOException("the task could not be read on member " + where
                     + (Codec.refusedByFilter(e) ? ": class " + e.classname + " is not allowed by its serialization"
                             + " filter; allow its package with config key 'serialization_allow' (member launcher:"
                             + " --allow) on every member and the submitting JVM" : ": " + e), e), where);
-        } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+        } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError | StackOverflowError e) {
             return Codec.serializeOutcome(true, new UncheckedIOException("the task could not be read on member " + where
                     + ": " + e + (e instanceof ClassNotFoundException || e instanceof NoClassDefFoundError
                             ? " (the task's classes must be on every member's class path or module path)" : ""),
@@ -96,7 +103,14 @@ public final class Call implements Callable<byte[]>, DataSerializable, Hazelcast
             POOL.set(outer);
         }
         try {
-            return Codec.serializeOutcome(failed, value, where);
+            byte[] outcome = Codec.serializeOutcome(failed, value, where);
+            if (outcome.length > side.maxMessage()) {
+                return Codec.serializeOutcome(true, new UncheckedIOException("the call's " + (failed ? "exception" : "value")
+                        + " could not be sent back from member " + where + ": its " + outcome.length + " bytes are more"
+                        + " than max_message_size (" + side.maxMessage() + " bytes); raise max_message_size or return"
+                        + " less", new IOException("message too large")), where);
+            }
+            return outcome;
         } catch (NotSerializableException e) {
             return Codec.serializeOutcome(true, new UncheckedIOException("the call's value could not be sent back from"
                     + " member " + where + ": class " + e.getMessage() + " is not Serializable", e), where);
@@ -106,7 +120,7 @@ public final class Call implements Callable<byte[]>, DataSerializable, Hazelcast
         }
     }
 
-    private String where() {
+    private static String where(HazelcastInstance member) {
         try {
             var a = member.getCluster().getLocalMember().getAddress();
             return a.getHost() + ":" + a.getPort();
@@ -115,16 +129,24 @@ public final class Call implements Callable<byte[]>, DataSerializable, Hazelcast
         }
     }
 
-    /** The filter of each member of this JVM, found once per member ({@code getConfig()} is not free). */
-    private static final Map<HazelcastInstance, ObjectInputFilter> BY_MEMBER =
+    /** What a member of this JVM reads calls with: its filter, its {@code max_message_size}, its address ("host:port"). */
+    record Side(ObjectInputFilter filter, int maxMessage, String where) {}
+
+    /** The side of each member of this JVM, found once per member ({@code getConfig()} is not free). */
+    private static final Map<HazelcastInstance, Side> BY_MEMBER =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     /** The filter of member {@code hz}'s own configuration. */
     static ObjectInputFilter filter(HazelcastInstance hz) {
+        return side(hz).filter();
+    }
+
+    /** The filter and message limit of member {@code hz}'s own configuration. */
+    static Side side(HazelcastInstance hz) {
         if (hz == null) {
-            return filter((JavaSerializationFilterConfig) null);
+            return new Side(filter((JavaSerializationFilterConfig) null), Settings.DEFAULT_MAX_MESSAGE_SIZE, "(unknown)");
         }
-        ObjectInputFilter known = BY_MEMBER.get(hz);
+        Side known = BY_MEMBER.get(hz);
         if (known == null) {
             known = read(hz);
             BY_MEMBER.put(hz, known);
@@ -132,14 +154,20 @@ public final class Call implements Callable<byte[]>, DataSerializable, Hazelcast
         return known;
     }
 
-    private static ObjectInputFilter read(HazelcastInstance hz) {
+    private static Side read(HazelcastInstance hz) {
         JavaSerializationFilterConfig fc = null;
+        int max = Settings.DEFAULT_MAX_MESSAGE_SIZE;
         try {
-            fc = hz.getConfig().getSerializationConfig().getJavaSerializationFilterConfig();
+            var config = hz.getConfig();
+            fc = config.getSerializationConfig().getJavaSerializationFilterConfig();
+            String m = config.getProperty(Engines.MAX_MESSAGE_PROPERTY);
+            if (m != null) {
+                max = Integer.parseInt(m);
+            }
         } catch (RuntimeException e) {
-            // not a member: no config of its own to read; this library's deny list applies
+            // not a member, or not one this library configured: this library's deny list and default limit apply
         }
-        return filter(fc);
+        return new Side(filter(fc), max, where(hz));
     }
 
     /** The filter for {@code fc} (null: this library's deny list only), built once per configuration. */

@@ -74,7 +74,7 @@ public final class ClusterProvider implements ExecutorProvider {
             filter = Call.filter(hz);
         }
         int workers = s.maxWorkers().orElseGet(() -> cores(hz));
-        return new ClusterPool(hz, owned, filter, workers);
+        return new ClusterPool(hz, owned, filter, workers, s.maxMessageSize());
     }
 
     private interface Starter {

@@ -1,6 +1,7 @@
 package futures.cluster.internal;
 
 import futures.spi.RemoteTaskException;
+import futures.spi.internal.StreamLimits;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -8,6 +9,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InvalidClassException;
+import java.io.InvalidObjectException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
@@ -25,7 +27,9 @@ import java.io.StreamCorruptedException;
  *
  * <p>Outcomes: a value, or the exception the call threw with its remote stack trace; an exception
  * that cannot be serialized crosses as a {@link RemoteTaskException} stand-in, as on "process".
- * Reading applies the {@link ObjectInputFilter} of the reading JVM's own serialization settings.
+ * Reading applies the {@link ObjectInputFilter} of the reading JVM's own serialization settings,
+ * and the limits derived from the bytes' own size that provider "process" applies too
+ * ({@link StreamLimits}): bytes from a member or a client are not trusted.
  *
  * <p>Stateless.
  */
@@ -95,12 +99,37 @@ final class Codec {
 
     /** Reads an object written by {@link #serializeTask}, through {@code filter}. */
     static Object deserialize(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        return read(bytes, 0, filter, false).value();
+    }
+
+    /**
+     * Reads a Java serialization stream of {@code bytes} from {@code offset}: an object, or (for an
+     * outcome) a flag and an object. The stream is held to {@link #limits} and to {@code filter}; a
+     * refusal by either says which, and a stream nested so deep that it overflows the stack is
+     * refused too, as forged.
+     */
+    private static Outcome read(byte[] bytes, int offset, ObjectInputFilter filter, boolean flagged)
+            throws IOException, ClassNotFoundException {
         String[] refused = new String[1];
-        try (ObjectInputStream in = new Input(new ByteArrayInputStream(bytes), watch(filter, refused))) {
-            return in.readObject();
+        StreamLimits limits = limits(bytes.length - offset);
+        ObjectInputFilter both = ObjectInputFilter.merge(limits.withJvmFilter(), watch(filter, refused));
+        try (ObjectInputStream in = new Input(new ByteArrayInputStream(bytes, offset, bytes.length - offset), both)) {
+            boolean failed = flagged && in.readBoolean();
+            return new Outcome(failed, in.readObject());
         } catch (InvalidClassException e) {
+            InvalidObjectException forged = limits.refusal(e);
+            if (forged != null) {
+                throw forged;
+            }
             throw refused[0] == null ? e : new Refused(refused[0], e);
+        } catch (StackOverflowError e) {
+            throw limits.tooDeep(e);
         }
+    }
+
+    /** The limits every stream read here is held to ({@link StreamLimits}: the same as provider "process"'s). */
+    static StreamLimits limits(long bytes) {
+        return new StreamLimits(bytes, "the cluster provider's");
     }
 
     /** {@code filter}, noting the name of the first class it refuses. */
@@ -144,14 +173,7 @@ final class Codec {
                 default -> throw new StreamCorruptedException("unknown outcome tag " + bytes[0]);
             });
         }
-        String[] refused = new String[1];
-        try (ObjectInputStream in = new Input(new ByteArrayInputStream(bytes, 1, bytes.length - 1),
-                watch(filter, refused))) {
-            boolean failed = in.readBoolean();
-            return new Outcome(failed, in.readObject());
-        } catch (InvalidClassException e) {
-            throw refused[0] == null ? e : new Refused(refused[0], e);
-        }
+        return read(bytes, 1, filter, true);
     }
 
     /**

@@ -32,6 +32,12 @@ public final class Engines {
     /** The name of the engine's executor service that runs this library's calls. */
     static final String EXECUTOR = "futures";
 
+    /**
+     * The member config property that carries its {@code max_message_size} to the calls it runs
+     * ({@link Call}), which refuse a larger task and replace a larger outcome by an error.
+     */
+    static final String MAX_MESSAGE_PROPERTY = "futures.max_message_size";
+
     private static final System.Logger LOG = System.getLogger("futures.cluster");
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -94,6 +100,7 @@ public final class Engines {
         setIfAbsent(c, "hazelcast.heartbeat.interval.seconds", "1");
         setIfAbsent(c, "hazelcast.max.no.heartbeat.seconds", "10");
         c.getExecutorConfig(EXECUTOR).setPoolSize(s.memberThreads());
+        c.setProperty(MAX_MESSAGE_PROPERTY, Integer.toString(s.maxMessageSize()));
         filter(c.getSerializationConfig(), s);
         warnIfExposed(c);
         return c;

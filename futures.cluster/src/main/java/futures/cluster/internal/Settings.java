@@ -1,6 +1,7 @@
 package futures.cluster.internal;
 
 import futures.spi.ExecutorConfig;
+import futures.spi.internal.StreamLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,10 +24,11 @@ import java.util.Set;
  * @param deny extra package prefixes it denies
  * @param maxWorkers calls in flight at most, or empty for the members' cores
  * @param memberThreads threads per member that run calls
+ * @param maxMessageSize the largest call or outcome this JVM sends or reads, in bytes
  */
 public record Settings(String mode, String clusterName, List<String> members, Path configFile, String bindAddress,
         int port, String instanceName, List<String> allow, List<String> deny, OptionalInt maxWorkers,
-        int memberThreads) {
+        int memberThreads, int maxMessageSize) {
 
     static final String MODE = "mode";
     static final String CLUSTER_NAME = "cluster_name";
@@ -38,6 +40,7 @@ public record Settings(String mode, String clusterName, List<String> members, Pa
     static final String SERIALIZATION_ALLOW = "serialization_allow";
     static final String SERIALIZATION_DENY = "serialization_deny";
     static final String MEMBER_THREADS = "member_threads";
+    static final String MAX_MESSAGE_SIZE = "max_message_size";
 
     static final String EMBEDDED = "embedded";
     static final String CLIENT = "client";
@@ -45,9 +48,11 @@ public record Settings(String mode, String clusterName, List<String> members, Pa
     static final String LOOPBACK = "127.0.0.1";
     static final int DEFAULT_PORT = 5701;
     static final int DEFAULT_MEMBER_THREADS = 16;
+    /** Default of {@code max_message_size}: 256 MiB, as provider "process". */
+    static final int DEFAULT_MAX_MESSAGE_SIZE = 256 << 20;
 
     static final Set<String> KEYS = Set.of(ExecutorConfig.MAX_WORKERS, MODE, CLUSTER_NAME, MEMBERS, CONFIG_FILE,
-            BIND_ADDRESS, PORT, INSTANCE_NAME, SERIALIZATION_ALLOW, SERIALIZATION_DENY, MEMBER_THREADS);
+            BIND_ADDRESS, PORT, INSTANCE_NAME, SERIALIZATION_ALLOW, SERIALIZATION_DENY, MEMBER_THREADS, MAX_MESSAGE_SIZE);
 
     public static Settings of(ExecutorConfig config) {
         String mode = config.property(MODE).orElse(EMBEDDED).strip().toLowerCase(Locale.ROOT);
@@ -71,6 +76,9 @@ public record Settings(String mode, String clusterName, List<String> members, Pa
         int port = config.property(PORT).map(p -> positive(PORT, p, 65535)).orElse(0);
         int threads = config.property(MEMBER_THREADS).map(p -> positive(MEMBER_THREADS, p, 10_000))
                 .orElse(DEFAULT_MEMBER_THREADS);
+        int maxMessage = config.property(MAX_MESSAGE_SIZE)
+                .map(v -> StreamLimits.parseSize(MAX_MESSAGE_SIZE, v, StreamLimits.MAX_MESSAGE_SIZE))
+                .orElse(DEFAULT_MAX_MESSAGE_SIZE);
         String instance = config.property(INSTANCE_NAME).map(String::strip).orElse(null);
         if (mode.equals(CLIENT) && (bind != null || port != 0 || config.property(MEMBER_THREADS).isPresent())) {
             throw new IllegalArgumentException("config keys '" + BIND_ADDRESS + "', '" + PORT + "' and '"
@@ -79,7 +87,7 @@ public record Settings(String mode, String clusterName, List<String> members, Pa
         return new Settings(mode, name, members(config.property(MEMBERS).orElse("")), file, bind, port, instance,
                 SerialFilter.prefixes(SERIALIZATION_ALLOW, config.property(SERIALIZATION_ALLOW).orElse(null)),
                 SerialFilter.prefixes(SERIALIZATION_DENY, config.property(SERIALIZATION_DENY).orElse(null)),
-                config.maxWorkers(), threads);
+                config.maxWorkers(), threads, maxMessage);
     }
 
     static List<String> members(String value) {

@@ -9,10 +9,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The shared behaviour suite against provider {@code "cluster"}, made as users make it, on the
  * shared pair of embedded members (two members of this JVM, so the gates of the suite are reachable).
- * Two capability hooks say what the provider does not offer: it cannot stop the members that run
- * calls ({@code terminateWorkers}/{@code killWorkers}: members are shared and long-lived), nor one
- * running call ({@code cancelRunning}); the suite then checks that both are refused and change
- * nothing.
+ * Two capability hooks: the provider cannot stop the members that run calls
+ * ({@code terminateWorkers}/{@code killWorkers}: members are shared and long-lived; the suite checks
+ * that both are refused and change nothing), and it can stop one running call
+ * ({@code cancelRunning}: the engine interrupts the call's thread on its member; the suite checks
+ * the future is cancelled at once and the executor serves on).
  */
 @ExtendWith(TestCluster.class)
 class ClusterBehaviourTest extends ExecutorBehaviourSuite {
@@ -28,6 +29,6 @@ class ClusterBehaviourTest extends ExecutorBehaviourSuite {
 
     @Override
     protected boolean stopsRunningCalls() {
-        return false;
+        return true;
     }
 }

@@ -191,6 +191,58 @@ class ClusterTest {
     }
 
     @Test
+    void doneCallbacksNeverRunOnTheEnginesResponseOrOperationThreads() throws InterruptedException {
+        int n = 200;
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.CountDownLatch called = new java.util.concurrent.CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            int x = i;
+            Future<Integer> f = ex.submit(() -> x);
+            f.addDoneCallback(done -> {
+                threads.add(Thread.currentThread().getName());
+                called.countDown();
+            });
+        }
+        assertTrue(called.await(30, TimeUnit.SECONDS), "every callback ran");
+        for (String t : threads) {
+            assertFalse(t.contains(".response-") || t.contains("operation.thread") || t.contains(".IO.")
+                    || t.contains(".cached.thread"), "a done callback ran on the engine's thread " + t + " (all: " + threads + ")");
+        }
+    }
+
+    /** Counted down by {@link #stoppable}'s calls (they run on this JVM's members). */
+    static volatile java.util.concurrent.CountDownLatch started, interrupted;
+
+    static String stoppable() {
+        started.countDown();
+        try {
+            Thread.sleep(60_000);
+            return "slept";
+        } catch (InterruptedException e) {
+            interrupted.countDown();
+            return "interrupted";
+        }
+    }
+
+    @Test
+    void cancelRunningInterruptsTheCallOnItsMemberAndFreesItsSlot() throws InterruptedException {
+        started = new java.util.concurrent.CountDownLatch(1);
+        interrupted = new java.util.concurrent.CountDownLatch(1);
+        try (Executor one = Executors.create("cluster", TestCluster.attached(ExecutorConfig.builder().maxWorkers(1).build()))) {
+            Future<String> running = one.submit(ClusterTest::stoppable);
+            assertTrue(started.await(30, TimeUnit.SECONDS), "the call started");
+            assertFalse(running.cancel(), "cancel() refuses a running call");
+            assertTrue(running.cancelRunning());
+            assertTrue(running.cancelled());
+            assertTrue(interrupted.await(10, TimeUnit.SECONDS), "the member interrupted the call's thread");
+            long t0 = System.nanoTime();
+            assertEquals(42, one.submit(() -> 42).result(java.time.Duration.ofSeconds(30)),
+                    "the only slot was freed: the next call runs");
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30));
+        }
+    }
+
+    @Test
     void submitAfterShutdownIsRejected() {
         Executor e = Executors.create("cluster", TestCluster.attached(ExecutorConfig.builder().maxWorkers(1).build()));
         e.shutdown();

@@ -1,6 +1,7 @@
 package futures.providers.process;
 
 import futures.spi.RemoteTaskException;
+import futures.spi.internal.StreamLimits;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -96,7 +97,7 @@ final class Codec {
 
         private ObjectArrayModel() throws IOException {
             super(new ByteArrayInputStream(BYTES));
-            setObjectInputFilter(new Limits(BYTES.length).withJvmFilter()); // like every stream here
+            setObjectInputFilter(limits(BYTES.length).withJvmFilter()); // like every stream here
         }
 
         private static ObjectStreamClass descriptor() {
@@ -226,83 +227,22 @@ final class Codec {
 
     /** As {@link #deserialize(byte[])}, looking for a class that loader does not have in {@code classes}. */
     static Object deserialize(byte[] bytes, Classes classes) throws IOException, ClassNotFoundException {
-        Limits limits = new Limits(bytes.length);
+        StreamLimits limits = limits(bytes.length);
         try (ObjectInputStream in = new CompactInput(new ByteArrayInputStream(bytes), classes)) {
             in.setObjectInputFilter(limits.withJvmFilter());
             return in.readObject();
         } catch (InvalidClassException e) {
-            String why = limits.refused;
-            if (why == null) {
-                throw e; // the user's filter, or a class that does not match
-            }
-            InvalidObjectException refused = new InvalidObjectException(why);
-            refused.initCause(e);
-            throw refused;
+            InvalidObjectException refused = limits.refusal(e);
+            throw refused == null ? e : refused; // else the user's filter, or a class that does not match
         }
     }
 
     /**
-     * The limits every stream read here is held to, derived from the payload's own size: no
-     * stream of {@code n} bytes can hold more than {@code n} objects and references, nest deeper
-     * than {@code n / 2} (an object takes at least two bytes), or hold an array whose elements
-     * need more than {@code n} bytes (at least one per element; a primitive one its elements'
-     * size), so bytes that claim more are refused before anything is allocated (a ~30-byte
-     * stream claiming {@code long[500_000_000]} would otherwise make the reader allocate 4 GB).
-     * A value that passes is never refused by them, so they need no setting. They return
-     * {@code UNDECIDED} otherwise, and are merged with the JVM-wide filter
-     * ({@code jdk.serialFilter} or {@code Config.setSerialFilter}), whose decision then stands;
-     * a JVM-wide filter factory ({@code jdk.serialFilterFactory}) gets them as the stream's
-     * filter and decides as it likes. One per stream, confined to the thread that reads it.
+     * The limits every stream read here is held to, derived from its size ({@link StreamLimits}:
+     * the same as provider "cluster"'s); one per stream.
      */
-    static final class Limits implements ObjectInputFilter {
-        private final long bytes;
-        /** Why the stream was refused, once it was; else null. */
-        String refused;
-
-        Limits(long bytes) {
-            this.bytes = bytes;
-        }
-
-        /** These limits, merged with the JVM-wide filter if there is one. */
-        ObjectInputFilter withJvmFilter() {
-            ObjectInputFilter jvm = ObjectInputFilter.Config.getSerialFilter();
-            return jvm == null ? this : ObjectInputFilter.merge(this, jvm);
-        }
-
-        @Override
-        public Status checkInput(FilterInfo info) {
-            long length = info.arrayLength();
-            if (length >= 0) {
-                Class<?> c = info.serialClass();
-                Class<?> component = c == null ? null : c.getComponentType();
-                long size = component == null || !component.isPrimitive() ? 1
-                        : component == long.class || component == double.class ? 8
-                        : component == int.class || component == float.class ? 4
-                        : component == short.class || component == char.class ? 2 : 1;
-                if (length * size > bytes) {
-                    return refuse("an array " + (c == null ? "" : c.getTypeName() + " ") + "of " + length
-                            + " elements, which needs at least " + length * size + " bytes");
-                }
-            }
-            if (info.references() > bytes) {
-                return refuse(info.references() + " objects and references");
-            }
-            if (info.depth() > bytes / 2 + 1) {
-                return refuse("objects nested " + info.depth() + " deep");
-            }
-            if (info.streamBytes() > bytes) {
-                return refuse(info.streamBytes() + " bytes read");
-            }
-            return Status.UNDECIDED;
-        }
-
-        private Status refuse(String what) {
-            if (refused == null) {
-                refused = "refused by the process pool's limits: a message of " + bytes + " bytes claims " + what
-                        + " (more than a message of that size can hold; the bytes are damaged or forged)";
-            }
-            return Status.REJECTED;
-        }
+    static StreamLimits limits(long bytes) {
+        return new StreamLimits(bytes, "the process pool's");
     }
 
     /** Writes the descriptor of a {@link #KNOWN} class as one byte (see the class comment). */

@@ -3,6 +3,7 @@ package futures.providers.process;
 import futures.spi.ExecutorConfig;
 import futures.spi.ExecutorProvider;
 import futures.spi.WorkerPool;
+import futures.spi.internal.StreamLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -238,18 +239,7 @@ public final class ProcessProvider implements ExecutorProvider {
 
     /** Parses {@code max_message_size}: bytes, with an optional k, m or g suffix (powers of 1024). */
     static int messageSize(String value) {
-        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
-        long unit = v.endsWith("k") ? 1L << 10 : v.endsWith("m") ? 1L << 20 : v.endsWith("g") ? 1L << 30 : 1;
-        String digits = unit == 1 ? v : v.substring(0, v.length() - 1);
-        long bytes = -1;
-        if (!digits.isEmpty() && digits.length() <= 10 && digits.chars().allMatch(Character::isDigit)) {
-            bytes = Long.parseLong(digits) * unit;
-        }
-        if (bytes < 1 || bytes > FrameChannel.MAX_PAYLOAD) {
-            throw new IllegalArgumentException("config key '" + MAX_MESSAGE_SIZE + "' must be a number of bytes from 1"
-                    + " to " + FrameChannel.MAX_PAYLOAD + ", with an optional k, m or g suffix, got '" + value + "'");
-        }
-        return (int) bytes;
+        return StreamLimits.parseSize(MAX_MESSAGE_SIZE, value, FrameChannel.MAX_PAYLOAD);
     }
 
     /** Parses {@code message_timeout}: seconds, a decimal number above 0 and at most a day. */
