@@ -135,8 +135,9 @@ public class Future<T> implements java.util.concurrent.Future<T> {
      * (not Python: {@link #cancel()} keeps Python's rule and refuses a running call). A call that
      * has not started is cancelled as by {@code cancel()}. A running call of an executor whose
      * provider can stop it is stopped: on {@code "process"} its worker process is killed
-     * (SIGKILL) and replaced, and the pool goes on serving. The built-in {@code "thread"},
-     * {@code "virtual"} and {@code "cluster"} providers cannot stop a running call (recording every
+     * (SIGKILL) and replaced, and the pool goes on serving; on {@code "cluster"} the member running
+     * it interrupts its thread. The built-in {@code "thread"} and {@code "virtual"} providers
+     * cannot stop a running call (recording every
      * call's thread so that it could be interrupted cost 11% of the thread round trip; a per-call
      * time limit, {@link Executor#submit(java.time.Duration, futures.spi.Task)}, does interrupt
      * its own call there). The future is then CANCELLED at once, as the JDK's
