@@ -58,21 +58,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * starts if items wait (pebble's {@code ProcessExpired}). The parent learns of a death from the
  * end of the worker's channel, at once, then waits for its exit status. A worker whose channel has
  * ended is ENDED, so no item is handed to it in between. {@value #START_DEATHS_LIMIT} workers in a
- * row that die before their first call break the pool even then ({@code startDeaths}, reset when a
- * new worker is handed its first call). In both modes, a worker that reports an
+ * row that die before they answer anything, holding no call or unable to run the pool's code (a
+ * version skew, missing classes), break the pool even then ({@code startDeaths}, reset when a new
+ * worker sends its first outcome). In both modes, a worker that reports an
  * {@code OutOfMemoryError} as its call's exception ({@link FrameChannel#LAST_ERROR}) is retired,
  * and its exit is not a death ({@link #settleLast}).
  *
  * <p>Invariants, all guarded by {@code lock}: {@code queue} holds items taken and not yet handed
- * to a worker; {@code workers} holds every worker whose process has not been seen to exit, so its
- * size never exceeds {@code maxWorkers}; an item is in at most one of {@code queue} and one worker's
- * {@code inflight}, and leaves them before its outcome is reported (outcomes are reported outside
- * the lock, since they run the user's callbacks). {@code broken} goes from null to a message once.
- * {@code shutdown} only goes from false to true. {@code failCall} and {@code startDeaths} are
- * guarded by {@code lock} too. A worker's {@code state} goes STARTING -> READY -> RETIRING, or
- * READY -> ENDED (-> RETIRING, when fail_call fails its calls); a RETIRING worker has nothing in
- * flight and gets nothing more, and its channel is closed, so it exits with code 0 (or, retired by {@link #stopRunning} for a cancelled call, it is
- * killed; either way its exit does not break the pool). {@code broken} and {@code brokenCause} are written under
+ * to a worker (with fail_call, also items handed to a worker that died before reading them: those
+ * are already marked running, {@code Entry.marked}, and {@link #stopRunning} looks for them there
+ * too); {@code workers} holds every worker of this pool whose process has not been seen to exit or
+ * been handed to the park, so its size never exceeds {@code maxWorkers}; an item is in at most one
+ * of {@code queue} and one worker's {@code inflight}, and leaves them before its outcome is reported
+ * (outcomes are reported outside the lock, since they run the user's callbacks). {@code broken}
+ * goes from null to a message once. {@code shutdown} only goes from false to true.
+ * {@code failCall} and {@code startDeaths} are guarded by {@code lock} too. A worker's
+ * {@code state} goes STARTING -> READY -> RETIRING, or READY -> ENDED -> RETIRING; READY or ENDED
+ * become RETIRING when its budget is spent ({@code max_tasks_per_child}, {@code max_worker_memory}),
+ * at shutdown, at its idle limit, when {@link #stopRunning} kills it, after it reported a fatal
+ * error ({@link #settleLast}), or when fail_call fails its calls. A RETIRING worker has nothing in
+ * flight and gets nothing more; its channel is closed (so it exits with code 0), or it is killed
+ * ({@link #stopRunning}), or it is handed to the park; either way its exit does not break the
+ * pool. Handing a worker to the park and killing it (a break, {@link #stopWorkers}) exclude each
+ * other under {@code lock}: see {@code claimToKillLocked}. {@code broken} and {@code brokenCause} are written under
  * {@code lock} and read without it (volatile). An item removed from {@code queue} or an
  * {@code inflight} map is reported by whoever removed it, and by no one else, so every item taken
  * is settled exactly once: run and reported, dropped as cancelled, or failed.
@@ -179,6 +187,12 @@ final class ProcessPool implements WorkerPool {
         final Map<Long, WorkItem> inflight = new LinkedHashMap<>();
         State state = State.STARTING;
         int assigned;
+        /**
+         * Whether it has sent an outcome (or was adopted from the park, which means it served before):
+         * a worker that dies before that, holding nothing or unable to run our code at all, counts
+         * towards {@link #START_DEATHS_LIMIT}.
+         */
+        boolean answered;
         volatile Process process;
         /** Set once, under lock, before the worker is READY; read by senders after the lock. */
         volatile FrameChannel channel;
@@ -199,6 +213,12 @@ final class ProcessPool implements WorkerPool {
          * ({@link #PARK_ANSWER_SECONDS}, it closes the channel). So a parked channel is never closed by the pool.
          */
         final java.util.concurrent.atomic.AtomicBoolean parkClaimed = new java.util.concurrent.atomic.AtomicBoolean();
+        /**
+         * Whether this worker's thread handed it to the {@link WorkerPark}; written under {@code lock}
+         * together with the claim, so that a break or {@code stopWorkers} (under {@code lock} too)
+         * sees either a worker it may kill or one that is the park's (see {@link #claimToKillLocked}).
+         */
+        boolean parkedAway;
         /** That bound's timer, set before {@link FrameChannel#PARK} is written, cancelled on the answer. */
         volatile ScheduledFuture<?> parkTimer;
         /** {@link System#nanoTime} of its last result (or of its connect): {@code idle_timeout} counts from there. */
@@ -529,7 +549,7 @@ final class ProcessPool implements WorkerPool {
             List<Long> pids = new ArrayList<>();
             for (Worker w : workers) {
                 Process p = w.process;
-                if (p != null && p.isAlive()) {
+                if (p != null && p.isAlive() && claimToKillLocked(w)) {
                     processes.add(p);
                     pids.add(p.pid());
                 }
@@ -579,6 +599,7 @@ final class ProcessPool implements WorkerPool {
     public void stopRunning(WorkItem item) {
         Worker victim = null;
         Process process = null;
+        boolean requeued = false;
         synchronized (lock) {
             for (Worker w : workers) {
                 if (w.inflight.values().remove(item)) {
@@ -588,6 +609,16 @@ final class ProcessPool implements WorkerPool {
                     break;
                 }
             }
+            if (victim == null) {
+                // marked running but back in the queue: its first worker died before reading it
+                // (on_worker_death=fail_call, see unsent); it must not be sent again
+                requeued = queue.removeIf(e -> e.marked() && e.item() == item);
+            }
+        }
+        if (requeued) {
+            item.fail(new java.util.concurrent.CancellationException("stopped before it was sent again: the worker it"
+                    + " was first handed to died before reading it")); // settles it
+            return;
         }
         if (victim == null) {
             return; // not in flight any more: it was just settled, or the pool broke meanwhile
@@ -638,9 +669,7 @@ final class ProcessPool implements WorkerPool {
                 continue; // cancelled (or settled by its user) before a worker took it: never sent
             }
             target.inflight.put(e.id(), e.item());
-            if (target.assigned++ == 0) {
-                startDeaths = 0; // a new worker got going: workers do start
-            }
+            target.assigned++;
             a.sends.add(new Send(target, e));
         }
     }
@@ -797,6 +826,7 @@ final class ProcessPool implements WorkerPool {
                 synchronized (lock) {
                     w.process = process;
                     w.assigned = adopted.tasks();
+                    w.answered = true; // it served the pool that parked it
                     kill = broken != null;
                 }
                 if (kill) {
@@ -900,13 +930,20 @@ final class ProcessPool implements WorkerPool {
                         break;
                     }
                     if (f.type() == FrameChannel.PARKED && w.parking) {
-                        if (w.parkClaimed.compareAndSet(false, true)) {
-                            w.parkTimer.cancel(false);
-                            parked = WorkerPark.park(parkKey, process, channel, w.assigned, lifecycle.idleMillis(),
-                                    WorkerPark.bound(maxWorkers));
+                        boolean claimed = false;
+                        synchronized (lock) { // exclusive with a break or stopWorkers: see claimToKillLocked
+                            if (broken == null && w.parkClaimed.compareAndSet(false, true)) {
+                                claimed = true;
+                                w.parkTimer.cancel(false);
+                                parked = WorkerPark.park(parkKey, process, channel, w.assigned, lifecycle.idleMillis(),
+                                        WorkerPark.bound(maxWorkers));
+                                w.parkedAway = parked;
+                            }
+                        }
+                        if (claimed) {
                             break;
                         }
-                        continue; // too late: the bound closed the channel, whose end comes next
+                        continue; // too late: the bound closed the channel, or a break will kill it; its end comes next
                     }
                     handle(w, f);
                 }
@@ -1076,6 +1113,10 @@ final class ProcessPool implements WorkerPool {
         try {
             synchronized (lock) {
                 item = w.inflight.remove(id);
+                if (!w.answered) {
+                    w.answered = true;
+                    startDeaths = 0; // a new worker answered: workers do start and run our code
+                }
                 dispatchLocked(a);
                 retireIfDoneLocked(w, a);
             }
@@ -1131,6 +1172,7 @@ final class ProcessPool implements WorkerPool {
         try {
             synchronized (lock) {
                 item = w.inflight.remove(id);
+                w.answered = true; // it ran our code: not a start death, though it retires now
                 if (w.state == State.READY || w.state == State.ENDED) {
                     w.state = State.RETIRING;
                     a.closes.add(w);
@@ -1157,7 +1199,11 @@ final class ProcessPool implements WorkerPool {
             if (breaks && failCall && w.initFailure == null) {
                 // on_worker_death=fail_call: the worker's death costs only the call it held, unless
                 // workers keep dying before their first call (they could be replaced without end)
-                storm = w.assigned == 0 && ++startDeaths >= START_DEATHS_LIMIT;
+                // (a worker that never answered: it held nothing, or could not run our code at all;
+                // one whose first call ended it, System.exit say, is that call's doing and not counted)
+                boolean startDeath = !w.answered && (w.inflight.isEmpty() || exitCode == Codec.SKEW_EXIT
+                        || exitCode == WorkerMain.MISSING_EXIT);
+                storm = startDeath && ++startDeaths >= START_DEATHS_LIMIT;
                 if (!storm) {
                     breaks = false;
                     held = new ArrayList<>(w.inflight.values());
@@ -1273,7 +1319,7 @@ final class ProcessPool implements WorkerPool {
             for (Worker w : workers) {
                 failed.addAll(w.inflight.values());
                 w.inflight.clear();
-                if (w != cause) {
+                if (w != cause && claimToKillLocked(w)) {
                     a.kills.add(w);
                 }
             }
@@ -1287,6 +1333,20 @@ final class ProcessPool implements WorkerPool {
         } finally {
             removeWorker(cause);
         }
+    }
+
+    /**
+     * Whether a break or {@code stopWorkers} may kill {@code w}, which is still in {@code workers}:
+     * always, unless it is parking. A parking worker not yet claimed is claimed here, so its thread
+     * no longer parks it; one its thread already handed to the park is taken back out if no other
+     * pool has taken it meanwhile, and then killed as well; one another pool took is that pool's now
+     * and is left alone (it was idle: it held no call of this pool).
+     */
+    private boolean claimToKillLocked(Worker w) {
+        if (!w.parking || w.parkClaimed.compareAndSet(false, true)) {
+            return true;
+        }
+        return !w.parkedAway || WorkerPark.evict(w.process);
     }
 
     private void removeWorker(Worker w) {

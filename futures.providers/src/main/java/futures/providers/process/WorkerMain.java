@@ -266,7 +266,15 @@ public final class WorkerMain {
         reserve = null;
         try {
             byte[] payload = failurePayload(e);
-            if (payload.length <= 4) { // empty parts: neither the error nor a stand-in could be serialized
+            if (payload.length > Limit.MAX_MESSAGE) { // the parent would refuse it: the error alone, without its stack
+                String m = e.getClass().getName() + ": " + e.getMessage()
+                        + " (its stack trace left out: the report was over max_message_size)";
+                Error brief = e instanceof OutOfMemoryError ? new OutOfMemoryError(m) : new InternalError(m);
+                brief.setStackTrace(new StackTraceElement[0]);
+                payload = failurePayload(brief);
+            }
+            if (payload.length <= 4 || payload.length > Limit.MAX_MESSAGE) {
+                // empty parts (neither the error nor a stand-in could be serialized), or still too large
                 halt(OUT_OF_MEMORY_EXIT);
             }
             channel.write(FrameChannel.LAST_ERROR, id, payload);

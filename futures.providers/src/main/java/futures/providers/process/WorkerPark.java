@@ -196,6 +196,27 @@ final class WorkerPark {
         }
     }
 
+    /**
+     * Takes the worker of {@code process} out of the park if it is still there (no pool took it, and
+     * it was not closed meanwhile), without closing it: the pool that parked it is stopping its
+     * workers ({@code killWorkers()}, a break) and kills it itself.
+     *
+     * @return true if it was parked and is now the caller's; false if it is not parked
+     */
+    static boolean evict(Process process) {
+        synchronized (LOCK) {
+            for (Iterator<Entry> it = PARKED.iterator(); it.hasNext(); ) {
+                Entry e = it.next();
+                if (e.process == process) {
+                    it.remove();
+                    removeLocked(e);
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     /** Cancels the entry's timer, as it leaves {@code PARKED} (the caller has removed it). */
     private static Entry removeLocked(Entry e) {
         if (e.timer != null) {

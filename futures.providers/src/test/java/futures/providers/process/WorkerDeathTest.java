@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -197,6 +198,52 @@ class WorkerDeathTest {
         killed.countDown();
         assertTrue(submitted.await(30, TimeUnit.SECONDS));
         assertNotEquals(pid, next.get().result(LIMIT));
+    }
+
+    @Test
+    @DisplayName("fail_call: a call moved off a dead worker and waiting to be sent again is stopped by cancelRunning, never run")
+    void movedCallIsStoppedBeforeItIsSentAgain() throws Exception {
+        Executor ex = failCallPool(1);
+        Gate gate = gate();
+        Gate.Key key = gate.key();
+        Gate never = gate(); // the moved call would wait here for ever if it ran
+        Gate.Key neverKey = never.key();
+        CountDownLatch killed = new CountDownLatch(1);
+        CountDownLatch submitted = new CountDownLatch(1);
+        AtomicReference<Future<Long>> moved = new AtomicReference<>();
+        AtomicBoolean stopped = new AtomicBoolean();
+        Future<Long> first = ex.submit(() -> {
+            key.pass("first");
+            return pid();
+        });
+        first.addDoneCallback(f -> { // on the pool's thread of this worker, as in the test above
+            try {
+                if (killed.await(30, TimeUnit.SECONDS)) {
+                    Future<Long> m = ex.submit(() -> {
+                        neverKey.pass("moved call ran");
+                        return pid();
+                    });
+                    moved.set(m); // handed to the dead worker, the write failed: back in the queue, marked running
+                    stopped.set(m.cancelRunning());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                submitted.countDown();
+            }
+        });
+        gate.awaitArrivals(1);
+        gate.release();
+        long pid = first.result(LIMIT);
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        awaitGone(pid);
+        killed.countDown();
+        assertTrue(submitted.await(30, TimeUnit.SECONDS));
+        assertTrue(stopped.get(), "cancelRunning of the moved call");
+        assertTrue(moved.get().cancelled());
+        long next = ex.submit(WorkerDeathTest::pid).result(LIMIT); // the new worker is free: the moved call never ran
+        assertNotEquals(pid, next);
+        assertTrue(never.arrivals().isEmpty(), "the stopped call ran: " + never.arrivals());
     }
 
     @Test
