@@ -221,20 +221,7 @@ public final class ProcessProvider implements ExecutorProvider {
 
     /** Parses {@code idle_timeout}: seconds from 0.001 to 86400, or {@code none} (0: no limit). */
     static long idleMillis(String value) {
-        if (value.trim().equals("none")) {
-            return 0;
-        }
-        double seconds;
-        try {
-            seconds = Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            seconds = Double.NaN;
-        }
-        if (!(seconds >= 0.001 && seconds <= 86_400)) {
-            throw new IllegalArgumentException("config key '" + IDLE_TIMEOUT + "' must be a number of seconds from"
-                    + " 0.001 to 86400, or none, got '" + value + "'");
-        }
-        return Math.round(seconds * 1000);
+        return value.trim().equals("none") ? 0 : millis(IDLE_TIMEOUT, value, ", or none");
     }
 
     /** Parses {@code max_message_size}: bytes, with an optional k, m or g suffix (powers of 1024). */
@@ -244,6 +231,11 @@ public final class ProcessProvider implements ExecutorProvider {
 
     /** Parses {@code message_timeout}: seconds, a decimal number above 0 and at most a day. */
     static long timeoutMillis(String value) {
+        return millis(MESSAGE_TIMEOUT, value, "");
+    }
+
+    /** Parses seconds from 0.001 to 86400 into milliseconds; {@code orElse} ends the message's list of what is accepted. */
+    private static long millis(String key, String value, String orElse) {
         double seconds;
         try {
             seconds = Double.parseDouble(value.trim());
@@ -251,8 +243,8 @@ public final class ProcessProvider implements ExecutorProvider {
             seconds = Double.NaN;
         }
         if (!(seconds >= 0.001 && seconds <= 86_400)) {
-            throw new IllegalArgumentException("config key '" + MESSAGE_TIMEOUT + "' must be a number of seconds from"
-                    + " 0.001 to 86400, got '" + value + "'");
+            throw new IllegalArgumentException("config key '" + key + "' must be a number of seconds from"
+                    + " 0.001 to 86400" + orElse + ", got '" + value + "'");
         }
         return Math.round(seconds * 1000);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -278,6 +279,39 @@ class WorkerDeathTest {
             String m = b.getMessage();
             assertTrue(m.contains("exited before connecting") && m.contains("exit code 9")
                     && m.contains(ProcessPool.START_DEATHS_LIMIT + " workers in a row died before their first call"), m);
+            assertThrows(BrokenProcessPoolException.class, () -> ex.submit(WorkerDeathTest::pid));
+            ex.shutdown(true);
+        } finally {
+            Files.deleteIfExists(java);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    @DisplayName("fail_call: workers that connect but cannot run the pool's code (a version skew) count towards the restart guard")
+    void skewedWorkersBreakThePool() throws IOException {
+        Path dir = Files.createTempDirectory("futures-skewed-java");
+        Path java = dir.resolve("java");
+        try {
+            String real = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            // a worker's last argument is the parent's fingerprint: this "java" gives it another, so
+            // each worker connects, is handed a call, and exits with the version skew's exit code
+            Files.writeString(java, "#!/bin/bash\nif [ $# -ge 4 ]; then exec '" + real
+                    + "' \"${@:1:$(($# - 1))}\" not-the-parents; fi\nexec '" + real + "' \"$@\"\n");
+            assertTrue(java.toFile().setExecutable(true, true), "cannot make the script executable");
+            Executor ex = pool(ExecutorConfig.builder().maxWorkers(1).property("java", java.toString())
+                    .property("on_worker_death", "fail_call"));
+            List<Future<Long>> calls = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                calls.add(ex.submit(WorkerDeathTest::pid));
+            }
+            for (Future<Long> f : calls) {
+                assertNotNull(f.exception(LIMIT), "a call succeeded on a skewed worker");
+            }
+            Throwable last = calls.get(calls.size() - 1).exception(LIMIT);
+            BrokenProcessPoolException b = assertInstanceOf(BrokenProcessPoolException.class, last,
+                    "workers that never answered were replaced without end: " + last);
+            assertTrue(b.getMessage().contains(ProcessPool.START_DEATHS_LIMIT + " workers in a row"), b.getMessage());
             assertThrows(BrokenProcessPoolException.class, () -> ex.submit(WorkerDeathTest::pid));
             ex.shutdown(true);
         } finally {
