@@ -181,8 +181,10 @@ public final class Executor implements java.util.concurrent.Executor, AutoClosea
      * {@code "thread"} and {@code "virtual"} the thread running it is interrupted, and the
      * interrupt never reaches a later call of that thread. A call that ignores the interrupt
      * still has its future failed at the deadline; its thread stays busy until the call returns,
-     * and what it returns or throws is discarded. A provider that cannot stop a running call
-     * ({@code "cluster"}) lets it run on where it is and discards its outcome. A call that ends
+     * and what it returns or throws is discarded. On {@code "cluster"} the member running the call
+     * interrupts it. A provider that cannot stop a running call (one that says neither
+     * {@code runsCallsInThisJvm} nor {@code stopsRunningCalls}) lets it run on where it is and
+     * discards its outcome. A call that ends
      * before its deadline keeps its value or exception, as without a limit.
      *
      * @param <T> the type of the call's value

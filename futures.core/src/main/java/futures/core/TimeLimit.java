@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * {@code time_limit}), and the core's enforcement of it for every provider.
  *
  * <p>Overview. The deadline counts from {@link #start}, which {@code Item.markRunning} calls when
- * the pool marks the call running (for "process": when the item is handed to a worker). It arms
+ * the pool marks the call running (for "process": when the item is handed to a worker), or, for a
+ * pool in this JVM, from the moment {@link #call()} begins the call on its worker thread. It arms
  * one task on the JVM's one shared timer thread ({@link Clock}), and an internal listener on the
  * future that cancels it when the call ends first (the timer's queue then forgets it). Calls
  * without a limit never reach this class: their item's {@code limit} is null, which costs them one
@@ -27,10 +28,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>a pool whose calls run in this JVM ({@code runsCallsInThisJvm}): this object is the task
  *       the pool runs, wrapped around the user's; the timer interrupts the thread running it
  *       (the handshake below), and the future fails;
- *   <li>a pool that can stop a running call ({@code stopsRunningCalls}, the process provider):
- *       {@link WorkerPool#stopRunning} (kill and replace the worker), then the future fails;
- *   <li>otherwise (the cluster provider): the future fails and the call runs on where it is; its
- *       outcome, when the pool reports it, is discarded.
+ *   <li>a pool that can stop a running call ({@code stopsRunningCalls}: "process" kills and
+ *       replaces the worker, "cluster" has its member interrupt the call):
+ *       {@link WorkerPool#stopRunning}, then the future fails;
+ *   <li>otherwise (a pool of neither kind): the future fails and the call runs on where it is;
+ *       its outcome, when the pool reports it, is discarded.
  * </ol>
  * The future fails with a {@link CallTimeoutException} by the item's ordinary CAS, so a call that
  * completed first keeps its outcome. Only the timer's own work (the interrupt) is done on the timer
@@ -73,6 +75,8 @@ final class TimeLimit implements Task<Object>, Calls.Execute {
     private volatile int state;
     private Thread runner;
     private volatile ScheduledFuture<?> timer;
+    /** For a wrapping limit: the item, recorded by {@link #start}, whose deadline {@link #call()} arms. */
+    private volatile Future<?> item;
     /** The future's failure, once the deadline has given the call up; null before. */
     private volatile CallTimeoutException timeout;
     /** The thread inside {@code pool.stopRunning} for this call, while it is; else null. */
@@ -114,6 +118,10 @@ final class TimeLimit implements Task<Object>, Calls.Execute {
             STATE.compareAndSet(this, RUNNING, DONE);
             throw new IllegalStateException("call already settled: " + this);
         }
+        Future<?> f = item;
+        if (f != null) {
+            arm(f); // the deadline counts from here, the call's start on this thread
+        }
         Object value;
         try {
             value = t.call();
@@ -148,11 +156,28 @@ final class TimeLimit implements Task<Object>, Calls.Execute {
 
     // ------------------------------------------------------------------ the deadline
 
-    /** Arms the deadline of {@code item}, which has just been marked running. */
+    /**
+     * Arms the deadline of {@code item}, which has just been marked running; for a pool in this
+     * JVM ({@code wraps}) only records the item, and {@link #call()} arms it when the call begins on
+     * its worker thread, so that what the pool does in between (the "virtual" pool runs a new
+     * thread's initializer there) does not count against the call's limit.
+     */
     void start(Future<?> item) {
-        timer = Clock.TIMER.schedule(() -> fire(item), limit.toNanos(), TimeUnit.NANOSECONDS);
+        if (wraps) {
+            this.item = item;
+        } else {
+            arm(item);
+        }
         if (item.addListener(this::ended) == null) {
             ended(); // it was done already
+        }
+    }
+
+    private void arm(Future<?> item) {
+        ScheduledFuture<?> t = Clock.TIMER.schedule(() -> fire(item), limit.toNanos(), TimeUnit.NANOSECONDS);
+        timer = t;
+        if (item.done()) {
+            t.cancel(false); // it ended while the timer was armed: ended() may not have seen it
         }
     }
 
@@ -292,7 +317,13 @@ final class TimeLimit implements Task<Object>, Calls.Execute {
 
         static {
             ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
-                    r -> Thread.ofPlatform().name("futures-time-limit").daemon().unstarted(r));
+                    r -> {
+                        // started by whichever thread schedules first: inherit none of its context
+                        Thread th = Thread.ofPlatform().name("futures-time-limit").daemon()
+                                .inheritInheritableThreadLocals(false).unstarted(r);
+                        th.setContextClassLoader(null);
+                        return th;
+                    });
             t.setRemoveOnCancelPolicy(true);
             t.setKeepAliveTime(5, TimeUnit.SECONDS);
             t.allowCoreThreadTimeOut(true);

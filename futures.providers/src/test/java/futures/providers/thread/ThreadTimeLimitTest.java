@@ -105,4 +105,28 @@ class ThreadTimeLimitTest {
             assertInstanceOf(CallTimeoutException.class, stubborn.exception(), "its late value is discarded");
         }
     }
+    @ParameterizedTest
+    @ValueSource(strings = {"thread", "virtual"})
+    @DisplayName("a worker's initializer does not count against its first call's time limit")
+    @Timeout(60)
+    void initializerTimeDoesNotCount(String provider) throws Exception {
+        CountDownLatch initializing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Executor ex = Executors.create(provider, ExecutorConfig.builder().maxWorkers(1).initializer(() -> {
+            initializing.countDown();
+            if (!release.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+        }).build());
+        try {
+            Future<Integer> f = ex.submit(Duration.ofMillis(300), () -> 42);
+            assertTrue(initializing.await(30, TimeUnit.SECONDS));
+            Thread.sleep(1000); // not synchronisation: lets a deadline armed before the initializer pass
+            release.countDown();
+            assertEquals(42, f.result(Duration.ofSeconds(30)), "the limit counted the initializer's time");
+        } finally {
+            release.countDown();
+            ex.shutdown(true);
+        }
+    }
 }
