@@ -4,6 +4,7 @@ import futures.core.Executor;
 import futures.core.Executors;
 import futures.core.Future;
 import futures.spi.ExecutorConfig;
+import futures.testkit.Gate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,13 +28,19 @@ public final class KillParentMain {
         Executor ex = Executors.create("process", ExecutorConfig.builder().maxWorkers(2).build());
         if (args.length > 0 && args[0].equals("park")) { // WorkerParkTest: two workers parked, then wait to be killed
             List<Future<Long>> pids = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                pids.add(ex.submit(() -> {
-                    Thread.sleep(500); // long enough for the second task to need a second worker
-                    return ProcessHandle.current().pid();
-                }));
+            try (Gate both = Gate.open()) { // each task holds its worker until both run: two workers served
+                Gate.Key key = both.key();
+                for (int i = 0; i < 2; i++) {
+                    String tag = "task " + i;
+                    pids.add(ex.submit(() -> {
+                        key.pass(tag);
+                        return ProcessHandle.current().pid();
+                    }));
+                }
+                both.awaitArrivals(2);
+                both.release();
+                pids.forEach(Future::result);
             }
-            pids.forEach(Future::result);
             ex.shutdown(true);
             System.out.println("PARKED " + WorkerPark.pids());
             System.out.flush();
