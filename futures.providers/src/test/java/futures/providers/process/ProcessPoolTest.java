@@ -103,9 +103,7 @@ class ProcessPoolTest {
         for (Executor ex : executors) {
             ex.shutdown(true, true);
         }
-        List<Long> parked = WorkerPark.pids(); // kept for the next pool (reuse_workers), not outliving it
-        List<ProcessHandle> left = ProcessHandle.current().children().filter(ProcessHandle::isAlive)
-                .filter(p -> !parked.contains(p.pid())).toList();
+        List<ProcessHandle> left = Children.outlivingTheirPools();
         assertTrue(left.isEmpty(), "worker processes outlived their pool: " + left);
         assertTrue(WorkerPark.clear(30_000), "parked workers exit when closed");
     }

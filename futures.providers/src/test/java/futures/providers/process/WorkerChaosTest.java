@@ -152,8 +152,7 @@ class WorkerChaosTest {
             h.onExit().orTimeout(30, TimeUnit.SECONDS).join();
             assertFalse(h.isAlive(), "worker pid " + h.pid() + " is left");
         }
-        assertTrue(WorkerPark.clear(30_000), "parked workers of earlier test classes exit");
-        List<ProcessHandle> left = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
+        List<ProcessHandle> left = Children.outlivingTheirPools();
         assertTrue(left.isEmpty(), "worker processes outlived their pool: " + left);
     }
 }

@@ -65,15 +65,14 @@ class WorkerDeathTest {
     }
 
     @AfterEach
-    void tearDown() throws InterruptedException {
+    void tearDown() {
         for (Gate g : gates) {
             g.close();
         }
         for (Executor ex : executors) {
             ex.shutdown(true, true);
         }
-        assertTrue(WorkerPark.clear(30_000), "parked workers of earlier test classes exit");
-        List<ProcessHandle> left = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
+        List<ProcessHandle> left = Children.outlivingTheirPools();
         assertTrue(left.isEmpty(), "worker processes outlived their pool: " + left);
     }
 
