@@ -1,17 +1,12 @@
 package futures.bench;
 
-import futures.core.Executor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -29,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       before it parked at its shutdown (their JIT is warm).</li>
  * </ul>
  * Beside (in bench.py): CPython's spawn context (the goal), forkserver and fork, each a fresh
- * {@code ProcessPoolExecutor} per sample.
+ * {@code ProcessPoolExecutor} per sample. Each measurement's pool is {@link ColdStartBench.Cold}'s,
+ * shut down untimed after it.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -40,25 +36,11 @@ public class ShortJobBench {
     /** Forks of {@link #freshJvm}, each one sample. */
     static final int FRESH_FORKS = 3;
 
-    /** The pool of one measurement, shut down untimed after it. */
-    @State(Scope.Thread)
-    public static class Pool {
-        Executor ex;
-
-        @TearDown(Level.Invocation)
-        public void close() {
-            if (ex != null) {
-                ex.shutdown();
-                ex = null;
-            }
-        }
-    }
-
     @Benchmark
     @Fork(FRESH_FORKS)
     @Warmup(iterations = 0)
     @Measurement(iterations = 1)
-    public long freshJvm(Pool p) {
+    public long freshJvm(ColdStartBench.Cold p) {
         p.ex = Pools.open("process");
         return Pools.submitAllThenReadAll(p.ex, TASKS);
     }
@@ -67,7 +49,7 @@ public class ShortJobBench {
     @Fork(1)
     @Warmup(iterations = 2)
     @Measurement(iterations = 4)
-    public long freshWorkers(Pool p) {
+    public long freshWorkers(ColdStartBench.Cold p) {
         p.ex = Pools.openCold();
         return Pools.submitAllThenReadAll(p.ex, TASKS);
     }
@@ -76,7 +58,7 @@ public class ShortJobBench {
     @Fork(1)
     @Warmup(iterations = 2)
     @Measurement(iterations = 4)
-    public long parkedWorkers(Pool p) {
+    public long parkedWorkers(ColdStartBench.Cold p) {
         p.ex = Pools.open("process");
         return Pools.submitAllThenReadAll(p.ex, TASKS);
     }
