@@ -38,9 +38,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Shared state: {@link #BY_CLASS}, one map per capturing class, attached to that class (a
  * {@link ClassValue}: it neither keeps the class nor its loader alive, and two classes of one name
  * in two loaders have two maps), each a {@link ConcurrentHashMap} of at most {@link #MAX_PER_CLASS}
- * entries (beyond that, lambdas of that class are resolved each time). Any thread may resolve; an
- * entry is put only after the JDK's resolution succeeded and holds what it returned, so two
- * threads racing on one lambda put equivalent instances, and the first one stays.
+ * entries (beyond that, lambdas of that class are resolved each time; the size check and the put
+ * hold the map's own monitor, so the bound is exact). Any thread may resolve and read without a
+ * lock; an entry is put only after the JDK's resolution succeeded and holds what it returned, so
+ * two threads racing on one lambda put equivalent instances, and the first one stays.
  */
 final class LambdaCache {
     private LambdaCache() {}
@@ -108,8 +109,12 @@ final class LambdaCache {
             return hit;
         }
         Object resolved = jdk(f);
-        if (resolved != null && known.size() < MAX_PER_CLASS) {
-            known.putIfAbsent(f, resolved);
+        if (resolved != null) {
+            synchronized (known) { // only here, on a miss: makes the bound exact
+                if (known.size() < MAX_PER_CLASS) {
+                    known.putIfAbsent(f, resolved);
+                }
+            }
         }
         return resolved;
     }
