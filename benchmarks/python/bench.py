@@ -2,7 +2,7 @@
 benchmarks/src/main/java/futures/bench, on CPython's concurrent.futures.
 
 Usage: python3 benchmarks/python/bench.py --out FILE.json [--smoke] [--only w1,w2]
-Workloads: roundtrip, process, coldstart, waits, primes, memory.
+Workloads: roundtrip, process, coldstart, shortjob, waits, primes, memory.
 
 Writes {"python": ..., "results": {key: {"unit": ..., "samples": [...]}}}; the table builder
 (table.py) reads it beside JMH's JSON. Each sample is one timed repetition; the table uses the
@@ -180,6 +180,28 @@ def coldstart(s, out):
         out["coldstart.cpython_%s.reuse_cycle" % ctx] = ("ms", times)
 
 
+def shortjob(s, out):
+    """As ShortJobBench: from creating a 2-worker pool to the last of 2,000 no-op results (all
+    submitted, then all read), each sample a fresh pool (its shutdown untimed); one warm-up pool
+    per context, then `cold_reps` // 2 (at least 1) measured ones."""
+    tasks = 2000
+    reps = 1 if s.smoke else max(1, s.cold_reps // 2)
+    warmups = 0 if s.smoke else 1
+    for ctx in CONTEXTS:
+        times = []
+        for rep in range(warmups + reps):
+            t0 = time.perf_counter()
+            ex = ProcessPoolExecutor(max_workers=WORKERS, mp_context=mp.get_context(ctx))
+            try:
+                submit_then_results(ex, tasks)
+                dt = time.perf_counter() - t0
+            finally:
+                ex.shutdown(wait=True)
+            if rep >= warmups:
+                times.append(dt * 1e3)
+        out["shortjob.cpython_%s.fresh_pool" % ctx] = ("ms", times)
+
+
 def waits(s, out):
     for n in (10_000, 100_000, 1_000_000):
         gc.disable()  # the set-up is not measured: spare it the cyclic collector's passes
@@ -261,6 +283,7 @@ WORKLOADS = {
     "roundtrip": roundtrip,
     "process": process,
     "coldstart": coldstart,
+    "shortjob": shortjob,
     "waits": waits,
     "primes": primes,
     "memory": memory,

@@ -34,6 +34,9 @@ JMH_KEYS = {
     "ColdStartBench.firstResultClassCache": "coldstart.futures_cache.first_result",
     "ColdStartBench.everyWorkerClassCache": "coldstart.futures_cache.every_worker",
     "ColdStartBench.reuseCycle": "coldstart.futures.reuse_cycle",
+    "ShortJobBench.freshJvm": "shortjob.futures.fresh_jvm",
+    "ShortJobBench.freshWorkers": "shortjob.futures.fresh_workers",
+    "ShortJobBench.parkedWorkers": "shortjob.futures.parked_workers",
     "WaitBench.asCompletedDone": "waits.futures.as_completed_done",
     "WaitBench.waitFirstCompletedPending": "waits.futures.wait_first_pending",
     "PrimesBench.referenceOneThread": "primes.futures.reference_one_thread",
@@ -142,7 +145,7 @@ class Table:
         return None if a is None or b is None else b.median / a.median
 
     def missing_reason(self, key):
-        if key.startswith(("process.futures", "coldstart.futures", "cluster.futures_process")) or key.endswith(("_process", "_processes")):
+        if key.startswith(("process.futures", "coldstart.futures", "shortjob.futures", "cluster.futures_process")) or key.endswith(("_process", "_processes")):
             name = "process"
         elif key.startswith(("cluster.futures", "cluster.engine")):
             name = "cluster"
@@ -257,6 +260,33 @@ class Table:
         self.target("a pool per request (create, submit, result, close) vs CPython forkserver (speed)", r, 10.0, True,
                     "%s vs %s ms" % (fmt(self.med(key)), fmt(self.med("coldstart.cpython_forkserver.reuse_cycle"))),
                     key)
+        out.append("")
+        self.shortjob(out)
+
+    def shortjob(self, out):
+        out.append("A fresh pool's short job: create a 2-worker pool, submit 2,000 no-op tasks, read every result; "
+                   "ms from create to the last result (the shutdown untimed). CPython: a fresh "
+                   "`ProcessPoolExecutor` per sample, in each context\n")
+        out.append("| futures `process`: which pool | ms | speed vs CPython spawn | speed vs forkserver | speed vs fork |")
+        out.append("|---|---|---|---|---|")
+        spawn = "shortjob.cpython_spawn.fresh_pool"
+        rows = [("the first pool of a fresh parent JVM (one per JMH fork)", "shortjob.futures.fresh_jvm"),
+                ("fresh workers (`reuse_workers=false`), a warm parent", "shortjob.futures.fresh_workers"),
+                ("the defaults in a warm parent (the workers the pool before parked)", "shortjob.futures.parked_workers")]
+        for label, key in rows:
+            fig = self.get(key)
+            out.append("| %s | %s | %s | %s | %s |" % (
+                label, cell(fig) if fig else self.missing_reason(key),
+                ratio_str(self.speed(key, spawn)),
+                ratio_str(self.speed(key, "shortjob.cpython_forkserver.fresh_pool")),
+                ratio_str(self.speed(key, "shortjob.cpython_fork.fresh_pool"))))
+        out.append("| CPython spawn / forkserver / fork | %s / %s / %s | | | |" % tuple(
+            cell(self.get("shortjob.cpython_%s.fresh_pool" % c)) for c in ("spawn", "forkserver", "fork")))
+        for what, key in [("fresh workers in a warm parent", "shortjob.futures.fresh_workers"),
+                          ("the first pool of a fresh JVM", "shortjob.futures.fresh_jvm")]:
+            self.target("a fresh pool's short job (2,000 tasks from create), %s, vs CPython spawn (speed)" % what,
+                        self.speed(key, spawn), 1.0, True,
+                        "%s vs %s ms" % (fmt(self.med(key)), fmt(self.med(spawn))), key)
         out.append("")
 
     def waits(self, out):

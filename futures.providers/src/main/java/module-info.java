@@ -7,6 +7,7 @@
 module futures.providers {
     requires futures.spi;
     requires java.management;
+    requires jdk.unsupported; // sun.reflect.ReflectionFactory: SerializedLambda's readResolve (LambdaCache)
 
     provides futures.spi.ExecutorProvider with
             futures.providers.thread.ThreadProvider,

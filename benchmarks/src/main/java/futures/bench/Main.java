@@ -25,7 +25,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * does not have is skipped with a line that says so, and the rest still run.
  *
  * <p>Usage: {@code java -jar benchmarks.jar --out DIR [--smoke] [--only w1,w2] [--prof P]}, where
- * the workloads are {@code roundtrip, process, coldstart, waits, primes, cluster}. Writes
+ * the workloads are {@code roundtrip, process, coldstart, shortjob, waits, primes, cluster}. Writes
  * {@code DIR/jmh.json} (JMH's JSON) and {@code DIR/providers.json} (what was found and skipped).
  * {@code --smoke} runs 1 fork, no warm-up and 1 short iteration: it checks that everything runs,
  * and its figures are not for comparison.
@@ -38,6 +38,7 @@ public final class Main {
         WORKLOADS.put("roundtrip", RoundTripBench.class);
         WORKLOADS.put("process", ProcessPoolBench.class);
         WORKLOADS.put("coldstart", ColdStartBench.class);
+        WORKLOADS.put("shortjob", ShortJobBench.class);
         WORKLOADS.put("waits", WaitBench.class);
         WORKLOADS.put("primes", PrimesBench.class);
         WORKLOADS.put("cluster", ClusterBench.class);
@@ -81,7 +82,7 @@ public final class Main {
                 ours.add(p);
             } else {
                 String what = p.equals("process")
-                        ? "skipping the process round trip, process pool, cold start and primes on processes"
+                        ? "skipping the process round trip, process pool, cold start, short job and primes on processes"
                         : "skipping its round trip";
                 String line = p + " provider not found: " + what;
                 System.out.println(line);
@@ -101,7 +102,7 @@ public final class Main {
             if (bench == null) {
                 continue; // "memory" runs in its own JVM
             }
-            if (!process && (w.equals("process") || w.equals("coldstart"))) {
+            if (!process && (w.equals("process") || w.equals("coldstart") || w.equals("shortjob"))) {
                 continue;
             }
             if (w.equals("cluster") && !found.contains("cluster")) {
@@ -158,7 +159,7 @@ public final class Main {
 
     private static void usage(String problem) {
         System.err.println("benchmarks: " + problem);
-        System.err.println("usage: java -jar benchmarks.jar --out DIR [--smoke] [--only roundtrip,process,coldstart,waits,primes,cluster] [--prof PROFILER]");
+        System.err.println("usage: java -jar benchmarks.jar --out DIR [--smoke] [--only roundtrip,process,coldstart,shortjob,waits,primes,cluster] [--prof PROFILER]");
         System.exit(2);
     }
 }

@@ -228,8 +228,10 @@ final class Codec {
     /** As {@link #deserialize(byte[])}, looking for a class that loader does not have in {@code classes}. */
     static Object deserialize(byte[] bytes, Classes classes) throws IOException, ClassNotFoundException {
         StreamLimits limits = limits(bytes.length);
-        try (ObjectInputStream in = new CompactInput(new ByteArrayInputStream(bytes), classes)) {
+        try (CompactInput in = new CompactInput(new ByteArrayInputStream(bytes), classes)) {
             in.setObjectInputFilter(limits.withJvmFilter());
+            // lambdas through LambdaCache only where no filter but the limits judges classes
+            in.lambdas = LambdaCache.ENABLED && in.getObjectInputFilter() == limits;
             return in.readObject();
         } catch (InvalidClassException e) {
             InvalidObjectException refused = limits.refusal(e);
@@ -273,6 +275,8 @@ final class Codec {
     /** Reads what {@link CompactOutput} writes. */
     private static final class CompactInput extends ObjectInputStream {
         private final Classes classes;
+        /** Whether a {@code SerializedLambda} is read as {@link LambdaCache.Fields}: set before the first read. */
+        boolean lambdas;
 
         CompactInput(InputStream in, Classes classes) throws IOException {
             super(in);
@@ -289,13 +293,16 @@ final class Codec {
                 throw new StreamCorruptedException("unknown class number " + known);
             }
             Class<?> c = KNOWN.get(known - 1);
+            if (c == SerializedLambda.class && lambdas) {
+                return LambdaCache.DESCRIPTOR; // the same serial form; see LambdaCache
+            }
             return c == Object[].class ? ObjectArrayModel.DESCRIPTOR : ObjectStreamClass.lookup(c);
         }
 
         @Override
         protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
             Class<?> c = desc.forClass(); // set only for the descriptors readClassDescriptor looked up
-            if (c != null && KNOWN_INDEX.containsKey(c)) {
+            if (c != null && (KNOWN_INDEX.containsKey(c) || c == LambdaCache.Fields.class)) {
                 return c;
             }
             if (desc == ObjectArrayModel.DESCRIPTOR) {
