@@ -990,6 +990,7 @@ final class ProcessPool implements WorkerPool {
                 String stalled = w.stalled; // the watchdog closed the channel while the initializer was written
                 finish(w, process, stalled != null ? stalled : "failed in the pool (" + e + ") and was killed", e);
             } else {
+                cache.trained(w.launch, -1); // a training that never ran: its files go, and another pool may train
                 breakPool(w, "could not start a worker process with " + java + ": " + e
                         + "; the process pool is not usable anymore", e);
             }
