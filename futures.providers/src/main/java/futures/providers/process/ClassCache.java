@@ -178,6 +178,17 @@ final class ClassCache {
     private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
     /** The assembly steps under way (their shell processes): a test's seam ({@link #awaitAssemblies}). */
     private static final Set<Process> ASSEMBLING = ConcurrentHashMap.newKeySet();
+    /**
+     * Training workers that retired and are exiting (their JVM writes the training file as it
+     * exits), with nothing of their pool waiting for them: each is taken once
+     * ({@link Exiting#claimed}) by its daemon thread when it exits, or by the shutdown hook
+     * ({@link #HOOK}) if this JVM exits first.
+     */
+    private static final Set<Exiting> EXITING = ConcurrentHashMap.newKeySet();
+    /** Whether the shutdown hook that finishes {@link #EXITING} at this JVM's exit was added. */
+    private static final AtomicBoolean HOOK = new AtomicBoolean();
+    /** How long a retired training worker may take to exit (writing its training file) before it is killed. */
+    static final long TRAINING_EXIT_SECONDS = 10;
     /** Whether the DEBUG line that says the cache is being trained was logged in this JVM. */
     private static final AtomicBoolean TOLD = new AtomicBoolean();
     /** Whether a pool of this JVM pruned the cache directory at its first worker's start ({@link #sweepOnce}). */
@@ -870,6 +881,82 @@ final class ClassCache {
         }
     }
 
+    /**
+     * A retired training worker is exiting: its JVM writes the training file as it exits (0.3-1.5 s
+     * on 2 cores for an AOT cache's configuration), so its pool does not wait for it. A daemon
+     * thread waits for the exit (killing the worker after {@value #TRAINING_EXIT_SECONDS} s) and
+     * then calls {@link #trained}, which starts the assembly step in the background. If this JVM
+     * exits first, a shutdown hook does the same, so that a program that exits right after its
+     * first pool still gets its cache: its exit then waits for that worker's exit (once per worker
+     * set-up), not for the assembly, which finishes on its own ({@link #assemble}).
+     */
+    void afterExit(Process process, Launch launch) {
+        Exiting e = new Exiting(this, process, launch, new AtomicBoolean(), new java.util.concurrent.CountDownLatch(1));
+        EXITING.add(e);
+        if (HOOK.compareAndSet(false, true)) {
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    for (Exiting left : EXITING) {
+                        left.finish();
+                        left.await(); // the daemon thread may have claimed it: it dies when the JVM halts
+                    }
+                }, "futures-class-cache-exit"));
+            } catch (IllegalStateException | SecurityException exiting) {
+                // the JVM is exiting already: the daemon thread below may still get to it
+            }
+        }
+        Thread t = new Thread(e::finish, "futures-class-cache-training");
+        t.setDaemon(true);
+        try {
+            t.start();
+        } catch (RuntimeException | Error noThread) {
+            e.finish();
+        }
+    }
+
+    /**
+     * A training worker that is exiting; {@code claimed}: whether a thread took it to call
+     * {@link #trained}; {@code done}: counted down once that call returned.
+     */
+    private record Exiting(ClassCache cache, Process process, Launch launch, AtomicBoolean claimed,
+            java.util.concurrent.CountDownLatch done) {
+        /** At the JVM's exit: waits (bounded) until whoever claimed it started the assembly. */
+        void await() {
+            try {
+                done.await(TRAINING_EXIT_SECONDS + 5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Waits for the worker's exit (bounded), then, once for all callers, {@link #trained}. */
+        void finish() {
+            int exit = -1;
+            try {
+                if (process.waitFor(TRAINING_EXIT_SECONDS, TimeUnit.SECONDS)) {
+                    exit = process.exitValue();
+                } else {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                // counted as a failed training
+            }
+            if (claimed.compareAndSet(false, true)) {
+                try {
+                    cache.trained(launch, exit);
+                } finally {
+                    done.countDown();
+                    EXITING.remove(this);
+                    synchronized (ASSEMBLING) {
+                        ASSEMBLING.notifyAll();
+                    }
+                }
+            }
+        }
+    }
+
     private static void deleteQuietly(Path p) {
         try {
             Files.deleteIfExists(p);
@@ -957,13 +1044,13 @@ final class ClassCache {
     }
 
     /**
-     * Test seam: waits until no assembly step of this JVM runs and its archive is in place (or was
-     * dropped), at most {@code timeoutMillis}. True if none runs.
+     * Test seam: waits until no training worker of this JVM is exiting and no assembly step runs
+     * (its archive is then in place, or was dropped), at most {@code timeoutMillis}. True if none.
      */
     static boolean awaitAssemblies(long timeoutMillis) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         synchronized (ASSEMBLING) {
-            while (!ASSEMBLING.isEmpty()) {
+            while (!EXITING.isEmpty() || !ASSEMBLING.isEmpty()) {
                 long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
                 if (left <= 0) {
                     return false;

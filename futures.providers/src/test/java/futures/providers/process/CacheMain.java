@@ -10,10 +10,10 @@ import futures.spi.ExecutorConfig;
  * process pool with that cache setting (its default, {@code auto}, when the setting is
  * {@code default}), its worker logging the classes it loads to the file, runs a lambda of this
  * class in the worker, shuts the pool down and prints {@code RESULT <value> <worker pid>
- * parked=<whether the worker was parked> assembling=<pids of the cache's assembly steps under way>}.
+ * parked=<whether the worker was parked>}.
  * With {@code cds}, the cache is a CDS archive even where the JDK has the AOT cache. Then it waits
- * for the assembly steps to end, so that the archive is in place when it exits, unless
- * {@code exit} is given: then it exits at once, as a short program does.
+ * for the training worker's exit and the assembly step to end, so that the archive is in place
+ * when it exits, unless {@code exit} is given: then it exits at once, as a short program does.
  */
 public final class CacheMain {
     private CacheMain() {}
@@ -34,8 +34,7 @@ public final class CacheMain {
             reply = ex.submit(x -> (x + base) + " " + ProcessHandle.current().pid(), 2).result();
         }
         long pid = Long.parseLong(reply.split(" ")[1]);
-        System.out.println("RESULT " + reply + " parked=" + WorkerPark.pids().contains(pid)
-                + " assembling=" + ClassCache.assemblyPids());
+        System.out.println("RESULT " + reply + " parked=" + WorkerPark.pids().contains(pid));
         if (!exit && !ClassCache.awaitAssemblies(120_000)) {
             System.err.println("the class cache's assembly did not end within 120 s");
         }
