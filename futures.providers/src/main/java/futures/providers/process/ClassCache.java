@@ -189,8 +189,8 @@ final class ClassCache {
     private static final AtomicBoolean HOOK = new AtomicBoolean();
     /** How long a retired training worker may take to exit (writing its training file) before it is killed. */
     static final long TRAINING_EXIT_SECONDS = 10;
-    /** Whether the DEBUG line that says the cache is being trained was logged in this JVM. */
-    private static final AtomicBoolean TOLD = new AtomicBoolean();
+    /** Whether the DEBUG line that says the cache was trained was logged in this JVM (a test resets it). */
+    static final AtomicBoolean TOLD = new AtomicBoolean();
     /** Whether a pool of this JVM pruned the cache directory at its first worker's start ({@link #sweepOnce}). */
     private static final AtomicBoolean SWEPT = new AtomicBoolean();
     /** Archive path to the identity (file key, size, modification time) it had when found intact. */
@@ -679,7 +679,6 @@ final class ClassCache {
             PENDING.remove(archive);
             return Launch.NONE;
         }
-        tell();
         Path tmp = dir.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + "-"
                 + TRAININGS.incrementAndGet() + ".tmp");
         if (aot) {
@@ -691,17 +690,19 @@ final class ClassCache {
     }
 
     /**
-     * Once per JVM, at DEBUG (not printed by default): that this worker trains the cache, where it
-     * goes, what it costs and how to turn it off. Never throws.
+     * Once per JVM, at DEBUG (not printed by default), when a training worker has exited (not
+     * before it starts: a fresh JVM's first logger costs milliseconds the worker's start would
+     * wait for): that the cache was trained, where it goes, what follows and how to turn it off.
+     * Never throws.
      */
     private void tell() {
         if (TOLD.compareAndSet(false, true)) {
             try {
-                System.getLogger("futures.providers.process").log(System.Logger.Level.DEBUG, "the process pool's"
-                        + " class cache (class_cache=auto by default) is trained by this pool's first worker, once"
-                        + " per worker set-up" + (aot ? "; the JDK's AOT cache is then assembled in the background,"
-                        + " at a low priority, by another java process (1-2 s of CPU)" : "") + "; it goes to "
-                        + archive + "; class_cache=off, or -D" + PROPERTY + "=off for the whole JVM, turns it off");
+                System.getLogger("futures.providers.process").log(System.Logger.Level.DEBUG, "the process pool"
+                        + " trained its workers' class cache (class_cache, on by default) with one worker, once per"
+                        + " worker set-up" + (aot ? "; the JDK's AOT cache is now assembled in the background, at a"
+                        + " low priority, by another java process (1-2 s of CPU)" : "") + "; it goes to " + archive
+                        + "; class_cache=off, or -D" + PROPERTY + "=off for the whole JVM, turns it off");
             } catch (Throwable ignored) {
                 // logging must not fail the pool
             }
@@ -865,6 +866,7 @@ final class ClassCache {
         try {
             if (exitCode == 0 && Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS) && Files.size(tmp) > 0
                     && unchanged()) {
+                tell();
                 if (aot) {
                     background = assemble(tmp);
                 } else {

@@ -359,6 +359,47 @@ class ClassCacheTest {
     }
 
     @Test
+    @DisplayName("a training tells once per JVM, at DEBUG (not printed by default), where the cache goes and how to turn it off")
+    void toldOnceAtDebug() throws IOException {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("futures.providers.process");
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        java.util.logging.Level level = jul.getLevel();
+        jul.setLevel(java.util.logging.Level.ALL);
+        jul.addHandler(h);
+        boolean told = ClassCache.TOLD.getAndSet(false);
+        try {
+            Path dir = privateDir("cache");
+            for (String name : List.of("a.jar", "b.jar")) {
+                ClassCache c = cacheFor(dir.toString(), jar(name), false);
+                ClassCache.Launch training = c.next();
+                Files.write(training.training(), new byte[] {7});
+                c.trained(training, 0);
+            }
+            assertEquals(1, records.size(), records.toString());
+            java.util.logging.LogRecord r = records.get(0);
+            assertEquals(java.util.logging.Level.FINE, r.getLevel(), "System.Logger's DEBUG");
+            assertTrue(r.getMessage().contains(dir.toString()) && r.getMessage().contains("class_cache=off")
+                    && r.getMessage().contains("-Dfutures.class_cache=off"), r.getMessage());
+        } finally {
+            jul.removeHandler(h);
+            jul.setLevel(level);
+            ClassCache.TOLD.set(told || ClassCache.TOLD.get());
+        }
+    }
+
+    @Test
     @DisplayName("an AOT cache whose assembly step fails (a damaged recording) is not put in place, and no file is left")
     void failedAssemblyLeavesNothing() throws Exception {
         Path dir = privateDir("cache");
@@ -414,6 +455,14 @@ class ClassCacheTest {
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(2, s.count(), "the archive and its checksum; the recording and the argfile are gone");
         }
+    }
+
+    @Test
+    @DisplayName("in this test JVM (--patch-module, no CDS) the default cache is off, so no pool of these tests leaves a training worker or an assembly step behind (Children.outlivingTheirPools relies on it)")
+    void offUnderPatchModule() throws IOException {
+        List<String> args = Launcher.javaArgs(WorkerMain.class, List.of());
+        ClassCache c = ClassCache.of(ClassCache.defaultSetting(), JAVA, args, List.of());
+        assertFalse(c.enabled(), c.status());
     }
 
     @Test
