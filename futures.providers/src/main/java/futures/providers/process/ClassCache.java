@@ -269,11 +269,16 @@ final class ClassCache {
      */
     static String checkSetting(String key, String value) {
         String v = value.trim();
-        if (v.equalsIgnoreCase(AUTO) || v.equalsIgnoreCase(OFF) || (!v.isEmpty() && Path.of(v).isAbsolute())) {
+        if (valid(v)) {
             return v;
         }
         throw new IllegalArgumentException("config key '" + key + "' must be 'auto' (the default: a per-user cache"
                 + " directory), 'off' or an absolute directory path, got '" + value + "'");
+    }
+
+    /** Whether a trimmed setting is {@code auto}, {@code off} or an absolute path. */
+    private static boolean valid(String v) {
+        return v.equalsIgnoreCase(AUTO) || v.equalsIgnoreCase(OFF) || (!v.isEmpty() && Path.of(v).isAbsolute());
     }
 
     /**
@@ -289,7 +294,7 @@ final class ClassCache {
             return AUTO;
         }
         String t = v.trim();
-        if (t.equalsIgnoreCase(AUTO) || t.equalsIgnoreCase(OFF) || (!t.isEmpty() && Path.of(t).isAbsolute())) {
+        if (valid(t)) {
             return t;
         }
         throw new IllegalArgumentException("system property 'futures.class_cache' (the default of config key"
