@@ -42,7 +42,8 @@ import java.util.zip.ZipException;
  * <li>JDK 25 and later: the JDK's <b>AOT cache</b> (JEP 483/514/515). The training worker runs
  *     with {@code -XX:AOTMode=record}; after it exits, the parent starts the JDK's assembly step
  *     ({@code -XX:AOTMode=create}, a short JVM that runs no main) in the background, at a low
- *     priority, and no pool waits for it; later workers get {@code -XX:AOTCache}. It also keeps lambdas and method handles linked. Measured: 16-20% off
+ *     priority, and no pool waits for it; later workers get {@code -XX:AOTCache}. It also keeps
+ *     lambdas and method handles linked. Measured: 16-20% off
  *     one worker's time to its first result, 19-22% off two starting at once on 2 cores.
  * <li>JDK 19 to 24: a dynamic CDS archive ({@code -XX:ArchiveClassesAtExit}, then
  *     {@code -XX:SharedArchiveFile}): 2-4% and 9-14%.
@@ -889,8 +890,9 @@ final class ClassCache {
     }
 
     /**
-     * A retired training worker is exiting: its JVM writes the training file as it exits (0.3-1.5 s
-     * on 2 cores for an AOT cache's configuration), so its pool does not wait for it. A daemon
+     * A retired training worker is exiting: its JVM writes the training file as it exits
+     * (1.1-1.6 s measured on 2 loaded cores for an AOT cache's configuration), so its pool does not
+     * wait for it. A daemon
      * thread waits for the exit (killing the worker after {@value #TRAINING_EXIT_SECONDS} s) and
      * then calls {@link #trained}, which starts the assembly step in the background. If this JVM
      * exits first, a shutdown hook does the same, so that a program that exits right after its

@@ -161,7 +161,8 @@ public final class ProcessProvider implements ExecutorProvider {
                 .orElse(ProcessPool.Lifecycle.DEFAULT.idleMillis());
         long maxMemory = config.property(MAX_WORKER_MEMORY).map(ProcessProvider::workerMemory).orElse(0L);
         boolean failCall = config.property(ON_WORKER_DEATH).map(ProcessProvider::failCall).orElse(false);
-        String classCache = ClassCache.checkSetting(CLASS_CACHE, config.property(CLASS_CACHE).orElseGet(ClassCache::defaultSetting));
+        String classCache = ClassCache.checkSetting(CLASS_CACHE,
+                config.property(CLASS_CACHE).orElseGet(ClassCache::defaultSetting));
         byte[] init = null;
         ClassServer classes = new ClassServer();
         if (config.initializer().isPresent()) {
