@@ -31,8 +31,8 @@ JMH_KEYS = {
     "ProcessPoolBench.mapChunk100": "process.futures.map_chunk100",
     "ColdStartBench.firstResult": "coldstart.futures.first_result",
     "ColdStartBench.everyWorker": "coldstart.futures.every_worker",
-    "ColdStartBench.firstResultClassCache": "coldstart.futures_cache.first_result",
-    "ColdStartBench.everyWorkerClassCache": "coldstart.futures_cache.every_worker",
+    "ColdStartBench.firstResultNoClassCache": "coldstart.futures_nocache.first_result",
+    "ColdStartBench.everyWorkerNoClassCache": "coldstart.futures_nocache.every_worker",
     "ColdStartBench.reuseCycle": "coldstart.futures.reuse_cycle",
     "ShortJobBench.freshJvm": "shortjob.futures.fresh_jvm",
     "ShortJobBench.freshWorkers": "shortjob.futures.fresh_workers",
@@ -227,24 +227,21 @@ class Table:
     def coldstart(self, out):
         out.append("### 3. Cold start of a 2-worker process pool: ms from create\n")
         out.append("| until | futures `process` | CPython spawn | CPython forkserver | CPython fork | speed vs spawn "
-                   "| futures, `class_cache` on (opt-in) | its speed vs spawn |")
+                   "| futures, `class_cache=off` | its speed vs spawn |")
         out.append("|---|---|---|---|---|---|---|---|")
         for label, m in [("first result", "first_result"), ("both workers answered", "every_worker")]:
             key = "coldstart.futures." + m
-            cached = "coldstart.futures_cache." + m
+            off = "coldstart.futures_nocache." + m
             ours = self.get(key)
             cells = [cell(self.get("coldstart.cpython_%s.%s" % (c, m))) for c in ("spawn", "forkserver", "fork")]
             r = self.speed(key, "coldstart.cpython_spawn." + m)
-            rc = self.speed(cached, "coldstart.cpython_spawn." + m)
+            r_off = self.speed(off, "coldstart.cpython_spawn." + m)
             out.append("| %s | %s | %s | %s | %s | %s |" % (
                 label, cell(ours) if ours else self.missing_reason(key), " | ".join(cells), ratio_str(r),
-                cell(self.get(cached)) if self.get(cached) else self.missing_reason(cached), ratio_str(rc)))
-            if m == "first_result":
-                self.target("process cold start to the first result vs CPython spawn (speed)", r, 1.0, True,
-                            "%s vs %s ms" % (fmt(self.med(key)), fmt(self.med("coldstart.cpython_spawn." + m))), key)
-                self.target("the same with the opt-in `class_cache=auto` (speed)", rc, 1.0, True,
-                            "%s vs %s ms" % (fmt(self.med(cached)), fmt(self.med("coldstart.cpython_spawn." + m))),
-                            cached)
+                cell(self.get(off)) if self.get(off) else self.missing_reason(off), ratio_str(r_off)))
+            what = "to the first result" if m == "first_result" else "until both workers answered"
+            self.target("process cold start %s vs CPython spawn (speed; defaults: class cache on)" % what, r, 1.0,
+                        True, "%s vs %s ms" % (fmt(self.med(key)), fmt(self.med("coldstart.cpython_spawn." + m))), key)
         out.append("")
         out.append("A pool per request: create, submit one no-op, its result, close; 20 cycles, the median of "
                    "the 19 after the first, ms (futures with its defaults, which reuse the workers the cycle "

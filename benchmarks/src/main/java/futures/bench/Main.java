@@ -95,7 +95,10 @@ public final class Main {
                 .result(out.resolve("jmh.json").toString())
                 // One benchmark that throws (a broken pool, say) must not lose the rest of the run:
                 // JMH prints its stack trace, and the table shows it as not run.
-                .shouldFailOnError(false);
+                .shouldFailOnError(false)
+                // The process pools' class cache is on by default, in the user's cache directory:
+                // the benchmark JVMs keep theirs in the results directory instead.
+                .jvmArgsAppend("-Dfutures.class_cache=" + out.toAbsolutePath().resolve("class-cache"));
         int included = 0;
         for (String w : only) {
             Class<?> bench = WORKLOADS.get(w);

@@ -4,7 +4,6 @@ import futures.core.Executor;
 import futures.core.Executors;
 import futures.core.Future;
 import futures.spi.ExecutorConfig;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,23 +25,19 @@ final class Pools {
      * A {@code WORKERS}-worker process pool that starts its own workers: {@code reuse_workers=false},
      * so it neither takes the workers an earlier pool of this JVM parked at its shutdown nor parks
      * its own. A cold start measured with the default would measure the warm workers of the
-     * pool measured before it.
+     * pool measured before it. Its class cache is the default's ({@code auto}), kept where
+     * {@link Main} points every benchmark JVM's pools ({@code -Dfutures.class_cache}, a directory
+     * in the results directory, not the user's home).
      */
     static Executor openCold() {
         return Executors.create("process", ExecutorConfig.builder().maxWorkers(WORKERS)
                 .property("reuse_workers", "false").build());
     }
 
-    /**
-     * A {@code WORKERS}-worker process pool with the opt-in class-data cache, kept in
-     * {@code class-cache/} under the working directory (the results directory when
-     * {@code scripts/bench} runs it), not in the user's home. Its first pool trains the archive.
-     * Cold, as {@link #openCold()}.
-     */
-    static Executor openWithClassCache() {
-        String dir = Path.of("class-cache").toAbsolutePath().toString();
+    /** As {@link #openCold()}, with the class cache off ({@code class_cache=off}): every worker loads its classes. */
+    static Executor openColdWithoutClassCache() {
         return Executors.create("process", ExecutorConfig.builder().maxWorkers(WORKERS)
-                .property("class_cache", dir).property("reuse_workers", "false").build());
+                .property("class_cache", "off").property("reuse_workers", "false").build());
     }
 
     /**

@@ -40,9 +40,10 @@ import java.util.zip.ZipException;
  * again. Two kinds, by the worker's JDK:
  * <ul>
  * <li>JDK 25 and later: the JDK's <b>AOT cache</b> (JEP 483/514/515). The training worker runs
- *     with {@code -XX:AOTMode=record}; after it exits, the parent runs the JDK's assembly step
- *     ({@code -XX:AOTMode=create}, a short JVM that runs no main); later workers get
- *     {@code -XX:AOTCache}. It also keeps lambdas and method handles linked. Measured: 16-20% off
+ *     with {@code -XX:AOTMode=record}; after it exits, the parent starts the JDK's assembly step
+ *     ({@code -XX:AOTMode=create}, a short JVM that runs no main) in the background, at a low
+ *     priority, and no pool waits for it; later workers get {@code -XX:AOTCache}. It also keeps
+ *     lambdas and method handles linked. Measured: 16-20% off
  *     one worker's time to its first result, 19-22% off two starting at once on 2 cores.
  * <li>JDK 19 to 24: a dynamic CDS archive ({@code -XX:ArchiveClassesAtExit}, then
  *     {@code -XX:SharedArchiveFile}): 2-4% and 9-14%.
@@ -81,8 +82,15 @@ import java.util.zip.ZipException;
  * a directory of jars (the JVM cannot archive from directories); the worker's JDK is older than
  * 19 or its version unknown.
  *
+ * <p>On by default ({@code auto}, or the system property {@value #PROPERTY}), in the user's cache
+ * directory, bounded: at most {@value #KEEP} archives and {@value #KEEP_BYTES} bytes ({@link #prune}).
+ *
  * <p>Immutable (the lists of watched files and their identities too), but for {@code training},
  * an atomic flag that makes at most one worker of a pool train. Shared by all pools of the JVM:
+ * {@link #PENDING}, a concurrent set of the archives being trained or assembled (one training
+ * per archive and JVM: added by the pool that trains, removed when its training or assembly
+ * ends); {@link #ASSEMBLING}, a concurrent set of the assembly steps under way (its monitor is
+ * notified when one ends); {@link #TOLD}, an atomic flag for the one DEBUG line;
  * {@link #SWEPT}, an atomic flag that makes one pool prune at its first worker's start, and
  * {@link #VERIFIED} and {@link #JAR_CRCS}, concurrent maps that remember what was read (an
  * archive found intact, a jar's CRC and manifest), each entry tied to the file's identity (file
@@ -92,8 +100,14 @@ import java.util.zip.ZipException;
 final class ClassCache {
     /** Config value: no cache. */
     static final String OFF = "off";
-    /** Config value: the cache in the per-user directory. */
+    /** Config value (the default): the cache in the per-user directory. */
     static final String AUTO = "auto";
+    /**
+     * The system property that sets {@code class_cache} for every pool of the JVM that does not
+     * set it itself (same values): {@code -Dfutures.class_cache=off} turns the cache off without a
+     * change to the code.
+     */
+    static final String PROPERTY = "futures.class_cache";
 
     /** Worker options that mean the user chose CDS or AOT settings; the cache then stays out of the way. */
     private static final List<String> USER_CHOICE = List.of("-Xshare", "SharedArchiveFile", "ArchiveClassesAtExit",
@@ -112,15 +126,42 @@ final class ClassCache {
     private static final List<String> QUIET_CDS = List.of("-Xlog:cds*=off:stderr");
     /** The same for the AOT cache, whose messages also have the {@code aot} tag (JDK 25+). */
     private static final List<String> QUIET_AOT = List.of("-Xlog:cds*=off:stderr", "-Xlog:aot*=off:stderr");
-    /** At most this many archives are kept (an AOT cache is 10-15 MB); the least recently used go first. */
-    static final int KEEP = 8;
+    /**
+     * At most this many archives are kept (an AOT cache is 10-15 MB, a CDS archive 1-2 MB); the
+     * least recently used go first. With {@link #KEEP_BYTES}: the cache is on by default, in the
+     * user's home, so it stays small; one application has one worker set-up per JDK and jars.
+     */
+    static final int KEEP = 4;
+    /** At most this many bytes of archives are kept (the most recently used one always is). */
+    static final long KEEP_BYTES = 64L << 20;
     /** The first JDK whose AOT cache the pool uses (the one measured; it also has the {@code aot} log tag). */
     static final int AOT_FROM = 25;
     /**
-     * The longest an AOT cache's assembly step may take before it is killed: it takes 1-2 s, and
-     * the training worker's pool waits for it (its shutdown, a retired worker's replacement).
+     * The longest an AOT cache's assembly step may take before it is killed: it takes 1-2 s (more
+     * at its low priority on a busy machine). It runs in the background: no pool waits for it.
      */
-    private static final long ASSEMBLY_TIMEOUT_SECONDS = 60;
+    static final long ASSEMBLY_TIMEOUT_SECONDS = 60;
+    /** The niceness of the assembly step, where {@code nice} is found: it yields the CPU to the user's own work. */
+    static final int ASSEMBLY_NICENESS = 10;
+    /**
+     * The assembly step, run by {@code /bin/sh} so that it finishes and leaves its archive even if
+     * the parent JVM exits meanwhile: {@code sh -c SCRIPT sh CONFIGURATION ARGFILE MADE READY JAVA @ARGFILE}.
+     * It runs the java command (at a lower priority with {@code nice}, killed after
+     * {@value #ASSEMBLY_TIMEOUT_SECONDS} s with {@code timeout}, where each is found), its output
+     * discarded; deletes the configuration and the argfile; and if java exited with 0 and wrote a
+     * non-empty file, renames it to READY (atomically: a READY file is a complete archive), else
+     * deletes it and exits with 1. The parent, if alive, then checksums READY and moves it into
+     * place; if not, the next pool of this worker set-up does ({@link #adopt}).
+     */
+    private static final String ASSEMBLY_SCRIPT = "c=$1 a=$2 m=$3 r=$4; shift 4; n=; t=;"
+            + " command -v nice >/dev/null 2>&1 && n='nice -n " + ASSEMBLY_NICENESS + "';"
+            + " command -v timeout >/dev/null 2>&1 && t='timeout -s KILL " + ASSEMBLY_TIMEOUT_SECONDS + "';"
+            + " $t $n \"$@\" </dev/null >/dev/null 2>&1; s=$?; rm -f \"$c\" \"$a\";"
+            + " if [ $s -eq 0 ] && [ -s \"$m\" ]; then mv -f \"$m\" \"$r\"; else rm -f \"$m\"; exit 1; fi";
+    /** The shell that runs {@link #ASSEMBLY_SCRIPT}. */
+    private static final String SH = "/bin/sh";
+    /** The suffix of an assembled archive not yet checksummed and moved into place ({@link #adopt}). */
+    private static final String READY = ".ready";
 
     /**
      * Test hook: false makes every pool use a dynamic CDS archive even on a JDK with the AOT
@@ -129,6 +170,28 @@ final class ClassCache {
     static volatile boolean aotAllowed = true;
 
     private static final AtomicLong TRAININGS = new AtomicLong();
+    /**
+     * The archives a worker of this JVM is training, or whose assembly step runs: no other pool of
+     * the JVM trains them meanwhile (a pool made while the first pool's archive is assembled in the
+     * background would otherwise start a second training worker). An entry is added by
+     * {@link #next} and removed when that training ends ({@link #trained}, or its assembly's end).
+     */
+    private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+    /** The assembly steps under way (their shell processes): a test's seam ({@link #awaitAssemblies}). */
+    private static final Set<Process> ASSEMBLING = ConcurrentHashMap.newKeySet();
+    /**
+     * Training workers that retired and are exiting (their JVM writes the training file as it
+     * exits), with nothing of their pool waiting for them: each is taken once
+     * ({@link Exiting#claimed}) by its daemon thread when it exits, or by the shutdown hook
+     * ({@link #HOOK}) if this JVM exits first.
+     */
+    private static final Set<Exiting> EXITING = ConcurrentHashMap.newKeySet();
+    /** Whether the shutdown hook that finishes {@link #EXITING} at this JVM's exit was added. */
+    private static final AtomicBoolean HOOK = new AtomicBoolean();
+    /** How long a retired training worker may take to exit (writing its training file) before it is killed. */
+    static final long TRAINING_EXIT_SECONDS = 10;
+    /** Whether the DEBUG line that says the cache was trained was logged in this JVM (a test resets it). */
+    static final AtomicBoolean TOLD = new AtomicBoolean();
     /** Whether a pool of this JVM pruned the cache directory at its first worker's start ({@link #sweepOnce}). */
     private static final AtomicBoolean SWEPT = new AtomicBoolean();
     /** Archive path to the identity (file key, size, modification time) it had when found intact. */
@@ -207,11 +270,36 @@ final class ClassCache {
      */
     static String checkSetting(String key, String value) {
         String v = value.trim();
-        if (v.equalsIgnoreCase(AUTO) || v.equalsIgnoreCase(OFF) || (!v.isEmpty() && Path.of(v).isAbsolute())) {
+        if (valid(v)) {
             return v;
         }
-        throw new IllegalArgumentException("config key '" + key + "' must be 'off' (the default), 'auto' (a per-user"
-                + " cache directory) or an absolute directory path, got '" + value + "'");
+        throw new IllegalArgumentException("config key '" + key + "' must be 'auto' (the default: a per-user cache"
+                + " directory), 'off' or an absolute directory path, got '" + value + "'");
+    }
+
+    /** Whether a trimmed setting is {@code auto}, {@code off} or an absolute path. */
+    private static boolean valid(String v) {
+        return v.equalsIgnoreCase(AUTO) || v.equalsIgnoreCase(OFF) || (!v.isEmpty() && Path.of(v).isAbsolute());
+    }
+
+    /**
+     * The setting of a pool that does not set {@code class_cache}: the system property
+     * {@value #PROPERTY} if set, else {@code auto}.
+     *
+     * @throws IllegalArgumentException if the property is set to anything but {@code auto},
+     *     {@code off} or an absolute directory
+     */
+    static String defaultSetting() {
+        String v = System.getProperty(PROPERTY);
+        if (v == null) {
+            return AUTO;
+        }
+        String t = v.trim();
+        if (valid(t)) {
+            return t;
+        }
+        throw new IllegalArgumentException("system property 'futures.class_cache' (the default of config key"
+                + " 'class_cache') must be 'auto', 'off' or an absolute directory path, got '" + v + "'");
     }
 
     /**
@@ -587,10 +675,14 @@ final class ClassCache {
         if (archive == null || !unchanged()) {
             return Launch.NONE;
         }
-        if (intact()) {
+        if (intact() || adopt() && intact()) {
             return new Launch(List.of((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + handOut(poolDir)), null);
         }
+        if (training.get() || !PENDING.add(archive)) {
+            return Launch.NONE; // this pool's or another pool's worker trains it, or its assembly runs
+        }
         if (!training.compareAndSet(false, true)) {
+            PENDING.remove(archive);
             return Launch.NONE;
         }
         Path tmp = dir.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + "-"
@@ -601,6 +693,81 @@ final class ClassCache {
                     "-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput"), tmp);
         }
         return new Launch(List.of("-XX:ArchiveClassesAtExit=" + tmp), tmp);
+    }
+
+    /**
+     * Once per JVM, at DEBUG (not printed by default), when a training worker has exited (not
+     * before it starts: a fresh JVM's first logger costs milliseconds the worker's start would
+     * wait for): that the cache was trained, where it goes, what follows and how to turn it off.
+     * Never throws.
+     */
+    private void tell() {
+        if (TOLD.compareAndSet(false, true)) {
+            try {
+                System.getLogger("futures.providers.process").log(System.Logger.Level.DEBUG, "the process pool"
+                        + " trained its workers' class cache (class_cache, on by default) with one worker, once per"
+                        + " worker set-up" + (aot ? "; the JDK's AOT cache is now assembled in the background, at a"
+                        + " low priority, by another java process (1-2 s of CPU)" : "") + "; it goes to " + archive
+                        + "; class_cache=off, or -D" + PROPERTY + "=off for the whole JVM, turns it off");
+            } catch (Throwable ignored) {
+                // logging must not fail the pool
+            }
+        }
+    }
+
+    /**
+     * An archive that an assembly step finished ({@code <archive>.<pid>-<n>.ready}, renamed into
+     * place by its shell script once java exited with 0, so complete) but that no parent moved into
+     * place (its parent exited meanwhile, or has not got to it yet): checksummed and moved into
+     * place as {@link #trained} does, if the files of the key are unchanged. Its name holds the key,
+     * which holds the jars' identities and contents, so it was made from what this pool would
+     * train. True if one was moved into place. Never throws.
+     */
+    private boolean adopt() {
+        if (!aot) {
+            return false;
+        }
+        List<Path> ready = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, archive.getFileName() + ".*" + READY)) {
+            ds.forEach(ready::add);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        for (Path r : ready) {
+            if (install(r)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Checksums an assembled archive and moves its checksum, then it, into place, each atomically,
+     * if it is a file of this user's and the files of the key are unchanged; else (or if another
+     * pool took it first) leaves it. True if it was moved into place. Never throws.
+     */
+    private boolean install(Path made) {
+        Path sumTmp = made.resolveSibling(made.getFileName() + ".crc.tmp");
+        try {
+            if (!Files.isRegularFile(made, LinkOption.NOFOLLOW_LINKS) || Files.size(made) == 0
+                    || Ownership.problemOfOwnFile(made) != null || !unchanged()) {
+                return false;
+            }
+            Files.writeString(sumTmp, checksum(made) + "\n");
+            Files.move(sumTmp, checksumFile(archive), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            Files.move(made, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            prune();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false; // another pool took it (its checksum and archive then match), or the next one tries
+        } finally {
+            try {
+                Files.deleteIfExists(sumTmp);
+            } catch (IOException ignored) {
+                // swept with the other leftovers
+            }
+        }
     }
 
     /** The path the worker gets for the archive (see {@link #next}). */
@@ -689,84 +856,223 @@ final class ClassCache {
     }
 
     /**
-     * After a training worker exited: if it exited with code 0 and the files of the key are
-     * unchanged, makes the archive (for an AOT cache: runs the JDK's assembly step on what the
-     * worker recorded, and waits for it), writes its checksum and moves both into place (checksum
-     * first, each atomically), and deletes what is left. Runs on the worker's own thread in the
-     * parent, so a pool's {@code shutdown(wait=true)} waits for it. Never throws: the cache only
-     * saves time.
+     * After a training worker exited. A CDS archive: if the worker exited with code 0 and the files
+     * of the key are unchanged, writes its checksum and moves both into place (checksum first, each
+     * atomically), on the worker's own thread (the archive was written by the worker itself at its
+     * exit; this only reads it). An AOT cache: starts the JDK's assembly step in the background
+     * ({@link #assemble}) and returns at once, so neither the pool's {@code shutdown} nor a
+     * replacement worker waits for it. Deletes what is left. Never throws: the cache only saves time.
      */
     void trained(Launch launch, int exitCode) {
         Path tmp = launch.training();
         if (tmp == null) {
             return;
         }
-        String name = tmp.getFileName().toString();
-        Path made = aot ? tmp.resolveSibling(name.substring(0, name.length() - ".tmp".length()) + ".made.tmp") : tmp;
-        Path sumTmp = tmp.resolveSibling(name.replace(aot ? ".aot." : ".jsa.", ".crc."));
-        Path argTmp = tmp.resolveSibling(name.substring(0, name.length() - ".tmp".length()) + ".args.tmp");
+        boolean background = false;
         try {
             if (exitCode == 0 && Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS) && Files.size(tmp) > 0
-                    && (!aot || assemble(tmp, made, argTmp))
-                    && Files.isRegularFile(made, LinkOption.NOFOLLOW_LINKS) && Files.size(made) > 0
                     && unchanged()) {
-                Files.writeString(sumTmp, checksum(made) + "\n");
-                Files.move(sumTmp, checksumFile(archive), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-                Files.move(made, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                prune();
+                tell();
+                if (aot) {
+                    background = assemble(tmp);
+                } else {
+                    install(tmp);
+                }
             }
         } catch (IOException | RuntimeException e) {
             // another pool's archive is as good, or the next pool trains again
         } finally {
-            for (Path left : List.of(tmp, made, sumTmp, argTmp)) {
-                try {
-                    Files.deleteIfExists(left);
-                } catch (IOException ignored) {
-                    // left for the next cleanup (prune deletes training files an hour old)
-                }
+            if (!background) {
+                deleteQuietly(tmp);
+                PENDING.remove(archive);
             }
         }
     }
 
     /**
-     * The AOT cache's assembly step: {@code java -XX:AOTMode=create} with the recorded
-     * configuration and the worker's arguments (the JVM runs no main in this mode), but for those
-     * that write files (logs, flight recordings: a user's log file would be overwritten), its
-     * output discarded; its arguments in an argfile beside the configuration. True if it
-     * exited with code 0; killed after
-     * {@value #ASSEMBLY_TIMEOUT_SECONDS} s.
+     * A retired training worker is exiting: its JVM writes the training file as it exits
+     * (1.1-1.6 s measured on 2 loaded cores for an AOT cache's configuration), so its pool does not
+     * wait for it. A daemon
+     * thread waits for the exit (killing the worker after {@value #TRAINING_EXIT_SECONDS} s) and
+     * then calls {@link #trained}, which starts the assembly step in the background. If this JVM
+     * exits first, a shutdown hook does the same, so that a program that exits right after its
+     * first pool still gets its cache: its exit then waits for that worker's exit (once per worker
+     * set-up), not for the assembly, which finishes on its own ({@link #assemble}).
      */
-    private boolean assemble(Path configuration, Path made, Path argFile) throws IOException {
+    void afterExit(Process process, Launch launch) {
+        Exiting e = new Exiting(this, process, launch, new AtomicBoolean(), new java.util.concurrent.CountDownLatch(1));
+        EXITING.add(e);
+        if (HOOK.compareAndSet(false, true)) {
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    for (Exiting left : EXITING) {
+                        left.finish();
+                        left.await(); // the daemon thread may have claimed it: it dies when the JVM halts
+                    }
+                }, "futures-class-cache-exit"));
+            } catch (IllegalStateException | SecurityException exiting) {
+                // the JVM is exiting already: the daemon thread below may still get to it
+            }
+        }
+        Thread t = new Thread(e::finish, "futures-class-cache-training");
+        t.setDaemon(true);
+        try {
+            t.start();
+        } catch (RuntimeException | Error noThread) {
+            e.finish();
+        }
+    }
+
+    /**
+     * A training worker that is exiting; {@code claimed}: whether a thread took it to call
+     * {@link #trained}; {@code done}: counted down once that call returned.
+     */
+    private record Exiting(ClassCache cache, Process process, Launch launch, AtomicBoolean claimed,
+            java.util.concurrent.CountDownLatch done) {
+        /** At the JVM's exit: waits (bounded) until whoever claimed it started the assembly. */
+        void await() {
+            try {
+                done.await(TRAINING_EXIT_SECONDS + 5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Waits for the worker's exit (bounded), then, once for all callers, {@link #trained}. */
+        void finish() {
+            int exit = -1;
+            try {
+                if (process.waitFor(TRAINING_EXIT_SECONDS, TimeUnit.SECONDS)) {
+                    exit = process.exitValue();
+                } else {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                // counted as a failed training
+            }
+            if (claimed.compareAndSet(false, true)) {
+                try {
+                    cache.trained(launch, exit);
+                } finally {
+                    done.countDown();
+                    EXITING.remove(this);
+                    synchronized (ASSEMBLING) {
+                        ASSEMBLING.notifyAll();
+                    }
+                }
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // left for the next cleanup (prune deletes training files an hour old)
+        }
+    }
+
+    /**
+     * Starts the AOT cache's assembly step in the background: {@code java -XX:AOTMode=create} with
+     * the recorded configuration and the worker's arguments (the JVM runs no main in this mode),
+     * but for those that write files (logs, flight recordings: a user's log file would be
+     * overwritten), in an argfile beside the configuration, run by {@link #ASSEMBLY_SCRIPT}: at a
+     * low priority, its output discarded, killed after {@value #ASSEMBLY_TIMEOUT_SECONDS} s. A
+     * daemon thread of this JVM waits for it (killing it and its java if it overruns) and then
+     * moves the archive into place ({@link #install}); if this JVM exits first, the script still
+     * finishes, and the next pool of this worker set-up moves the archive into place
+     * ({@link #adopt}). True if it was started (the configuration is then the script's to delete).
+     */
+    private boolean assemble(Path configuration) throws IOException {
+        String name = configuration.getFileName().toString();
+        String base = name.substring(0, name.length() - ".tmp".length());
+        Path made = configuration.resolveSibling(base + ".made.tmp");
+        Path argFile = configuration.resolveSibling(base + ".args.tmp");
+        Path ready = configuration.resolveSibling(base + READY);
         List<String> options = new ArrayList<>(List.of(
                 "-XX:AOTMode=create", "-XX:AOTConfiguration=" + configuration, "-XX:AOTCache=" + made));
         options.addAll(assembly);
         // in an argfile, as for the workers: a long class path would pass the kernel's limit
         // for one argument (128 kB on Linux), and the step would fail at every training
         Launcher.writeArgs(argFile, options);
-        Process p = new ProcessBuilder(java, "@" + argFile)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        p.getOutputStream().close();
-        boolean interrupted = false;
+        Process p;
         try {
-            while (true) {
-                try {
-                    if (!p.waitFor(ASSEMBLY_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                        return false;
-                    }
-                    return p.exitValue() == 0;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
+            p = new ProcessBuilder(SH, "-c", ASSEMBLY_SCRIPT, "sh", configuration.toString(), argFile.toString(),
+                    made.toString(), ready.toString(), java, "@" + argFile)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(argFile);
+            throw e;
+        }
+        ASSEMBLING.add(p);
+        Thread waiter = new Thread(() -> assembled(p, ready), "futures-class-cache-assembly");
+        waiter.setDaemon(true);
+        try {
+            waiter.start();
+        } catch (RuntimeException | Error e) { // no thread: the next pool adopts what the script leaves
+            ASSEMBLING.remove(p);
+            PENDING.remove(archive);
+        }
+        return true;
+    }
+
+    /**
+     * On the assembly's daemon thread: waits for the script (killing it and what it started after
+     * {@value #ASSEMBLY_TIMEOUT_SECONDS} s and a little more), then moves what it made into place.
+     */
+    private void assembled(Process p, Path ready) {
+        try {
+            boolean done = false;
+            try {
+                done = p.waitFor(ASSEMBLY_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                // nobody interrupts this thread: treated as an overrun
             }
+            if (!done) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                return;
+            }
+            if (p.exitValue() == 0) {
+                install(ready);
+            }
+        } catch (RuntimeException e) {
+            // the next pool adopts what is left, or trains again
         } finally {
-            p.destroyForcibly();
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+            ASSEMBLING.remove(p);
+            PENDING.remove(archive);
+            synchronized (ASSEMBLING) {
+                ASSEMBLING.notifyAll();
             }
         }
+    }
+
+    /**
+     * Test seam: waits until no training worker of this JVM is exiting and no assembly step runs
+     * (its archive is then in place, or was dropped), at most {@code timeoutMillis}. True if none.
+     */
+    static boolean awaitAssemblies(long timeoutMillis) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (ASSEMBLING) {
+            while (!EXITING.isEmpty() || !ASSEMBLING.isEmpty()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                ASSEMBLING.wait(Math.min(left, 100));
+            }
+        }
+        return true;
+    }
+
+    /** The pids of the assembly steps (their shells) under way in this JVM: a test's seam. */
+    static List<Long> assemblyPids() {
+        return ASSEMBLING.stream().map(Process::pid).toList();
     }
 
     /**
@@ -785,18 +1091,21 @@ final class ClassCache {
     }
 
     /**
-     * Keeps the {@value #KEEP} most recently used archives (by their checksum files' modification
-     * time, which each pool that finds them touches) and deletes the rest with their checksums,
-     * and training files and checksums without an archive more than an hour old (left by a parent
-     * that died while its worker trained, or by an older version).
+     * Keeps the most recently used archives, at most {@value #KEEP} and {@value #KEEP_BYTES} bytes in
+     * all (the most recent always), and deletes the rest with their checksums. Assembled archives
+     * not yet moved into place ({@code .ready}, left by a parent that exited during the assembly)
+     * count like archives, by their own time. Recently used: by their checksum files' modification
+     * time, which each pool that finds them touches. Also deletes training files and checksums
+     * without an archive more than an hour old (left by a parent that died while its worker
+     * trained, or by an older version).
      */
-    private void prune() throws IOException {
+    void prune() throws IOException {
         List<Path> archives = new ArrayList<>();
         Instant hourAgo = Instant.now().minusSeconds(3600);
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "worker-*")) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                if (n.endsWith(JSA) || n.endsWith(AOT)) {
+                if (n.endsWith(JSA) || n.endsWith(AOT) || n.endsWith(READY)) {
                     archives.add(p);
                     continue;
                 }
@@ -806,14 +1115,31 @@ final class ClassCache {
                 }
             }
         }
-        if (archives.size() <= KEEP) {
-            return;
-        }
-        archives.sort(Comparator.comparing((Path p) -> modified(checksumFile(p))).reversed());
-        for (Path p : archives.subList(KEEP, archives.size())) {
+        archives.sort(Comparator.comparing(ClassCache::used).reversed());
+        long bytes = 0;
+        int kept = 0;
+        for (Path p : archives) {
+            long size;
+            try {
+                size = Files.size(p);
+            } catch (IOException gone) { // moved into place or deleted by another pool meanwhile
+                continue;
+            }
+            if (kept == 0 || (kept < KEEP && bytes + size <= KEEP_BYTES)) {
+                kept++;
+                bytes += size;
+                continue;
+            }
             Files.deleteIfExists(p);
-            Files.deleteIfExists(checksumFile(p));
+            if (!p.getFileName().toString().endsWith(READY)) {
+                Files.deleteIfExists(checksumFile(p));
+            }
         }
+    }
+
+    /** When an archive was last used: its checksum file's time; for a {@code .ready} one, its own. */
+    private static Instant used(Path archive) {
+        return archive.getFileName().toString().endsWith(READY) ? modified(archive) : modified(checksumFile(archive));
     }
 
     private static Instant modified(Path p) {

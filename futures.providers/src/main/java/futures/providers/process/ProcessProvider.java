@@ -22,7 +22,8 @@ import java.util.Set;
  * {@code jvm_options} (extra options for workers, separated by whitespace, such as
  * {@code "-Xmx256m -XX:+UseSerialGC"}, with shell-like quotes) and {@code class_cache} (the workers' class-data cache, which
  * makes later workers start faster: on JDK 25+ the JDK's AOT cache, 16-20% off a worker's start,
- * else a CDS archive; {@code off}, the default; {@code auto} keeps it in a per-user directory; or
+ * else a CDS archive; {@code auto}, the default, keeps it in a per-user directory, at most 4
+ * archives and 64 MB; {@code off}, or {@code -Dfutures.class_cache=off} for the whole JVM, uses none; or
  * an absolute directory), {@code max_message_size} (the largest result or exception a worker may
  * send; default {@code 256m}) and {@code message_timeout} (seconds a message may take once begun;
  * default 60), {@code reuse_workers} (whether a shut-down pool's idle workers are kept for the next
@@ -41,7 +42,11 @@ public final class ProcessProvider implements ExecutorProvider {
      * option), a backslash escapes.
      */
     public static final String JVM_OPTIONS = "jvm_options";
-    /** Config key: the workers' class-data cache: {@code off} (default), {@code auto} or an absolute directory. */
+    /**
+     * Config key: the workers' class-data cache: {@code auto} (the default, a per-user directory),
+     * {@code off} or an absolute directory. The system property {@code futures.class_cache} sets
+     * the default for the JVM: {@code -Dfutures.class_cache=off} turns it off.
+     */
     public static final String CLASS_CACHE = "class_cache";
     /**
      * Config key: the largest result or exception a worker may send, in bytes, with an optional
@@ -115,7 +120,8 @@ public final class ProcessProvider implements ExecutorProvider {
 
     /**
      * @throws IllegalArgumentException if {@code java} is not an executable file, {@code class_cache}
-     *     is not {@code auto}, {@code off} or an absolute path, {@code jvm_options} has an unclosed
+     *     (or, where it is not given, the system property {@code futures.class_cache}) is not
+     *     {@code auto}, {@code off} or an absolute path, {@code jvm_options} has an unclosed
      *     quote, {@code max_message_size}, {@code message_timeout} or {@code idle_timeout} is out of
      *     range, {@code reuse_workers} is neither {@code true} nor {@code false},
      *     {@code max_worker_memory} is not a size (or is given where {@code /proc} cannot be read),
@@ -155,7 +161,8 @@ public final class ProcessProvider implements ExecutorProvider {
                 .orElse(ProcessPool.Lifecycle.DEFAULT.idleMillis());
         long maxMemory = config.property(MAX_WORKER_MEMORY).map(ProcessProvider::workerMemory).orElse(0L);
         boolean failCall = config.property(ON_WORKER_DEATH).map(ProcessProvider::failCall).orElse(false);
-        String classCache = ClassCache.checkSetting(CLASS_CACHE, config.property(CLASS_CACHE).orElse(ClassCache.OFF));
+        String classCache = ClassCache.checkSetting(CLASS_CACHE,
+                config.property(CLASS_CACHE).orElseGet(ClassCache::defaultSetting));
         byte[] init = null;
         ClassServer classes = new ClassServer();
         if (config.initializer().isPresent()) {

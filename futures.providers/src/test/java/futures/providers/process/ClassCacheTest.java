@@ -274,11 +274,15 @@ class ClassCacheTest {
         assertTrue(first.training() != null && first.options().equals(training),
                 "no archive yet: this worker trains; " + first);
         assertEquals(ClassCache.Launch.NONE, c.next(), "one training worker per pool");
+        assertEquals(ClassCache.Launch.NONE, cacheFor(dir, a, aot).next(), "and per JVM: another pool waits for it");
+        c.trained(first, 1); // it failed: another pool may train
 
         Path archive = c.archive();
         replace(archive, new byte[] {1, 2, 3, 4});
-        assertTrue(cacheFor(dir, a, aot).next().training() != null,
-                "no checksum beside it: not used, and this worker trains a new one");
+        ClassCache unchecked = cacheFor(dir, a, aot);
+        ClassCache.Launch retrain = unchecked.next();
+        assertTrue(retrain.training() != null, "no checksum beside it: not used, and this worker trains a new one");
+        unchecked.trained(retrain, 1);
         writeChecksum(archive);
         ClassCache later = cacheFor(dir, a, aot);
         assertEquals(using(later), later.next().options());
@@ -355,8 +359,49 @@ class ClassCacheTest {
     }
 
     @Test
+    @DisplayName("a training tells once per JVM, at DEBUG (not printed by default), where the cache goes and how to turn it off")
+    void toldOnceAtDebug() throws IOException {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("futures.providers.process");
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        java.util.logging.Level level = jul.getLevel();
+        jul.setLevel(java.util.logging.Level.ALL);
+        jul.addHandler(h);
+        boolean told = ClassCache.TOLD.getAndSet(false);
+        try {
+            Path dir = privateDir("cache");
+            for (String name : List.of("a.jar", "b.jar")) {
+                ClassCache c = cacheFor(dir.toString(), jar(name), false);
+                ClassCache.Launch training = c.next();
+                Files.write(training.training(), new byte[] {7});
+                c.trained(training, 0);
+            }
+            assertEquals(1, records.size(), records.toString());
+            java.util.logging.LogRecord r = records.get(0);
+            assertEquals(java.util.logging.Level.FINE, r.getLevel(), "System.Logger's DEBUG");
+            assertTrue(r.getMessage().contains(dir.toString()) && r.getMessage().contains("class_cache=off")
+                    && r.getMessage().contains("-Dfutures.class_cache=off"), r.getMessage());
+        } finally {
+            jul.removeHandler(h);
+            jul.setLevel(level);
+            ClassCache.TOLD.set(told || ClassCache.TOLD.get());
+        }
+    }
+
+    @Test
     @DisplayName("an AOT cache whose assembly step fails (a damaged recording) is not put in place, and no file is left")
-    void failedAssemblyLeavesNothing() throws IOException {
+    void failedAssemblyLeavesNothing() throws Exception {
         Path dir = privateDir("cache");
         Path a = jar("a.jar");
         ClassCache c = cacheFor(dir.toString(), a, true);
@@ -366,6 +411,7 @@ class ClassCacheTest {
         ClassCache.Launch rec = c.next();
         Files.write(rec.training(), new byte[] {7, 7, 7});
         c.trained(rec, 0);
+        assertTrue(ClassCache.awaitAssemblies(120_000), "the assembly step ends");
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of(), s.toList(), "nothing in place, nothing left");
         }
@@ -401,7 +447,22 @@ class ClassCacheTest {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertEquals(0, p.waitFor(), "the training JVM");
         c.trained(rec, 0);
+        assertFalse(ClassCache.assemblyPids().isEmpty(), "trained() returns while the assembly step runs");
+        assertEquals(ClassCache.Launch.NONE, ClassCache.of(dir.toString(), JAVA, args, List.of(), true).next(),
+                "another pool of the JVM neither trains again nor waits meanwhile: its workers start without it");
+        assertTrue(ClassCache.awaitAssemblies(120_000), "the assembly step ends");
         assertEquals(List.of(c.archive()), archives(dir), "the assembly step made the archive");
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(2, s.count(), "the archive and its checksum; the recording and the argfile are gone");
+        }
+    }
+
+    @Test
+    @DisplayName("in this test JVM (--patch-module, no CDS) the default cache is off, so no pool of these tests leaves a training worker or an assembly step behind (Children.outlivingTheirPools relies on it)")
+    void offUnderPatchModule() throws IOException {
+        List<String> args = Launcher.javaArgs(WorkerMain.class, List.of());
+        ClassCache c = ClassCache.of(ClassCache.defaultSetting(), JAVA, args, List.of());
+        assertFalse(c.enabled(), c.status());
     }
 
     @Test
@@ -418,8 +479,71 @@ class ClassCacheTest {
     void badSetting() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Executors.create("process",
                 ExecutorConfig.builder().property(ProcessProvider.CLASS_CACHE, "relative/dir").build()));
-        assertTrue(e.getMessage().contains("'class_cache' must be 'off' (the default), 'auto'"), e.getMessage());
+        assertTrue(e.getMessage().contains("'class_cache' must be 'auto' (the default: a per-user cache directory), 'off'"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("relative/dir"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("the default is auto; the system property futures.class_cache sets it for the JVM's pools that do not set class_cache, and a bad value is rejected at create")
+    void defaultAndSystemProperty() {
+        String before = System.getProperty(ClassCache.PROPERTY);
+        try {
+            System.clearProperty(ClassCache.PROPERTY);
+            assertEquals(ClassCache.AUTO, ClassCache.defaultSetting());
+            System.setProperty(ClassCache.PROPERTY, "off");
+            assertEquals(ClassCache.OFF, ClassCache.defaultSetting());
+            System.setProperty(ClassCache.PROPERTY, tmp.toString());
+            assertEquals(tmp.toString(), ClassCache.defaultSetting());
+            System.setProperty(ClassCache.PROPERTY, "of");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Executors.create("process", ExecutorConfig.builder().build()));
+            assertTrue(e.getMessage().startsWith("system property 'futures.class_cache' (the default of config key"
+                    + " 'class_cache') must be 'auto', 'off' or an absolute directory path, got 'of'"), e.getMessage());
+            Executors.create("process", ExecutorConfig.builder().property(ProcessProvider.CLASS_CACHE, "off").build())
+                    .shutdown(); // a pool's own setting wins
+        } finally {
+            if (before == null) {
+                System.clearProperty(ClassCache.PROPERTY);
+            } else {
+                System.setProperty(ClassCache.PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("the cache keeps the most recently used archives, at most 4 and 64 MB (the newest always), and counts an assembled one not yet in place")
+    void bounded() throws IOException {
+        Path dir = privateDir("cache");
+        Path a = jar("a.jar");
+        ClassCache c = cacheFor(dir.toString(), a, true);
+        List<Path> made = new ArrayList<>();
+        for (int i = 0; i < 6; i++) { // oldest first
+            Path archive = dir.resolve("worker-" + "0".repeat(31) + i + ".aot");
+            installArchive(archive, new byte[] {(byte) i});
+            Files.setLastModifiedTime(ClassCache.checksumFile(archive), FileTime.from(Instant.now().minusSeconds(600 - i)));
+            made.add(archive);
+        }
+        Path ready = dir.resolve("worker-" + "1".repeat(32) + ".aot.99999-1.ready");
+        Files.write(ready, new byte[] {9});
+        Files.setLastModifiedTime(ready, FileTime.from(Instant.now().minusSeconds(300)));
+        c.prune();
+        assertEquals(List.of(made.get(3), made.get(4), made.get(5)), archives(dir), "the newest 4: 3 archives and the ready one");
+        assertTrue(Files.exists(ready));
+        for (Path gone : made.subList(0, 3)) {
+            assertFalse(Files.exists(ClassCache.checksumFile(gone)), "its checksum goes with it");
+        }
+
+        // by size: the newest is kept even alone over the limit; older ones go once the sum passes it
+        Path big = made.get(5);
+        try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(big,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            f.write(java.nio.ByteBuffer.wrap(new byte[] {0}), ClassCache.KEEP_BYTES); // sparse: no disk used
+        }
+        writeChecksum(big);
+        c.prune();
+        assertEquals(List.of(big), archives(dir), "only the newest, over 64 MB alone");
+        assertFalse(Files.exists(ready));
     }
 
     // ------------------------------------------------------------------ end to end, from jars
@@ -468,10 +592,19 @@ class ClassCacheTest {
 
     /** As {@link #runApp(String, Path, boolean)}, with these environment variables set. */
     private Run runApp(String classPath, Path cache, boolean aot, java.util.Map<String, String> env) throws Exception {
+        return runApp(classPath, cache.toString(), aot, env, false);
+    }
+
+    /**
+     * Runs {@link CacheMain} with this {@code class_cache} setting ({@code default}: none given);
+     * with {@code exitAtOnce}, it exits at once after its pool, without waiting for the assembly step.
+     */
+    private Run runApp(String classPath, String cache, boolean aot, java.util.Map<String, String> env, boolean exitAtOnce)
+            throws Exception {
         Path log = tmp.resolve("classes.log"); // one name: jvm_options are part of the cache key
         Path err = tmp.resolve("stderr-" + System.nanoTime() + ".txt");
         ProcessBuilder pb = new ProcessBuilder(JAVA, "-Xlog:disable", "-Xlog:all=warning:stderr", "-cp", classPath,
-                CacheMain.class.getName(), cache.toString(), log.toString(), aot ? "aot" : "cds");
+                CacheMain.class.getName(), cache, log.toString(), aot ? "aot" : "cds", exitAtOnce ? "exit" : "wait");
         pb.environment().putAll(env);
         Process app = pb.redirectError(err.toFile()).start();
         try {
@@ -528,6 +661,7 @@ class ClassCacheTest {
         Run first = runApp(cp, cache, aot);
         assertServed(first);
         assertFalse(workerFromArchive(first), "no archive yet");
+        assertTrue(first.stdout().contains(" parked=false"), "the training worker is never parked: " + first);
         List<Path> made = archives(cache);
         assertEquals(1, made.size(), made.toString());
         String kind = aot && Runtime.version().feature() >= ClassCache.AOT_FROM ? "aot" : "jsa";
@@ -539,7 +673,43 @@ class ClassCacheTest {
         Run second = runApp(cp, cache, aot);
         assertServed(second);
         assertTrue(workerFromArchive(second), "the worker's classes came from the archive");
+        assertTrue(second.stdout().contains(" parked=true"), "a worker that did not train is parked: " + second);
         assertEquals(made, archives(cache), "reused, not made again");
+    }
+
+    @Test
+    @DisplayName("by default (auto) the cache goes to $XDG_CACHE_HOME/futures/cds; an application that exits right after its first pool leaves the assembly step to finish, and its next run's pool moves the archive into place and uses it")
+    void assembledAfterTheParentExited() throws Exception {
+        String cp = jarredClassPath();
+        Path xdg = tmp.resolve("xdg");
+        Path cache = xdg.resolve("futures").resolve("cds");
+        java.util.Map<String, String> env = java.util.Map.of("XDG_CACHE_HOME", xdg.toString());
+        Run first = runApp(cp, "default", true, env, true);
+        assertServed(first);
+        assertFalse(workerFromArchive(first));
+        if (Runtime.version().feature() < ClassCache.AOT_FROM) {
+            assertEquals(1, archives(cache).size(), "a CDS archive needs no assembly: in place when the worker exited");
+            return;
+        }
+        // the application has exited; its assembly step (a shell whose arguments name the cache
+        // directory) may still run: wait for it as for any process, with a hang guard
+        List<ProcessHandle> assembling = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(cache.toString())).orElse(false)).toList();
+        for (ProcessHandle p : assembling) {
+            p.onExit().get(120, TimeUnit.SECONDS); // it takes 1-2 s
+        }
+        assertEquals(List.of(), archives(cache), "no parent moved it into place");
+        try (Stream<Path> s = Files.list(cache)) {
+            List<String> names = s.map(p -> p.getFileName().toString()).toList();
+            assertEquals(1, names.size(), "only the assembled archive, waiting for the next pool: " + names);
+            assertTrue(names.get(0).endsWith(".ready"), names.toString());
+        }
+        Run second = runApp(cp, "default", true, env, false);
+        assertServed(second);
+        assertTrue(workerFromArchive(second), "the next run's worker used it: " + second);
+        try (Stream<Path> s = Files.list(cache)) {
+            assertEquals(2, s.count(), "the archive and its checksum, nothing else");
+        }
     }
 
     @Test
