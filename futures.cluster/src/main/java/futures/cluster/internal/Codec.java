@@ -242,9 +242,15 @@ final class Codec {
         }
     }
 
+    /** This module's loader, which on the module path sees every module of the boot layer, on the class path the class path. */
+    private static final ClassLoader LOADER = Codec.class.getClassLoader();
+
     /**
-     * Resolves classes with this module's loader first (which on the module path sees every module
-     * of the boot layer, on the class path the class path), then the thread's context loader.
+     * Resolves classes with this module's loader first, then as the JDK does (which also knows the
+     * primitive types' names), then with the thread's context loader. Asking this module's loader
+     * directly finds what the JDK's own lookup would (the nearest loader on the stack that is not
+     * the JDK's is this module's, as this class calls the stream) without the JDK's walk of the
+     * stack for each class, which was a fifth of the time to read a task.
      */
     private static final class Input extends ObjectInputStream {
         Input(InputStream in, ObjectInputFilter filter) throws IOException {
@@ -254,6 +260,11 @@ final class Codec {
 
         @Override
         protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            try {
+                return Class.forName(desc.getName(), false, LOADER);
+            } catch (ClassNotFoundException notHere) {
+                // a primitive type's name, or a class only the context loader has: below
+            }
             try {
                 return super.resolveClass(desc);
             } catch (ClassNotFoundException e) {
