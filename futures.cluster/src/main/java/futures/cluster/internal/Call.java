@@ -89,6 +89,10 @@ public final class Call implements Callable<byte[]>, DataSerializable, Hazelcast
                     + side.maxMessage() + " bytes); raise max_message_size on every member (member launcher:"
                     + " --max-message-size) or send less", new IOException("message too large")), where);
         }
+        if (!KnownClasses.hasCore()) {
+            return Codec.refusal("the task could not be read on member " + where + ": futures.core is not in this"
+                    + " member's JVM (on the module path, start the member with --add-modules ALL-MODULE-PATH)");
+        }
         if (!KnownClasses.fingerprint().equals(known)) {
             return Codec.refusal("the task could not be read on member " + where + ": it was sent by a JVM with"
                     + " another build of futures (the fingerprint of its known classes is " + known + ", this member's "

@@ -28,6 +28,8 @@ import java.util.TreeMap;
 public final class KnownClasses {
     private KnownClasses() {}
 
+    /** Whether futures.core's wrappers were found (set once, by {@link #known()}, before KNOWN is published). */
+    private static boolean core;
     private static final List<Class<?>> KNOWN = known();
     private static final Map<Class<?>, Integer> INDEX = index(KNOWN);
     private static final String FINGERPRINT = fingerprint(KNOWN);
@@ -44,6 +46,7 @@ public final class KnownClasses {
                     }
                 }
             }
+            core = true;
         } catch (ClassNotFoundException e) {
             // futures.core is not in this JVM (or not in this module layer): its wrappers cross in
             // full, and the fingerprint differs from a JVM that has it, which the reader reports
@@ -93,6 +96,16 @@ public final class KnownClasses {
      */
     public static List<Class<?>> list() {
         return KNOWN;
+    }
+
+    /**
+     * Whether futures.core is in this JVM (its module resolved, or on the class path), so that its
+     * call wrappers are in the list; a JVM without it reads no call of this library.
+     *
+     * @return true if the core's wrappers are known
+     */
+    public static boolean hasCore() {
+        return core;
     }
 
     /**
