@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * members, used directly with a {@code Serializable} {@code Callable} (what this layer adds), and
  * provider {@code "process"} with 2 warm workers. The cluster executor's {@code max_workers} is
  * {@value #IN_FLIGHT}, so that its bound on calls in flight does not throttle the comparison with
- * the engine, which has none.
+ * the engine, which has none. The "process" rows use {@link ProcessPoolBench}'s warm pool.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -85,22 +85,6 @@ public class ClusterBench {
         }
     }
 
-    /** Provider "process", 2 warm workers. */
-    @State(Scope.Benchmark)
-    public static class Process {
-        Executor ex;
-
-        @Setup(Level.Trial)
-        public void open() {
-            ex = Pools.warm(Pools.open("process"));
-        }
-
-        @TearDown(Level.Trial)
-        public void close() {
-            ex.shutdown();
-        }
-    }
-
     private static final Func<Integer, Integer> IDENTITY = Tasks::identity;
 
     @Benchmark
@@ -114,7 +98,7 @@ public class ClusterBench {
     }
 
     @Benchmark
-    public Integer roundTripProcess(Process p) {
+    public Integer roundTripProcess(ProcessPoolBench.Pool p) {
         return p.ex.submit(IDENTITY, 1).result();
     }
 
@@ -141,7 +125,7 @@ public class ClusterBench {
 
     @Benchmark
     @OperationsPerInvocation(TASKS)
-    public long callsProcess(Process p) {
+    public long callsProcess(ProcessPoolBench.Pool p) {
         return Pools.submitAllThenReadAll(p.ex, TASKS);
     }
 }

@@ -7,6 +7,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
 import futures.spi.Task;
+import futures.spi.internal.KnownClasses;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
@@ -18,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One call as the engine carries it to a member: the task's bytes (serialized by {@link Codec} in
- * the submitting JVM) and the submitting pool's id, written with the engine's own
+ * the submitting JVM), the submitting pool's id and the submitter's {@link KnownClasses#fingerprint()}
+ * (a member whose own differs refuses the call: it would misread the bytes), written with the engine's own
  * {@link DataSerializable} (no second Java serialization, and nothing for its Java filter to see). On the member it reads the task through the
  * member's own serialization filter, runs it, and returns the outcome's bytes: the value, or what
  * the call threw with its stack trace. It never throws itself, so every outcome of the call comes
@@ -38,26 +40,35 @@ public final class Call implements Callable<byte[]>, DataSerializable, Hazelcast
 
     private byte[] task;
     private String pool;
+    private String known;
     private HazelcastInstance member;
 
     /** For the engine, which makes one by reflection and then reads it ({@link #readData}). */
     public Call() {}
 
     Call(byte[] task, String pool) {
+        this(task, pool, KnownClasses.fingerprint());
+    }
+
+    /** A call as a JVM whose known classes have fingerprint {@code known} sends it; for tests of skew. */
+    Call(byte[] task, String pool, String known) {
         this.task = task;
         this.pool = pool;
+        this.known = known;
     }
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeByteArray(task);
         out.writeString(pool);
+        out.writeString(known);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         task = in.readByteArray();
         pool = in.readString();
+        known = in.readString();
     }
 
     @Override
@@ -77,6 +88,15 @@ public final class Call implements Callable<byte[]>, DataSerializable, Hazelcast
                     + ": its " + task.length + " bytes are more than this member's max_message_size ("
                     + side.maxMessage() + " bytes); raise max_message_size on every member (member launcher:"
                     + " --max-message-size) or send less", new IOException("message too large")), where);
+        }
+        if (!KnownClasses.hasCore()) {
+            return Codec.refusal("the task could not be read on member " + where + ": futures.core is not in this"
+                    + " member's JVM (on the module path, start the member with --add-modules ALL-MODULE-PATH)");
+        }
+        if (!KnownClasses.fingerprint().equals(known)) {
+            return Codec.refusal("the task could not be read on member " + where + ": it was sent by a JVM with"
+                    + " another build of futures (the fingerprint of its known classes is " + known + ", this member's "
+                    + KnownClasses.fingerprint() + "); run the same futures jars on every member and the submitting JVM");
         }
         try {
             read = Codec.deserialize(task, side.filter());

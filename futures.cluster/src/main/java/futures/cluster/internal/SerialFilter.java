@@ -68,27 +68,38 @@ final class SerialFilter {
             defaults = !config.isDefaultsDisabled();
         }
         boolean allowListed = defaults || !white.isEmpty();
+        // Each class's answer, found once: the lists are fixed once the engine runs, and a stream
+        // asks for each class it holds (about fifteen times for a task), each answer a walk of
+        // some thirty prefixes.
+        ClassValue<ObjectInputFilter.Status> answers = new ClassValue<>() {
+            @Override
+            protected ObjectInputFilter.Status computeValue(Class<?> c) {
+                return decide(c, black, white, allowListed, defaults);
+            }
+        };
         return info -> {
             Class<?> c = info.serialClass();
-            if (c == null) {
-                return ObjectInputFilter.Status.UNDECIDED;
-            }
-            while (c.isArray()) {
-                c = c.getComponentType();
-            }
-            if (c.isPrimitive()) {
-                return ObjectInputFilter.Status.ALLOWED;
-            }
-            String name = c.getName();
-            if (black.isListed(name)) {
-                return ObjectInputFilter.Status.REJECTED;
-            }
-            if (!allowListed || white.isListed(name)
-                    || (defaults && (name.startsWith("java") || name.startsWith("com.hazelcast.")))) {
-                return ObjectInputFilter.Status.ALLOWED;
-            }
-            return ObjectInputFilter.Status.REJECTED;
+            return c == null ? ObjectInputFilter.Status.UNDECIDED : answers.get(c);
         };
+    }
+
+    private static ObjectInputFilter.Status decide(Class<?> c, ClassFilter black, ClassFilter white,
+            boolean allowListed, boolean defaults) {
+        while (c.isArray()) {
+            c = c.getComponentType();
+        }
+        if (c.isPrimitive()) {
+            return ObjectInputFilter.Status.ALLOWED;
+        }
+        String name = c.getName();
+        if (black.isListed(name)) {
+            return ObjectInputFilter.Status.REJECTED;
+        }
+        if (!allowListed || white.isListed(name)
+                || (defaults && (name.startsWith("java") || name.startsWith("com.hazelcast.")))) {
+            return ObjectInputFilter.Status.ALLOWED;
+        }
+        return ObjectInputFilter.Status.REJECTED;
     }
 
     /** Splits a comma-separated list of package prefixes, each ending with a dot. */

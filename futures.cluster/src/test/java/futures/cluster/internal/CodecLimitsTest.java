@@ -14,7 +14,6 @@ import futures.spi.Task;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InvalidObjectException;
-import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
@@ -53,12 +52,9 @@ class CodecLimitsTest {
         ex.shutdown();
     }
 
+    /** {@code value} as this library writes a task (its own stream format: see {@link Codec}). */
     private static byte[] plain(Object value) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(value);
-        }
-        return bytes.toByteArray();
+        return Codec.serializeTask(value);
     }
 
     /** {@code new long[0]}, its length then changed to {@code n}: a ~30-byte stream claiming a huge array. */
@@ -87,7 +83,7 @@ class CodecLimitsTest {
      * an {@code ObjectOutputStream} would overflow this thread's stack first).
      */
     static byte[] deeplyNested(int depth) throws IOException {
-        byte[] one = plain(new Object[] {null}); // header, TC_ARRAY, Object[]'s descriptor, length 1, TC_NULL
+        byte[] one = plain(new Object[] {null}); // header, TC_ARRAY, Object[]'s (one-byte) descriptor, length 1, TC_NULL
         ByteArrayOutputStream out = new ByteArrayOutputStream(one.length + 10 * depth);
         out.write(one, 0, one.length - 1);
         byte[] level = {0x75, 0x71, 0, 0x7e, 0, 0, 0, 0, 0, 1}; // TC_ARRAY, TC_REFERENCE to the descriptor, length 1

@@ -134,6 +134,21 @@ class SettingsTest {
         assertThrows(IllegalArgumentException.class, () -> SerialFilter.prefixes("k", "com/example"));
     }
 
+    @Test
+    void eachFilterKeepsItsOwnAnswers() {
+        // each filter remembers its answer per class: asking one must not answer for another
+        ObjectInputFilter allowing = SerialFilter.of(SerialFilter.config(List.of("org.junit."), List.of()));
+        ObjectInputFilter denying = SerialFilter.of(SerialFilter.config(List.of(), List.of("org.junit.")));
+        ObjectInputFilter plain = SerialFilter.of(SerialFilter.config(List.of(), List.of()));
+        for (int round = 0; round < 2; round++) {
+            assertEquals(ObjectInputFilter.Status.ALLOWED, status(allowing, Test.class));
+            assertEquals(ObjectInputFilter.Status.REJECTED, status(denying, Test.class));
+            assertEquals(ObjectInputFilter.Status.REJECTED, status(plain, Test.class));
+            assertEquals(ObjectInputFilter.Status.ALLOWED, status(allowing, Test[][].class));
+            assertEquals(ObjectInputFilter.Status.REJECTED, status(denying, Test[][].class));
+        }
+    }
+
     private static ObjectInputFilter.Status status(ObjectInputFilter f, Class<?> c) {
         return f.checkInput(new ObjectInputFilter.FilterInfo() {
             @Override public Class<?> serialClass() { return c; }
