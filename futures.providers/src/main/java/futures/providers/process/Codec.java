@@ -1,6 +1,7 @@
 package futures.providers.process;
 
 import futures.spi.RemoteTaskException;
+import futures.spi.internal.KnownClasses;
 import futures.spi.internal.StreamLimits;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -17,11 +18,7 @@ import java.io.OutputStream;
 import java.io.StreamCorruptedException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.SerializedLambda;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Java serialization of what crosses between parent and worker, with the two checks the process
@@ -44,34 +41,18 @@ import java.util.TreeMap;
 final class Codec {
     private Codec() {}
 
-    /** The classes whose descriptors cross as one byte (see the class comment), sorted by name. */
-    static final List<Class<?>> KNOWN = known();
-    private static final Map<Class<?>, Integer> KNOWN_INDEX = index(KNOWN);
+    /**
+     * The classes whose descriptors cross as one byte (see the class comment), sorted by name: the
+     * list the cluster's calls use too ({@link KnownClasses}), with the core's wrappers in it.
+     */
+    static final List<Class<?>> KNOWN = knownWithCore();
 
-    private static List<Class<?>> known() {
-        List<Class<?>> k = new ArrayList<>(List.of(SerializedLambda.class, Object[].class, Number.class,
-                Integer.class, Long.class, Short.class, Byte.class, Double.class, Float.class, Boolean.class,
-                Character.class));
-        try { // the core's wrappers of a call (package-private: found by name; loading needs no access)
-            for (String owner : List.of("futures.core.Calls", "futures.core.ExecutorServiceView")) {
-                for (Class<?> c : Class.forName(owner, false, Codec.class.getClassLoader()).getDeclaredClasses()) {
-                    if (java.io.Serializable.class.isAssignableFrom(c)) {
-                        k.add(c);
-                    }
-                }
-            }
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("futures.core is not where futures.providers runs: " + e, e);
+    private static List<Class<?>> knownWithCore() {
+        if (!KnownClasses.hasCore()) {
+            throw new IllegalStateException("futures.core is not where futures.spi runs, so its call wrappers"
+                    + " cannot cross in the compact form");
         }
-        // sorted by name; a TreeMap, not a Comparator lambda: a worker's first lambdas cost it milliseconds
-        TreeMap<String, Class<?>> byName = new TreeMap<>();
-        for (Class<?> c : k) {
-            byName.put(c.getName(), c);
-        }
-        if (byName.size() > 255) {
-            throw new IllegalStateException("too many known classes: " + byName.size());
-        }
-        return List.copyOf(byName.values());
+        return KnownClasses.list();
     }
 
     /**
@@ -126,38 +107,7 @@ final class Codec {
      * own differs, so that the pool breaks and says why. Computed once per JVM.
      */
     static String fingerprint() {
-        return Fingerprint.VALUE;
-    }
-
-    private static final class Fingerprint {
-        static final String VALUE = compute();
-
-        private static String compute() {
-            long h = 0xcbf29ce484222325L; // FNV-1a, 64 bits: it only has to tell builds apart by accident
-            StringBuilder sb = new StringBuilder();
-            for (Class<?> c : KNOWN) {
-                sb.append(c.getName()).append(';');
-                if (c.getName().startsWith("futures.")) {
-                    for (java.io.ObjectStreamField f : ObjectStreamClass.lookup(c).getFields()) {
-                        sb.append(f.getName()).append(' ').append(f.getTypeCode())
-                                .append(f.getTypeString() == null ? "" : f.getTypeString()).append(',');
-                    }
-                }
-                sb.append('\n');
-            }
-            for (byte b : sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-                h = (h ^ (b & 0xff)) * 0x100000001b3L;
-            }
-            return Long.toHexString(h);
-        }
-    }
-
-    private static Map<Class<?>, Integer> index(List<Class<?>> classes) {
-        Map<Class<?>, Integer> m = new IdentityHashMap<>();
-        for (int i = 0; i < classes.size(); i++) {
-            m.put(classes.get(i), i + 1);
-        }
-        return m; // never written after this: safely published through a static final field
+        return KnownClasses.fingerprint();
     }
 
     /**
@@ -255,11 +205,11 @@ final class Codec {
 
         @Override
         protected void writeClassDescriptor(ObjectStreamClass desc) throws IOException {
-            Class<?> c = desc.forClass();
-            Integer known = KNOWN_INDEX.get(c);
-            if (known != null) {
+            int known = KnownClasses.placeOf(desc);
+            if (known != 0) {
                 writeByte(known);
             } else {
+                Class<?> c = desc.forClass();
                 if (c != null) {
                     noteUnknown(c);
                 }
@@ -302,7 +252,7 @@ final class Codec {
         @Override
         protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
             Class<?> c = desc.forClass(); // set only for the descriptors readClassDescriptor looked up
-            if (c != null && (KNOWN_INDEX.containsKey(c) || c == LambdaCache.Fields.class)) {
+            if (c != null && (KnownClasses.isKnown(c) || c == LambdaCache.Fields.class)) {
                 return c;
             }
             if (desc == ObjectArrayModel.DESCRIPTOR) {

@@ -32,7 +32,11 @@ public final class KnownClasses {
     private static boolean core;
     private static final List<Class<?>> KNOWN = known();
     private static final Map<Class<?>, Integer> INDEX = index(KNOWN);
-    private static final String FINGERPRINT = fingerprint(KNOWN);
+
+    /** Computed at the first call of {@link #fingerprint()}: a process worker's start reads only the list first. */
+    private static final class Fingerprint {
+        static final String VALUE = fingerprint(KNOWN);
+    }
 
     private static List<Class<?>> known() {
         List<Class<?>> k = new ArrayList<>(List.of(SerializedLambda.class, Object[].class, Number.class,
@@ -153,6 +157,6 @@ public final class KnownClasses {
      * @return the fingerprint, computed once per JVM
      */
     public static String fingerprint() {
-        return FINGERPRINT;
+        return Fingerprint.VALUE;
     }
 }
