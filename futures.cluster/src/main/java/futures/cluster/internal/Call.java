@@ -47,7 +47,7 @@ public final class Call implements Callable<byte[]>, DataSerializable, Hazelcast
     public Call() {}
 
     Call(byte[] task, String pool) {
-        this(task, pool, KnownClasses.fingerprint());
+        this(task, pool, Codec.KNOWN.fingerprint());
     }
 
     /** A call as a JVM whose known classes have fingerprint {@code known} sends it; for tests of skew. */
@@ -89,14 +89,14 @@ public final class Call implements Callable<byte[]>, DataSerializable, Hazelcast
                     + side.maxMessage() + " bytes); raise max_message_size on every member (member launcher:"
                     + " --max-message-size) or send less", new IOException("message too large")), where);
         }
-        if (!KnownClasses.hasCore()) {
+        if (!Codec.KNOWN.hasCore()) {
             return Codec.refusal("the task could not be read on member " + where + ": futures.core is not in this"
                     + " member's JVM (on the module path, start the member with --add-modules ALL-MODULE-PATH)");
         }
-        if (!KnownClasses.fingerprint().equals(known)) {
+        if (!Codec.KNOWN.fingerprint().equals(known)) {
             return Codec.refusal("the task could not be read on member " + where + ": it was sent by a JVM with"
                     + " another build of futures (the fingerprint of its known classes is " + known + ", this member's "
-                    + KnownClasses.fingerprint() + "); run the same futures jars on every member and the submitting JVM");
+                    + Codec.KNOWN.fingerprint() + "); run the same futures jars on every member and the submitting JVM");
         }
         try {
             read = Codec.deserialize(task, side.filter());

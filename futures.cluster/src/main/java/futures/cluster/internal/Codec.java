@@ -46,6 +46,9 @@ import java.io.UncheckedIOException;
 final class Codec {
     private Codec() {}
 
+    /** The classes whose descriptors cross as their place, seen from this module (which reads futures.core). */
+    static final KnownClasses KNOWN = KnownClasses.seenFrom(Codec.class);
+
     /** Serializes a task in the submitting JVM, refusing executors and futures. */
     static byte[] serializeTask(Object task) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
@@ -228,7 +231,7 @@ final class Codec {
 
         @Override
         protected void writeClassDescriptor(ObjectStreamClass desc) throws IOException {
-            int place = KnownClasses.placeOf(desc);
+            int place = KNOWN.placeOf(desc);
             writeByte(place);
             if (place == 0) {
                 super.writeClassDescriptor(desc);
@@ -308,13 +311,13 @@ final class Codec {
         @Override
         protected ObjectStreamClass readClassDescriptor() throws IOException, ClassNotFoundException {
             int place = readUnsignedByte();
-            return place == 0 ? super.readClassDescriptor() : KnownClasses.descriptor(place);
+            return place == 0 ? super.readClassDescriptor() : KNOWN.descriptor(place);
         }
 
         @Override
         protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
             Class<?> known = desc.forClass(); // set only for the descriptors of known classes
-            if (KnownClasses.isKnown(known)) {
+            if (KNOWN.isKnown(known)) {
                 return known;
             }
             try {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import futures.spi.internal.KnownClasses;
 import java.io.ByteArrayOutputStream;
 import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
@@ -60,8 +59,8 @@ class CodecTest {
         assertTrue(!text.contains("java.lang.Integer") && !text.contains("[Ljava.lang.Object;"), text);
         assertTrue(compact.length < full.size() / 3, compact.length + " bytes against " + full.size());
         assertArrayEquals(value, (Object[]) Codec.deserialize(compact, FILTER));
-        assertTrue(KnownClasses.hasCore() && KnownClasses.list().contains(Integer.class) && KnownClasses.list().size() > 11,
-                KnownClasses.list().toString());
+        assertTrue(Codec.KNOWN.hasCore() && Codec.KNOWN.list().contains(Integer.class) && Codec.KNOWN.list().size() > 11,
+                Codec.KNOWN.list().toString());
     }
 
     @Test
@@ -73,6 +72,6 @@ class CodecTest {
         UncheckedIOException e = assertInstanceOf(UncheckedIOException.class, o.value());
         assertTrue(e.getMessage().startsWith("the task could not be read on member (unknown): it was sent by a JVM with"
                 + " another build of futures (the fingerprint of its known classes is 0123abcd, this member's "
-                + KnownClasses.fingerprint() + ")"), e.getMessage());
+                + Codec.KNOWN.fingerprint() + ")"), e.getMessage());
     }
 }

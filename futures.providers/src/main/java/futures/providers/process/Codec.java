@@ -45,15 +45,8 @@ final class Codec {
      * The classes whose descriptors cross as one byte (see the class comment), sorted by name: the
      * list the cluster's calls use too ({@link KnownClasses}), with the core's wrappers in it.
      */
-    static final List<Class<?>> KNOWN = knownWithCore();
-
-    private static List<Class<?>> knownWithCore() {
-        if (!KnownClasses.hasCore()) {
-            throw new IllegalStateException("futures.core is not where futures.spi runs, so its call wrappers"
-                    + " cannot cross in the compact form");
-        }
-        return KnownClasses.list();
-    }
+    static final KnownClasses TABLE = KnownClasses.seenFrom(Codec.class); // futures.providers requires futures.core
+    static final List<Class<?>> KNOWN = TABLE.list();
 
     /**
      * {@code Object[]}'s descriptor as a stream holds it (name, serialVersionUID, flags, no fields),
@@ -107,7 +100,7 @@ final class Codec {
      * own differs, so that the pool breaks and says why. Computed once per JVM.
      */
     static String fingerprint() {
-        return KnownClasses.fingerprint();
+        return TABLE.fingerprint();
     }
 
     /**
@@ -205,7 +198,7 @@ final class Codec {
 
         @Override
         protected void writeClassDescriptor(ObjectStreamClass desc) throws IOException {
-            int known = KnownClasses.placeOf(desc);
+            int known = TABLE.placeOf(desc);
             if (known != 0) {
                 writeByte(known);
             } else {
@@ -252,7 +245,7 @@ final class Codec {
         @Override
         protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
             Class<?> c = desc.forClass(); // set only for the descriptors readClassDescriptor looked up
-            if (c != null && (KnownClasses.isKnown(c) || c == LambdaCache.Fields.class)) {
+            if (c != null && (TABLE.isKnown(c) || c == LambdaCache.Fields.class)) {
                 return c;
             }
             if (desc == ObjectArrayModel.DESCRIPTOR) {

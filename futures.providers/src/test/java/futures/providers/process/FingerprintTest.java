@@ -34,6 +34,20 @@ class FingerprintTest {
     }
 
     @Test
+    @DisplayName("the known classes are looked up from the codec's own loader, which sees futures.core, not from futures.spi's")
+    void knownClassesSeenFromTheCodec() {
+        assertTrue(Codec.TABLE.hasCore(), Codec.KNOWN.toString());
+        assertTrue(Codec.KNOWN.size() > 11, Codec.KNOWN.toString());
+        // from a loader that does not see futures.core (the boot loader here; a parent layer of the
+        // core's in an application server) the wrappers are not in the table, and its fingerprint
+        // tells the two apart: the table follows the loader it is given
+        futures.spi.internal.KnownClasses boot = futures.spi.internal.KnownClasses.seenFrom(Object.class);
+        assertFalse(boot.hasCore());
+        assertEquals(11, boot.list().size(), boot.list().toString());
+        assertFalse(boot.fingerprint().equals(Codec.fingerprint()));
+    }
+
+    @Test
     @DisplayName("a worker given another fingerprint exits with code 5 before it reads a frame, and says why on stderr")
     void workerWithAnotherFingerprintExits() throws Exception {
         Run run = startWorker(Codec.fingerprint() + "0");

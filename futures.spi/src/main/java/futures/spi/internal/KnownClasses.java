@@ -22,38 +22,35 @@ import java.util.TreeMap;
  * which {@link #fingerprint()} tells apart; the JDK classes' serial forms are fixed by their
  * specification. A class not in the list is written in full after a 0 byte.
  *
- * <p>Built once per JVM, sorted by name, never changed afterwards: safe to share between threads.
+ * <p>Built once per codec ({@link #seenFrom}), sorted by name, never changed afterwards (the lazily
+ * computed fingerprint is the same whichever thread computes it): safe to share between threads.
  * Not API (see the package).
  */
 public final class KnownClasses {
-    private KnownClasses() {}
+    /** Whether futures.core's wrappers were found through the loader this table was made for. */
+    private final boolean core;
+    private final List<Class<?>> known;
+    private final Map<Class<?>, Integer> index;
+    /** Computed at the first call of {@link #fingerprint()} (a process worker's start reads only the list first); the same value whichever thread computes it. */
+    private volatile String fingerprint;
 
-    /** Whether futures.core's wrappers were found (set once, by {@link #known()}, before KNOWN is published). */
-    private static boolean core;
-    private static final List<Class<?>> KNOWN = known();
-    private static final Map<Class<?>, Integer> INDEX = index(KNOWN);
-
-    /** Computed at the first call of {@link #fingerprint()}: a process worker's start reads only the list first. */
-    private static final class Fingerprint {
-        static final String VALUE = fingerprint(KNOWN);
-    }
-
-    private static List<Class<?>> known() {
+    private KnownClasses(ClassLoader loader) {
         List<Class<?>> k = new ArrayList<>(List.of(SerializedLambda.class, Object[].class, Number.class,
                 Integer.class, Long.class, Short.class, Byte.class, Double.class, Float.class, Boolean.class,
                 Character.class));
+        boolean found = false;
         try { // the core's wrappers of a call (package-private: found by name; loading needs no access)
             for (String owner : List.of("futures.core.Calls", "futures.core.ExecutorServiceView")) {
-                for (Class<?> c : Class.forName(owner, false, KnownClasses.class.getClassLoader()).getDeclaredClasses()) {
+                for (Class<?> c : Class.forName(owner, false, loader).getDeclaredClasses()) {
                     if (Serializable.class.isAssignableFrom(c)) {
                         k.add(c);
                     }
                 }
             }
-            core = true;
+            found = true;
         } catch (ClassNotFoundException e) {
-            // futures.core is not in this JVM (or not in this module layer): its wrappers cross in
-            // full, and the fingerprint differs from a JVM that has it, which the reader reports
+            // futures.core is not seen from there: its wrappers cross in full, and the fingerprint
+            // differs from a JVM that has it, which the reader reports
         }
         TreeMap<String, Class<?>> byName = new TreeMap<>(); // sorted by name: the same order in every JVM
         for (Class<?> c : k) {
@@ -62,7 +59,21 @@ public final class KnownClasses {
         if (byName.size() > 255) {
             throw new IllegalStateException("too many known classes: " + byName.size());
         }
-        return List.copyOf(byName.values());
+        this.core = found;
+        this.known = List.copyOf(byName.values());
+        this.index = index(known);
+    }
+
+    /**
+     * The table as seen from a class's loader: the core's wrappers are looked up through it, not
+     * through this module's, since futures.core may sit in a child layer or loader of futures.spi's
+     * (core depends on spi, not the other way round). Each codec makes one, once.
+     *
+     * @param user a class of the module that reads and writes the streams (its loader sees futures.core)
+     * @return a new table; immutable, safe to share between threads
+     */
+    public static KnownClasses seenFrom(Class<?> user) {
+        return new KnownClasses(user.getClassLoader());
     }
 
     private static Map<Class<?>, Integer> index(List<Class<?>> classes) {
@@ -70,7 +81,7 @@ public final class KnownClasses {
         for (int i = 0; i < classes.size(); i++) {
             m.put(classes.get(i), i + 1);
         }
-        return m; // never written after this: safely published through a static final field
+        return m; // never written after this: published through a final field
     }
 
     /** FNV-1a (64 bits) of each class's name and, for this library's, its serialized fields' names and types. */
@@ -98,17 +109,17 @@ public final class KnownClasses {
      *
      * @return the list (immutable)
      */
-    public static List<Class<?>> list() {
-        return KNOWN;
+    public List<Class<?>> list() {
+        return known;
     }
 
     /**
-     * Whether futures.core is in this JVM (its module resolved, or on the class path), so that its
+     * Whether futures.core is seen from the loader this table was made for, so that its
      * call wrappers are in the list; a JVM without it reads no call of this library.
      *
      * @return true if the core's wrappers are known
      */
-    public static boolean hasCore() {
+    public boolean hasCore() {
         return core;
     }
 
@@ -118,9 +129,9 @@ public final class KnownClasses {
      * @param desc the descriptor being written
      * @return its place in the list, from 1; or 0 if the class is not known (then write it in full)
      */
-    public static int placeOf(ObjectStreamClass desc) {
+    public int placeOf(ObjectStreamClass desc) {
         Class<?> c = desc.forClass();
-        Integer known = c == null ? null : INDEX.get(c);
+        Integer known = c == null ? null : index.get(c);
         return known == null ? 0 : known;
     }
 
@@ -131,11 +142,11 @@ public final class KnownClasses {
      * @return the class's descriptor in this JVM
      * @throws StreamCorruptedException if no known class has that place
      */
-    public static ObjectStreamClass descriptor(int place) throws StreamCorruptedException {
-        if (place < 1 || place > KNOWN.size()) {
+    public ObjectStreamClass descriptor(int place) throws StreamCorruptedException {
+        if (place < 1 || place > known.size()) {
             throw new StreamCorruptedException("unknown class number " + place);
         }
-        return ObjectStreamClass.lookupAny(KNOWN.get(place - 1));
+        return ObjectStreamClass.lookupAny(known.get(place - 1));
     }
 
     /**
@@ -144,8 +155,8 @@ public final class KnownClasses {
      * @param c a class, or null
      * @return true if {@code c} is known
      */
-    public static boolean isKnown(Class<?> c) {
-        return c != null && INDEX.containsKey(c);
+    public boolean isKnown(Class<?> c) {
+        return c != null && index.containsKey(c);
     }
 
     /**
@@ -156,7 +167,12 @@ public final class KnownClasses {
      *
      * @return the fingerprint, computed once per JVM
      */
-    public static String fingerprint() {
-        return Fingerprint.VALUE;
+    public String fingerprint() {
+        String f = fingerprint;
+        if (f == null) {
+            f = fingerprint(known);
+            fingerprint = f;
+        }
+        return f;
     }
 }
