@@ -108,7 +108,9 @@ final class ProcessPool implements WorkerPool {
     /**
      * How long a worker asked to park may take to answer before its channel is closed instead (it
      * then exits as if it had not been asked): a real worker's reading thread answers at once, so
-     * only a hung or forged one waits this long, and {@code shutdown(wait=true)} never waits for it.
+     * only a hung or forged one waits this long. Checked by the worker's watchdog ({@link #watch},
+     * which runs at least every second), not by a timer of its own: a pool per request would
+     * otherwise schedule and cancel one per close.
      */
     static final long PARK_ANSWER_SECONDS = 5;
 
@@ -204,7 +206,8 @@ final class ProcessPool implements WorkerPool {
         /**
          * Taken once, by whichever comes first after {@link FrameChannel#PARK} is sent: this worker's
          * thread on {@link FrameChannel#PARKED} (it parks the worker), or the bound on the answer
-         * ({@link #PARK_ANSWER_SECONDS}, it closes the channel). So a parked channel is never closed by the pool.
+         * ({@link #PARK_ANSWER_SECONDS}, checked by the watchdog: it closes the channel). So a parked
+         * channel is never closed by the pool.
          */
         final java.util.concurrent.atomic.AtomicBoolean parkClaimed = new java.util.concurrent.atomic.AtomicBoolean();
         /**
@@ -213,8 +216,8 @@ final class ProcessPool implements WorkerPool {
          * sees either a worker it may kill or one that is the park's (see {@link #claimToKillLocked}).
          */
         boolean parkedAway;
-        /** That bound's timer, set before {@link FrameChannel#PARK} is written, cancelled on the answer. */
-        volatile ScheduledFuture<?> parkTimer;
+        /** {@link System#nanoTime} just before {@link FrameChannel#PARK} was written, 0 before: the bound counts from there. */
+        volatile long parkAskedAt;
         /** {@link System#nanoTime} of its last result (or of its connect): {@code idle_timeout} counts from there. */
         volatile long lastUsed;
         /** Whether its resident set was over {@code max_worker_memory} after a call: it gets nothing more. */
@@ -735,11 +738,7 @@ final class ProcessPool implements WorkerPool {
     private static void askToPark(Worker w) {
         FrameChannel c = w.channel;
         try {
-            w.parkTimer = Timers.after(PARK_ANSWER_SECONDS, TimeUnit.SECONDS, () -> {
-                if (w.parkClaimed.compareAndSet(false, true)) {
-                    c.close();
-                }
-            });
+            w.parkAskedAt = System.nanoTime() | 1; // never 0: 0 means not asked
             c.write(FrameChannel.PARK, 0, new byte[0]);
         } catch (IOException | RuntimeException e) {
             if (w.parkClaimed.compareAndSet(false, true)) {
@@ -944,7 +943,6 @@ final class ProcessPool implements WorkerPool {
                         synchronized (lock) { // exclusive with a break or stopWorkers: see claimToKillLocked
                             if (broken == null && w.parkClaimed.compareAndSet(false, true)) {
                                 claimed = true;
-                                w.parkTimer.cancel(false);
                                 parked = WorkerPark.park(parkKey, process, channel, w.assigned, lifecycle.idleMillis(),
                                         WorkerPark.bound(maxWorkers));
                                 w.parkedAway = parked;
@@ -1010,9 +1008,17 @@ final class ProcessPool implements WorkerPool {
      * The watchdog of one worker's channel, run every so often on the {@link Timers} thread: a
      * frame under way for longer than {@code message_timeout} (a worker that sent part of a
      * message and stopped, or that stopped reading what it is sent) gets the channel closed and
-     * the worker killed; its thread then breaks the pool with {@code stalled} as the reason.
+     * the worker killed; its thread then breaks the pool with {@code stalled} as the reason. A
+     * worker asked to park that has not answered within {@link #PARK_ANSWER_SECONDS} gets its
+     * channel closed, if the answer has not claimed it meanwhile ({@code parkClaimed}).
      */
     private void watch(Worker w, FrameChannel channel, Process process) {
+        long asked = w.parkAskedAt;
+        if (asked != 0 && System.nanoTime() - asked > TimeUnit.SECONDS.toNanos(PARK_ANSWER_SECONDS)
+                && w.parkClaimed.compareAndSet(false, true)) {
+            channel.close(); // no answer to PARK in time: it exits as a retiring worker, no break
+            return;
+        }
         retireIfIdle(w);
         long stalled = channel.stalledNanos(System.nanoTime());
         if (stalled > TimeUnit.MILLISECONDS.toNanos(messageTimeoutMillis) && w.stalled == null) {

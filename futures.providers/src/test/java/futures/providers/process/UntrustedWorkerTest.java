@@ -127,6 +127,22 @@ class UntrustedWorkerTest {
     }
 
     @Test
+    @DisplayName("a worker that never answers PARK is not parked: shutdown(wait=true) returns once the bound on the answer closed its channel, and it exits")
+    void parkNeverAnswered() throws Exception {
+        Executor ex = pool(fakeJava("result", Codec.serializeOutcome(7)));
+        assertEquals(7, ex.submit(() -> 1).result()); // it served: the pool asks it to park at shutdown
+        java.util.Set<Long> parkedBefore = new java.util.HashSet<>(WorkerPark.pids());
+        long start = System.nanoTime();
+        ex.shutdown(true);
+        long waited = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(waited >= ProcessPool.PARK_ANSWER_SECONDS * 1000 - 100, "the bound was waited for: " + waited + " ms");
+        assertTrue(waited < ProcessPool.PARK_ANSWER_SECONDS * 1000 + 10_000, "and not much longer: " + waited + " ms");
+        java.util.Set<Long> parkedAfter = new java.util.HashSet<>(WorkerPark.pids());
+        parkedAfter.removeAll(parkedBefore);
+        assertTrue(parkedAfter.isEmpty(), "nothing new is parked: " + parkedAfter);
+    }
+
+    @Test
     @DisplayName("a worker that reads nothing while the pool writes a large task is killed after message_timeout, and the pool breaks saying so")
     void deafWorker() throws Exception {
         Executor ex = pool(fakeJava("deaf", null), ProcessProvider.MESSAGE_TIMEOUT, "0.5");
