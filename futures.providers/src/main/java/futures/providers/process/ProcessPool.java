@@ -222,8 +222,11 @@ final class ProcessPool implements WorkerPool {
          */
         final java.util.concurrent.atomic.AtomicBoolean parkClaimed = new java.util.concurrent.atomic.AtomicBoolean();
         /** Its entry in the {@link WorkerPark}, set with {@code parking}, under {@code lock}; its thread settles it. */
-        /** Whether its thread is reporting an outcome (done-callbacks may run): see {@link #releaseIfParkingLocked}; guarded by {@code lock}. */
-        boolean settling;
+        /**
+         * Whether its thread is reporting an outcome (done-callbacks may run): see
+         * {@link #releaseIfParkingLocked}. Set under {@code lock}, cleared without it (see {@link #settle}).
+         */
+        volatile boolean settling;
         /** Its entry in the {@link WorkerPark}, set with {@code parking}, under {@code lock}; its thread settles it. */
         volatile WorkerPark.Parking parkHandle;
         /** {@link System#nanoTime} just before {@link FrameChannel#PARK} was written, 0 before: the bound counts from there. */
@@ -1192,9 +1195,15 @@ final class ProcessPool implements WorkerPool {
                     }
                 }
             } finally {
-                synchronized (lock) {
-                    w.settling = false;
-                    releaseIfParkingLocked(w); // only now, its done-callbacks having returned
+                // Only now, its done-callbacks having returned. Without the lock on the usual path (no
+                // park asked): settling and parking are volatile, written before each reads the
+                // other, so either this thread sees parking or retireIfDoneLocked sees settling
+                // cleared, and releases it; both may, and releaseIfParkingLocked is idempotent.
+                w.settling = false;
+                if (w.parking) {
+                    synchronized (lock) {
+                        releaseIfParkingLocked(w);
+                    }
                 }
             }
         }
