@@ -15,6 +15,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -29,15 +30,32 @@ import java.util.concurrent.ConcurrentHashMap;
  * }
  * }</pre>
  *
- * <p>Discovery happens on every call, so providers added to a layer later are seen. A provider
- * that fails to load is logged (logger {@code futures.core.Executors}: level WARNING with its
- * stack trace the first time in this JVM, DEBUG at later discoveries, so a program that makes
- * many executors does not repeat the warning) and named, with the cause, in the error for an
- * unknown name; the others still load.
+ * <p>Discovery goes through {@link ServiceLoader#load(Class)}, that is the calling thread's context
+ * class loader (the system class loader if it has none). What it finds is remembered for that
+ * loader when every provider found is defined by the system class loader or one of its ancestors
+ * (the class path and the boot layer's module path, which do not change while the JVM runs) and
+ * none failed to load; then {@code create} skips the scan (which a program that makes an executor
+ * per request would otherwise pay each time, about a millisecond in a young JVM) but still makes a
+ * new provider instance for each executor, as a fresh discovery would. A name not among those
+ * remembered is always looked up afresh, so a provider added later (a new module layer or class
+ * loader made the context class loader, a jar added to a loader) is seen; the only thing a
+ * remembered discovery does not see is a second provider, added later to the same loader, claiming
+ * a name already found. A provider of any other loader (a plugin's) is never remembered, and
+ * neither is its loader: such discoveries scan on every call, as {@link #providers()} always does.
+ * A provider that fails to load is logged (logger {@code futures.core.Executors}: level WARNING
+ * with its stack trace the first time in this JVM, DEBUG at later discoveries, so a program that
+ * makes many executors does not repeat the warning) and named, with the cause, in the error for
+ * an unknown name; the others still load.
  */
 public final class Executors {
     /** Load failures whose stack trace was logged already; grows only by distinct failures (a concurrent set: add() decides who logs). */
     private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
+    /**
+     * Discoveries remembered per context class loader (see the class comment); guarded by its own
+     * monitor. Weak keys: an entry holds only providers of the system class loader and its
+     * ancestors, never the key loader, so a loader that is otherwise unreachable still goes.
+     */
+    private static final Map<ClassLoader, Discovery> REMEMBERED = new WeakHashMap<>();
 
     private Executors() {}
 
@@ -71,8 +89,22 @@ public final class Executors {
     public static Executor create(String name, ExecutorConfig config) {
         Objects.requireNonNull(name, "provider name");
         Objects.requireNonNull(config, "config");
-        Discovery found = discover();
-        List<ExecutorProvider> matches = found.byName.getOrDefault(name, List.of());
+        ClassLoader loader = contextLoader();
+        Discovery found;
+        synchronized (REMEMBERED) {
+            found = REMEMBERED.get(loader);
+        }
+        List<ExecutorProvider> matches = found == null ? null : found.fresh(name);
+        if (matches == null) {
+            // nothing remembered, or not this name (it may have been added since): scan afresh
+            found = discover();
+            if (found.remembered()) {
+                synchronized (REMEMBERED) {
+                    REMEMBERED.put(loader, found);
+                }
+            }
+            matches = found.scanned(name);
+        }
         if (matches.isEmpty()) {
             StringBuilder msg = new StringBuilder("unknown provider '").append(name).append("'; available: ")
                     .append(found.byName.isEmpty() ? "(none)" : String.join(", ", new TreeSet<>(found.byName.keySet())));
@@ -134,29 +166,106 @@ public final class Executors {
      */
     public static List<ExecutorProvider> providers() {
         List<ExecutorProvider> all = new ArrayList<>();
-        discover().byName.values().forEach(all::addAll);
+        discover().byName.values().forEach(found -> found.forEach(f -> all.add(f.instance())));
         all.sort(Comparator.comparing(ExecutorProvider::name));
         return List.copyOf(all);
     }
 
-    private record Discovery(Map<String, List<ExecutorProvider>> byName, List<String> failures) {}
+    /** The loader {@link ServiceLoader#load(Class)} uses for this thread. */
+    private static ClassLoader contextLoader() {
+        ClassLoader l = Thread.currentThread().getContextClassLoader();
+        return l != null ? l : ClassLoader.getSystemClassLoader();
+    }
+
+    /**
+     * One provider found: the instance the scan made (for the caller that scanned, and for
+     * {@link #providers()}), and its handle, which makes a new one for each executor that a
+     * remembered discovery serves.
+     */
+    private record Found(ExecutorProvider instance, ServiceLoader.Provider<ExecutorProvider> handle) {}
+
+    /**
+     * A scan's outcome, immutable once made (a remembered one is read by any thread).
+     * {@code remembered()}: whether it may be kept for its loader (see the class comment): nothing
+     * failed, and every provider is of a loader that lives as long as the JVM.
+     */
+    private record Discovery(Map<String, List<Found>> byName, List<String> failures) {
+        boolean remembered() {
+            if (!failures.isEmpty()) {
+                return false;
+            }
+            for (List<Found> l : byName.values()) {
+                for (Found f : l) {
+                    if (!permanent(f.handle().type().getClassLoader())) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** The providers called {@code name}, as the scan made them: for the thread that scanned. */
+        List<ExecutorProvider> scanned(String name) {
+            return byName.getOrDefault(name, List.of()).stream().map(Found::instance).toList();
+        }
+
+        /**
+         * New instances of the providers called {@code name}, as a fresh scan would make them; null
+         * if there is none, or one now fails to load or has another name: the caller then scans
+         * afresh, which reports what changed.
+         */
+        List<ExecutorProvider> fresh(String name) {
+            List<Found> l = byName.get(name);
+            if (l == null) {
+                return null;
+            }
+            List<ExecutorProvider> out = new ArrayList<>(l.size());
+            for (Found f : l) {
+                ExecutorProvider p;
+                try {
+                    p = f.handle().get();
+                } catch (ServiceConfigurationError | RuntimeException e) {
+                    return null;
+                }
+                if (p == null || !name.equals(p.name())) {
+                    return null;
+                }
+                out.add(p);
+            }
+            return out;
+        }
+    }
+
+    /** Whether {@code l} is the system class loader or one of its ancestors (null: the bootstrap loader). */
+    private static boolean permanent(ClassLoader l) {
+        for (ClassLoader s = ClassLoader.getSystemClassLoader(); s != null; s = s.getParent()) {
+            if (s == l) {
+                return true;
+            }
+        }
+        return l == null;
+    }
 
     /** Loads every provider, each in its own try, so one broken provider does not hide the others. */
     private static Discovery discover() {
-        Map<String, List<ExecutorProvider>> byName = new LinkedHashMap<>();
+        Map<String, List<Found>> byName = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
-        Iterator<ExecutorProvider> it = ServiceLoader.load(ExecutorProvider.class).iterator();
+        Iterator<ServiceLoader.Provider<ExecutorProvider>> it = ServiceLoader.load(ExecutorProvider.class).stream()
+                .iterator();
         while (true) {
+            ServiceLoader.Provider<ExecutorProvider> handle;
             ExecutorProvider p;
             try {
                 if (!it.hasNext()) {
                     break;
                 }
-                p = it.next();
+                handle = it.next();
+                p = handle.get();
             } catch (ServiceConfigurationError e) {
                 String what = e.getMessage() + (e.getCause() != null ? " (" + e.getCause() + ")" : "");
-                // Discovery runs on every create: the warning, with its stack trace, is logged once
-                // per failure; later discoveries say it again at DEBUG only.
+                // A discovery with a failure is never remembered, so it runs on every create: the
+                // warning, with its stack trace, is logged once per failure; later discoveries say
+                // it again at DEBUG only.
                 if (REPORTED.add(what)) {
                     Logs.log(Executors.class, Level.WARNING,
                             "an executor provider failed to load and is skipped: " + what, e);
@@ -167,7 +276,7 @@ public final class Executors {
                 failures.add(what);
                 continue;
             }
-            byName.computeIfAbsent(p.name(), k -> new ArrayList<>(1)).add(p);
+            byName.computeIfAbsent(p.name(), k -> new ArrayList<>(1)).add(new Found(p, handle));
         }
         return new Discovery(byName, failures);
     }

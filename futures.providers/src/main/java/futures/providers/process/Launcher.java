@@ -22,6 +22,7 @@ import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -205,6 +206,30 @@ final class Launcher {
      * @param extraOptions options placed after the copied ones, so they win
      */
     static List<String> javaArgs(Class<?> main, List<String> extraOptions) {
+        String classPathProperty = System.getProperty("java.class.path", "");
+        String modulePathProperty = System.getProperty("jdk.module.path");
+        ArgsMemo m = lastArgs;
+        if (m != null && m.main() == main && m.extraOptions().equals(extraOptions)
+                && m.classPath().equals(classPathProperty) && Objects.equals(m.modulePath(), modulePathProperty)) {
+            return m.args();
+        }
+        List<String> args = List.copyOf(computeJavaArgs(main, extraOptions));
+        lastArgs = new ArgsMemo(main, List.copyOf(extraOptions), classPathProperty, modulePathProperty, args);
+        return args;
+    }
+
+    /**
+     * The last {@link #javaArgs} made, with what it was made from: a program that makes a pool per
+     * request would otherwise work them out again each time (~0.5 ms of a young JVM's cycle). What
+     * else they depend on cannot change while the JVM runs: its input arguments, the boot layer,
+     * where the futures classes were loaded from. Immutable; replaced whole (volatile).
+     */
+    private record ArgsMemo(Class<?> main, List<String> extraOptions, String classPath, String modulePath,
+            List<String> args) {}
+
+    private static volatile ArgsMemo lastArgs;
+
+    private static List<String> computeJavaArgs(Class<?> main, List<String> extraOptions) {
         List<String> args = new ArrayList<>();
         boolean modulePath = false;
         for (String a : InputArguments.LIST) {

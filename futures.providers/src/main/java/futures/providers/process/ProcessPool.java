@@ -41,8 +41,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is marked running when it is handed to a worker, and only then; a cancelled one is dropped there.
  * Writes happen after the lock is released: by the pool's own threads directly, and for a user's
  * thread by the pool's {@link Sender}, so that an interrupt of a caller cannot close a worker's
- * channel. Each worker has one thread here that starts its process, accepts its connection and
- * reads its replies.
+ * channel. Each worker has one thread here that starts its process (or takes it from the park),
+ * accepts its connection and reads its replies: a job on one of the shared {@link WorkerThreads},
+ * which serves the next pool's worker once this one is done.
  *
  * <p>Breaking: a worker that exits while the pool did not ask it to, or with work outstanding, or
  * after its initializer threw, or that sends a corrupted frame or one over {@code max_message_size},
@@ -79,8 +80,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * error ({@link #settleLast}), or when fail_call fails its calls. A RETIRING worker has nothing in
  * flight and gets nothing more; its channel is closed (so it exits with code 0), or it is killed
  * ({@link #stopRunning}), or it is handed to the park; either way its exit does not break the
- * pool. Handing a worker to the park and killing it (a break, {@link #stopWorkers}) exclude each
- * other under {@code lock}: see {@code claimToKillLocked}. {@code broken} and {@code brokenCause} are written under
+ * pool. A worker handed to the park leaves {@code workers} for {@code releasing} at that moment,
+ * or, if its thread is still reporting its last call (done-callbacks, which shutdown(wait=true)
+ * waits for), once it has ({@link #releaseIfParkingLocked}); it leaves {@code releasing} when its
+ * thread settles the hand-over; a break
+ * or {@link #stopWorkers} kills a worker of {@code releasing} only if it takes it back out of the
+ * park first, so never one another pool took: see {@code claimToKillLocked}. {@code broken} and {@code brokenCause} are written under
  * {@code lock} and read without it (volatile). An item removed from {@code queue} or an
  * {@code inflight} map is reported by whoever removed it, and by no one else, so every item taken
  * is settled exactly once: run and reported, dropped as cancelled, or failed.
@@ -90,11 +95,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * was given a task (so its initializer, if any, has run), it asked for no class from this pool's
  * {@link ClassServer} (a class fetched from one pool's loaders may be stale for the next: jshell
  * redefines them), it is not the class cache's training worker (whose exit writes the cache), it has
- * budget left under {@code max_tasks_per_child}, and the pool is not broken. The worker's thread sends
- * {@link FrameChannel#PARK}, reads {@link FrameChannel#PARKED} (accepted only when asked for) and
- * hands process and channel to the park, then leaves as a worker that exited cleanly. A new worker's
- * thread first takes a parked one of the same key from the park, and starts a JVM only if there is
- * none. A worker's task count ({@code assigned}) survives parking, so {@code max_tasks_per_child}
+ * budget left under {@code max_tasks_per_child}, and the pool is not broken. It is put in the park
+ * at once, under {@code lock} ({@link #retireIfDoneLocked}), and leaves {@code workers} as soon as
+ * its thread is not reporting a call, so {@code shutdown(wait=true)} does not wait for the worker's
+ * answer; then {@link FrameChannel#PARK}
+ * is written, and the worker's thread reads on until {@link FrameChannel#PARKED} (accepted only
+ * when asked for), stops reading and settles the park's entry: handed over, or failed (no answer
+ * within {@link #PARK_ANSWER_SECONDS}, the channel ended, or the worker asked for a class
+ * meanwhile), and then it closes the channel and awaits the worker's exit as for any retiring
+ * worker. A new worker's thread first takes a parked one of the same key from the park, waits
+ * (bounded) for its hand-over before it touches the channel, and starts a JVM only if there is
+ * none or the hand-over failed. A worker's task count ({@code assigned}) survives parking, so {@code max_tasks_per_child}
  * bounds a worker's whole life.
  */
 final class ProcessPool implements WorkerPool {
@@ -108,7 +119,9 @@ final class ProcessPool implements WorkerPool {
     /**
      * How long a worker asked to park may take to answer before its channel is closed instead (it
      * then exits as if it had not been asked): a real worker's reading thread answers at once, so
-     * only a hung or forged one waits this long, and {@code shutdown(wait=true)} never waits for it.
+     * only a hung or forged one waits this long. Checked by the worker's watchdog ({@link #watch},
+     * which runs at least every second), not by a timer of its own: a pool per request would
+     * otherwise schedule and cancel one per close.
      */
     static final long PARK_ANSWER_SECONDS = 5;
 
@@ -174,13 +187,6 @@ final class ProcessPool implements WorkerPool {
         }
     }
 
-    /** The pool's own threads (one per worker): they write to channels directly, see {@link Sender}. */
-    private static final class OwnThread extends Thread {
-        OwnThread(Runnable task, String name) {
-            super(task, name);
-        }
-    }
-
     /** One worker process, as the parent sees it. Fields other than the finals are guarded by {@code lock}. */
     private final class Worker {
         final int index;
@@ -198,6 +204,7 @@ final class ProcessPool implements WorkerPool {
         volatile FrameChannel channel;
         /** What the initializer threw, if it did; written by this worker's thread only. */
         volatile Throwable initFailure;
+        /** The thread running this worker's job, while it runs it ({@link #runWorker}); guarded by {@code lock}. */
         Thread thread;
         /** How its process was started (class cache options); written by this worker's thread only. */
         ClassCache.Launch launch = ClassCache.Launch.NONE;
@@ -210,17 +217,20 @@ final class ProcessPool implements WorkerPool {
         /**
          * Taken once, by whichever comes first after {@link FrameChannel#PARK} is sent: this worker's
          * thread on {@link FrameChannel#PARKED} (it parks the worker), or the bound on the answer
-         * ({@link #PARK_ANSWER_SECONDS}, it closes the channel). So a parked channel is never closed by the pool.
+         * ({@link #PARK_ANSWER_SECONDS}, checked by the watchdog: it closes the channel). So a parked
+         * channel is never closed by the pool.
          */
         final java.util.concurrent.atomic.AtomicBoolean parkClaimed = new java.util.concurrent.atomic.AtomicBoolean();
+        /** Its entry in the {@link WorkerPark}, set with {@code parking}, under {@code lock}; its thread settles it. */
         /**
-         * Whether this worker's thread handed it to the {@link WorkerPark}; written under {@code lock}
-         * together with the claim, so that a break or {@code stopWorkers} (under {@code lock} too)
-         * sees either a worker it may kill or one that is the park's (see {@link #claimToKillLocked}).
+         * Whether its thread is reporting an outcome (done-callbacks may run): see
+         * {@link #releaseIfParkingLocked}. Set under {@code lock}, cleared without it (see {@link #settle}).
          */
-        boolean parkedAway;
-        /** That bound's timer, set before {@link FrameChannel#PARK} is written, cancelled on the answer. */
-        volatile ScheduledFuture<?> parkTimer;
+        volatile boolean settling;
+        /** Its entry in the {@link WorkerPark}, set with {@code parking}, under {@code lock}; its thread settles it. */
+        volatile WorkerPark.Parking parkHandle;
+        /** {@link System#nanoTime} just before {@link FrameChannel#PARK} was written, 0 before: the bound counts from there. */
+        volatile long parkAskedAt;
         /** {@link System#nanoTime} of its last result (or of its connect): {@code idle_timeout} counts from there. */
         volatile long lastUsed;
         /** Whether its resident set was over {@code max_worker_memory} after a call: it gets nothing more. */
@@ -250,7 +260,7 @@ final class ProcessPool implements WorkerPool {
         final List<Worker> parks = new ArrayList<>();
 
         void run() {
-            boolean own = Thread.currentThread() instanceof OwnThread;
+            boolean own = Thread.currentThread() instanceof WorkerThreads.OwnThread;
             for (Send s : sends) {
                 if (own) {
                     s.write();
@@ -260,12 +270,7 @@ final class ProcessPool implements WorkerPool {
             }
             for (Worker w : starts) {
                 try {
-                    Thread t = new OwnThread(() -> runWorker(w), name + "-worker-" + w.index);
-                    t.setDaemon(true);
-                    synchronized (lock) {
-                        w.thread = t;
-                    }
-                    t.start();
+                    WorkerThreads.start(name + "-worker-" + w.index, () -> runWorker(w));
                 } catch (Throwable e) { // out of memory for a thread stack, or a thread limit
                     // No thread will ever start this worker's process: break the pool rather than
                     // leave the queue waiting for a worker that never comes.
@@ -340,6 +345,12 @@ final class ProcessPool implements WorkerPool {
     private final Object lock = new Object();
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     private final List<Worker> workers = new ArrayList<>();
+    /**
+     * Workers asked to park whose threads have not yet settled the hand-over: no longer in
+     * {@code workers}, but a break or {@code stopWorkers} still takes them back out of the park
+     * if no other pool has taken them, and kills them (see {@link #claimToKillLocked}).
+     */
+    private final List<Worker> releasing = new ArrayList<>();
     private boolean shutdown;
     private long nextId;
     private int nextWorker;
@@ -486,7 +497,7 @@ final class ProcessPool implements WorkerPool {
         synchronized (lock) {
             if (!shutdown) {
                 shutdown = true;
-                for (Worker w : workers) {
+                for (Worker w : new ArrayList<>(workers)) { // a parked worker leaves workers
                     retireIfDoneLocked(w, a);
                 }
                 cleanUpIfDoneLocked();
@@ -550,6 +561,13 @@ final class ProcessPool implements WorkerPool {
             for (Worker w : workers) {
                 Process p = w.process;
                 if (p != null && p.isAlive() && claimToKillLocked(w)) {
+                    processes.add(p);
+                    pids.add(p.pid());
+                }
+            }
+            for (Worker w : releasing) {
+                Process p = w.process;
+                if (p.isAlive() && claimToKillLocked(w)) {
                     processes.add(p);
                     pids.add(p.pid());
                 }
@@ -728,10 +746,19 @@ final class ProcessPool implements WorkerPool {
     private void retireIfDoneLocked(Worker w, Actions a) {
         if (w.state == State.READY && w.inflight.isEmpty() && (!hasBudget(w) || (shutdown && queue.isEmpty()))) {
             w.state = State.RETIRING;
+            WorkerPark.Parking handle = null;
             if (parkKey != null && hasBudget(w) && w.assigned > 0 && !w.fetched && w.launch.training() == null
                     && broken == null) {
+                handle = WorkerPark.park(parkKey, w.process, w.channel, w.assigned, lifecycle.idleMillis(),
+                        WorkerPark.bound(maxWorkers));
+            }
+            if (handle != null) {
+                // The park's now: it leaves the pool before its answer, which its thread awaits (a
+                // taker waits for the hand-over); so shutdown(wait=true) does not wait for the answer
                 w.parking = true;
+                w.parkHandle = handle;
                 a.parks.add(w);
+                releaseIfParkingLocked(w);
             } else {
                 a.closes.add(w);
             }
@@ -746,11 +773,7 @@ final class ProcessPool implements WorkerPool {
     private static void askToPark(Worker w) {
         FrameChannel c = w.channel;
         try {
-            w.parkTimer = Timers.after(PARK_ANSWER_SECONDS, TimeUnit.SECONDS, () -> {
-                if (w.parkClaimed.compareAndSet(false, true)) {
-                    c.close();
-                }
-            });
+            w.parkAskedAt = System.nanoTime() | 1; // never 0: 0 means not asked
             c.write(FrameChannel.PARK, 0, new byte[0]);
         } catch (IOException | RuntimeException e) {
             if (w.parkClaimed.compareAndSet(false, true)) {
@@ -761,6 +784,7 @@ final class ProcessPool implements WorkerPool {
 
     private void cleanUpIfDoneLocked() {
         if (workers.isEmpty() && (shutdown || broken != null)) {
+            sender.finish(); // no worker is left to write to
             lock.notifyAll();
             synchronized (dirLock) {
                 dirGone = true;
@@ -810,7 +834,27 @@ final class ProcessPool implements WorkerPool {
 
     // ------------------------------------------------------------------ a worker's thread
 
+    /**
+     * The job of a worker's thread, a shared one ({@link WorkerThreads}): its {@code thread} names
+     * it while, and only while, it runs this worker (for shutdown's check of its own threads).
+     */
     private void runWorker(Worker w) {
+        Thread me = Thread.currentThread();
+        synchronized (lock) {
+            w.thread = me;
+        }
+        try {
+            serveWorker(w);
+        } finally {
+            synchronized (lock) {
+                if (w.thread == me) {
+                    w.thread = null;
+                }
+            }
+        }
+    }
+
+    private void serveWorker(Worker w) {
         ServerSocketChannel server = null;
         Process process = null;
         ScheduledFuture<?> watchdog = null;
@@ -819,6 +863,11 @@ final class ProcessPool implements WorkerPool {
         try {
             FrameChannel channel;
             WorkerPark.Taken adopted = parkKey == null ? null : WorkerPark.take(parkKey, maxTasksPerChild);
+            // one whose pool's thread is still reading its answer is waited for, boundedly; one whose
+            // hand-over failed is dropped (its pool's thread or awaitReady ends it) and the next tried
+            while (adopted != null && !adopted.awaitReady(PARK_ANSWER_SECONDS + 2)) {
+                adopted = WorkerPark.take(parkKey, maxTasksPerChild);
+            }
             if (adopted != null) { // a warm worker another pool parked: no JVM to start, nothing to connect
                 process = adopted.process();
                 channel = adopted.channel();
@@ -930,20 +979,13 @@ final class ProcessPool implements WorkerPool {
                         break;
                     }
                     if (f.type() == FrameChannel.PARKED && w.parking) {
-                        boolean claimed = false;
-                        synchronized (lock) { // exclusive with a break or stopWorkers: see claimToKillLocked
-                            if (broken == null && w.parkClaimed.compareAndSet(false, true)) {
-                                claimed = true;
-                                w.parkTimer.cancel(false);
-                                parked = WorkerPark.park(parkKey, process, channel, w.assigned, lifecycle.idleMillis(),
-                                        WorkerPark.bound(maxWorkers));
-                                w.parkedAway = parked;
-                            }
-                        }
-                        if (claimed) {
+                        if (w.parkClaimed.compareAndSet(false, true)) {
+                            // the hand-over: this thread reads no more. A worker that asked for a class
+                            // meanwhile is not fit for another pool (see the class comment): it fails
+                            parked = !w.fetched;
                             break;
                         }
-                        continue; // too late: the bound closed the channel, or a break will kill it; its end comes next
+                        continue; // too late: the bound closed the channel; its end comes next
                     }
                     handle(w, f);
                 }
@@ -972,9 +1014,21 @@ final class ProcessPool implements WorkerPool {
                         }
                     }
                 }
+                if (w.parking) { // it left the pool's workers when asked to park (releaseIfParkingLocked)
+                    synchronized (lock) {
+                        releasing.remove(w);
+                        if (parked && workers.remove(w)) { // not released yet (not expected): it is the park's now
+                            cleanUpIfDoneLocked();
+                        }
+                    }
+                    if (parked) {
+                        w.parkHandle.handedOver();
+                    } else {
+                        w.parkHandle.failed(); // its channel is closed: it exits, and its exit is awaited below
+                    }
+                }
             }
-            if (parked) { // it lives on in the park: gone from this pool as a worker that exited cleanly
-                workerExited(w, 0, null, null);
+            if (parked) { // it lives on in the park; it left this pool's workers when it was asked to park
                 return;
             }
             finish(w, process, problem, cause);
@@ -1001,9 +1055,17 @@ final class ProcessPool implements WorkerPool {
      * The watchdog of one worker's channel, run every so often on the {@link Timers} thread: a
      * frame under way for longer than {@code message_timeout} (a worker that sent part of a
      * message and stopped, or that stopped reading what it is sent) gets the channel closed and
-     * the worker killed; its thread then breaks the pool with {@code stalled} as the reason.
+     * the worker killed; its thread then breaks the pool with {@code stalled} as the reason. A
+     * worker asked to park that has not answered within {@link #PARK_ANSWER_SECONDS} gets its
+     * channel closed, if the answer has not claimed it meanwhile ({@code parkClaimed}).
      */
     private void watch(Worker w, FrameChannel channel, Process process) {
+        long asked = w.parkAskedAt;
+        if (asked != 0 && System.nanoTime() - asked > TimeUnit.SECONDS.toNanos(PARK_ANSWER_SECONDS)
+                && w.parkClaimed.compareAndSet(false, true)) {
+            channel.close(); // no answer to PARK in time: it exits as a retiring worker, no break
+            return;
+        }
         retireIfIdle(w);
         long stalled = channel.stalledNanos(System.nanoTime());
         if (stalled > TimeUnit.MILLISECONDS.toNanos(messageTimeoutMillis) && w.stalled == null) {
@@ -1129,6 +1191,7 @@ final class ProcessPool implements WorkerPool {
         Actions a = new Actions();
         try {
             synchronized (lock) {
+                w.settling = true;
                 item = w.inflight.remove(id);
                 if (!w.answered) {
                     w.answered = true;
@@ -1140,13 +1203,39 @@ final class ProcessPool implements WorkerPool {
             a.run();
         } finally {
             // once out of inflight, nobody else reports this item: report it even if dispatch threw
-            if (item != null) {
-                if (failure == null) {
-                    item.complete(value);
-                } else {
-                    item.fail(failure);
+            try {
+                if (item != null) {
+                    if (failure == null) {
+                        item.complete(value);
+                    } else {
+                        item.fail(failure);
+                    }
+                }
+            } finally {
+                // Only now, its done-callbacks having returned. Without the lock on the usual path (no
+                // park asked): settling and parking are volatile, written before each reads the
+                // other, so either this thread sees parking or retireIfDoneLocked sees settling
+                // cleared, and releases it; both may, and releaseIfParkingLocked is idempotent.
+                w.settling = false;
+                if (w.parking) {
+                    synchronized (lock) {
+                        releaseIfParkingLocked(w);
+                    }
                 }
             }
+        }
+    }
+
+    /**
+     * Moves a worker handed to the park from {@code workers} to {@code releasing}, unless its thread
+     * is still running the done-callbacks of its last call ({@code settling}): shutdown(wait=true)
+     * waits for those, as Python's joins the threads that run them, so the worker stays in
+     * {@code workers} until {@link #settle} has reported the call.
+     */
+    private void releaseIfParkingLocked(Worker w) {
+        if (w.parking && !w.settling && workers.remove(w)) {
+            releasing.add(w);
+            cleanUpIfDoneLocked();
         }
     }
 
@@ -1340,6 +1429,11 @@ final class ProcessPool implements WorkerPool {
                     a.kills.add(w);
                 }
             }
+            for (Worker w : releasing) {
+                if (claimToKillLocked(w)) {
+                    a.kills.add(w);
+                }
+            }
         }
         if (first && why != null && why == cause.initFailure) {
             PoolSupport.Log.initializerFailed(ProcessPool.class, why); // once per pool, as the threads' pools
@@ -1353,17 +1447,15 @@ final class ProcessPool implements WorkerPool {
     }
 
     /**
-     * Whether a break or {@code stopWorkers} may kill {@code w}, which is still in {@code workers}:
-     * always, unless it is parking. A parking worker not yet claimed is claimed here, so its thread
-     * no longer parks it; one its thread already handed to the park is taken back out if no other
-     * pool has taken it meanwhile, and then killed as well; one another pool took is that pool's now
-     * and is left alone (it was idle: it held no call of this pool).
+     * Whether a break or {@code stopWorkers} may kill {@code w}, a worker of {@code workers} or of
+     * {@code releasing}: always, unless it was handed to the park (then it is in {@code releasing},
+     * or still in {@code workers} while its thread runs its last call's done-callbacks). If it is still in the park, it is taken back out here
+     * and killed (its thread then sees its channel end and fails the hand-over, which nobody waits
+     * for); if another pool took it, it is that pool's and is left alone (it was idle: it held no
+     * call of this pool).
      */
     private boolean claimToKillLocked(Worker w) {
-        if (!w.parking || w.parkClaimed.compareAndSet(false, true)) {
-            return true;
-        }
-        return !w.parkedAway || WorkerPark.evict(w.process);
+        return !w.parking || WorkerPark.evict(w.process);
     }
 
     private void removeWorker(Worker w) {
