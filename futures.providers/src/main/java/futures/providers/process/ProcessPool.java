@@ -80,12 +80,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * error ({@link #settleLast}), or when fail_call fails its calls. A RETIRING worker has nothing in
  * flight and gets nothing more; its channel is closed (so it exits with code 0), or it is killed
  * ({@link #stopRunning}), or it is handed to the park; either way its exit does not break the
- * pool. A worker handed to the park leaves {@code workers} for {@code releasing} at that moment,
- * or, if its thread is still reporting its last call (done-callbacks, which shutdown(wait=true)
- * waits for), once it has ({@link #releaseIfParkingLocked}); it leaves {@code releasing} when its
- * thread settles the hand-over; a break
- * or {@link #stopWorkers} kills a worker of {@code releasing} only if it takes it back out of the
- * park first, so never one another pool took: see {@code claimToKillLocked}. {@code broken} and {@code brokenCause} are written under
+ * pool. Handing a worker to the park and killing it (a break, {@link #stopWorkers}) exclude each
+ * other under {@code lock}: see {@code claimToKillLocked}. {@code broken} and {@code brokenCause} are written under
  * {@code lock} and read without it (volatile). An item removed from {@code queue} or an
  * {@code inflight} map is reported by whoever removed it, and by no one else, so every item taken
  * is settled exactly once: run and reported, dropped as cancelled, or failed.
@@ -95,17 +91,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * was given a task (so its initializer, if any, has run), it asked for no class from this pool's
  * {@link ClassServer} (a class fetched from one pool's loaders may be stale for the next: jshell
  * redefines them), it is not the class cache's training worker (whose exit writes the cache), it has
- * budget left under {@code max_tasks_per_child}, and the pool is not broken. It is put in the park
- * at once, under {@code lock} ({@link #retireIfDoneLocked}), and leaves {@code workers} as soon as
- * its thread is not reporting a call, so {@code shutdown(wait=true)} does not wait for the worker's
- * answer; then {@link FrameChannel#PARK}
- * is written, and the worker's thread reads on until {@link FrameChannel#PARKED} (accepted only
- * when asked for), stops reading and settles the park's entry: handed over, or failed (no answer
- * within {@link #PARK_ANSWER_SECONDS}, the channel ended, or the worker asked for a class
- * meanwhile), and then it closes the channel and awaits the worker's exit as for any retiring
- * worker. A new worker's thread first takes a parked one of the same key from the park, waits
- * (bounded) for its hand-over before it touches the channel, and starts a JVM only if there is
- * none or the hand-over failed. A worker's task count ({@code assigned}) survives parking, so {@code max_tasks_per_child}
+ * budget left under {@code max_tasks_per_child}, and the pool is not broken. The worker's thread sends
+ * {@link FrameChannel#PARK}, reads {@link FrameChannel#PARKED} (accepted only when asked for) and
+ * hands process and channel to the park, then leaves as a worker that exited cleanly. A new worker's
+ * thread first takes a parked one of the same key from the park, and starts a JVM only if there is
+ * none. A worker's task count ({@code assigned}) survives parking, so {@code max_tasks_per_child}
  * bounds a worker's whole life.
  */
 final class ProcessPool implements WorkerPool {
@@ -221,14 +211,12 @@ final class ProcessPool implements WorkerPool {
          * channel is never closed by the pool.
          */
         final java.util.concurrent.atomic.AtomicBoolean parkClaimed = new java.util.concurrent.atomic.AtomicBoolean();
-        /** Its entry in the {@link WorkerPark}, set with {@code parking}, under {@code lock}; its thread settles it. */
         /**
-         * Whether its thread is reporting an outcome (done-callbacks may run): see
-         * {@link #releaseIfParkingLocked}. Set under {@code lock}, cleared without it (see {@link #settle}).
+         * Whether this worker's thread handed it to the {@link WorkerPark}; written under {@code lock}
+         * together with the claim, so that a break or {@code stopWorkers} (under {@code lock} too)
+         * sees either a worker it may kill or one that is the park's (see {@link #claimToKillLocked}).
          */
-        volatile boolean settling;
-        /** Its entry in the {@link WorkerPark}, set with {@code parking}, under {@code lock}; its thread settles it. */
-        volatile WorkerPark.Parking parkHandle;
+        boolean parkedAway;
         /** {@link System#nanoTime} just before {@link FrameChannel#PARK} was written, 0 before: the bound counts from there. */
         volatile long parkAskedAt;
         /** {@link System#nanoTime} of its last result (or of its connect): {@code idle_timeout} counts from there. */
@@ -345,12 +333,6 @@ final class ProcessPool implements WorkerPool {
     private final Object lock = new Object();
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     private final List<Worker> workers = new ArrayList<>();
-    /**
-     * Workers asked to park whose threads have not yet settled the hand-over: no longer in
-     * {@code workers}, but a break or {@code stopWorkers} still takes them back out of the park
-     * if no other pool has taken them, and kills them (see {@link #claimToKillLocked}).
-     */
-    private final List<Worker> releasing = new ArrayList<>();
     private boolean shutdown;
     private long nextId;
     private int nextWorker;
@@ -497,7 +479,7 @@ final class ProcessPool implements WorkerPool {
         synchronized (lock) {
             if (!shutdown) {
                 shutdown = true;
-                for (Worker w : new ArrayList<>(workers)) { // a parked worker leaves workers
+                for (Worker w : workers) {
                     retireIfDoneLocked(w, a);
                 }
                 cleanUpIfDoneLocked();
@@ -561,13 +543,6 @@ final class ProcessPool implements WorkerPool {
             for (Worker w : workers) {
                 Process p = w.process;
                 if (p != null && p.isAlive() && claimToKillLocked(w)) {
-                    processes.add(p);
-                    pids.add(p.pid());
-                }
-            }
-            for (Worker w : releasing) {
-                Process p = w.process;
-                if (p.isAlive() && claimToKillLocked(w)) {
                     processes.add(p);
                     pids.add(p.pid());
                 }
@@ -746,19 +721,10 @@ final class ProcessPool implements WorkerPool {
     private void retireIfDoneLocked(Worker w, Actions a) {
         if (w.state == State.READY && w.inflight.isEmpty() && (!hasBudget(w) || (shutdown && queue.isEmpty()))) {
             w.state = State.RETIRING;
-            WorkerPark.Parking handle = null;
             if (parkKey != null && hasBudget(w) && w.assigned > 0 && !w.fetched && w.launch.training() == null
                     && broken == null) {
-                handle = WorkerPark.park(parkKey, w.process, w.channel, w.assigned, lifecycle.idleMillis(),
-                        WorkerPark.bound(maxWorkers));
-            }
-            if (handle != null) {
-                // The park's now: it leaves the pool before its answer, which its thread awaits (a
-                // taker waits for the hand-over); so shutdown(wait=true) does not wait for the answer
                 w.parking = true;
-                w.parkHandle = handle;
                 a.parks.add(w);
-                releaseIfParkingLocked(w);
             } else {
                 a.closes.add(w);
             }
@@ -863,11 +829,6 @@ final class ProcessPool implements WorkerPool {
         try {
             FrameChannel channel;
             WorkerPark.Taken adopted = parkKey == null ? null : WorkerPark.take(parkKey, maxTasksPerChild);
-            // one whose pool's thread is still reading its answer is waited for, boundedly; one whose
-            // hand-over failed is dropped (its pool's thread or awaitReady ends it) and the next tried
-            while (adopted != null && !adopted.awaitReady(PARK_ANSWER_SECONDS + 2)) {
-                adopted = WorkerPark.take(parkKey, maxTasksPerChild);
-            }
             if (adopted != null) { // a warm worker another pool parked: no JVM to start, nothing to connect
                 process = adopted.process();
                 channel = adopted.channel();
@@ -979,13 +940,19 @@ final class ProcessPool implements WorkerPool {
                         break;
                     }
                     if (f.type() == FrameChannel.PARKED && w.parking) {
-                        if (w.parkClaimed.compareAndSet(false, true)) {
-                            // the hand-over: this thread reads no more. A worker that asked for a class
-                            // meanwhile is not fit for another pool (see the class comment): it fails
-                            parked = !w.fetched;
+                        boolean claimed = false;
+                        synchronized (lock) { // exclusive with a break or stopWorkers: see claimToKillLocked
+                            if (broken == null && w.parkClaimed.compareAndSet(false, true)) {
+                                claimed = true;
+                                parked = WorkerPark.park(parkKey, process, channel, w.assigned, lifecycle.idleMillis(),
+                                        WorkerPark.bound(maxWorkers));
+                                w.parkedAway = parked;
+                            }
+                        }
+                        if (claimed) {
                             break;
                         }
-                        continue; // too late: the bound closed the channel; its end comes next
+                        continue; // too late: the bound closed the channel, or a break will kill it; its end comes next
                     }
                     handle(w, f);
                 }
@@ -1014,21 +981,9 @@ final class ProcessPool implements WorkerPool {
                         }
                     }
                 }
-                if (w.parking) { // it left the pool's workers when asked to park (releaseIfParkingLocked)
-                    synchronized (lock) {
-                        releasing.remove(w);
-                        if (parked && workers.remove(w)) { // not released yet (not expected): it is the park's now
-                            cleanUpIfDoneLocked();
-                        }
-                    }
-                    if (parked) {
-                        w.parkHandle.handedOver();
-                    } else {
-                        w.parkHandle.failed(); // its channel is closed: it exits, and its exit is awaited below
-                    }
-                }
             }
-            if (parked) { // it lives on in the park; it left this pool's workers when it was asked to park
+            if (parked) { // it lives on in the park: gone from this pool as a worker that exited cleanly
+                workerExited(w, 0, null, null);
                 return;
             }
             finish(w, process, problem, cause);
@@ -1191,7 +1146,6 @@ final class ProcessPool implements WorkerPool {
         Actions a = new Actions();
         try {
             synchronized (lock) {
-                w.settling = true;
                 item = w.inflight.remove(id);
                 if (!w.answered) {
                     w.answered = true;
@@ -1203,39 +1157,13 @@ final class ProcessPool implements WorkerPool {
             a.run();
         } finally {
             // once out of inflight, nobody else reports this item: report it even if dispatch threw
-            try {
-                if (item != null) {
-                    if (failure == null) {
-                        item.complete(value);
-                    } else {
-                        item.fail(failure);
-                    }
-                }
-            } finally {
-                // Only now, its done-callbacks having returned. Without the lock on the usual path (no
-                // park asked): settling and parking are volatile, written before each reads the
-                // other, so either this thread sees parking or retireIfDoneLocked sees settling
-                // cleared, and releases it; both may, and releaseIfParkingLocked is idempotent.
-                w.settling = false;
-                if (w.parking) {
-                    synchronized (lock) {
-                        releaseIfParkingLocked(w);
-                    }
+            if (item != null) {
+                if (failure == null) {
+                    item.complete(value);
+                } else {
+                    item.fail(failure);
                 }
             }
-        }
-    }
-
-    /**
-     * Moves a worker handed to the park from {@code workers} to {@code releasing}, unless its thread
-     * is still running the done-callbacks of its last call ({@code settling}): shutdown(wait=true)
-     * waits for those, as Python's joins the threads that run them, so the worker stays in
-     * {@code workers} until {@link #settle} has reported the call.
-     */
-    private void releaseIfParkingLocked(Worker w) {
-        if (w.parking && !w.settling && workers.remove(w)) {
-            releasing.add(w);
-            cleanUpIfDoneLocked();
         }
     }
 
@@ -1429,11 +1357,6 @@ final class ProcessPool implements WorkerPool {
                     a.kills.add(w);
                 }
             }
-            for (Worker w : releasing) {
-                if (claimToKillLocked(w)) {
-                    a.kills.add(w);
-                }
-            }
         }
         if (first && why != null && why == cause.initFailure) {
             PoolSupport.Log.initializerFailed(ProcessPool.class, why); // once per pool, as the threads' pools
@@ -1447,15 +1370,17 @@ final class ProcessPool implements WorkerPool {
     }
 
     /**
-     * Whether a break or {@code stopWorkers} may kill {@code w}, a worker of {@code workers} or of
-     * {@code releasing}: always, unless it was handed to the park (then it is in {@code releasing},
-     * or still in {@code workers} while its thread runs its last call's done-callbacks). If it is still in the park, it is taken back out here
-     * and killed (its thread then sees its channel end and fails the hand-over, which nobody waits
-     * for); if another pool took it, it is that pool's and is left alone (it was idle: it held no
-     * call of this pool).
+     * Whether a break or {@code stopWorkers} may kill {@code w}, which is still in {@code workers}:
+     * always, unless it is parking. A parking worker not yet claimed is claimed here, so its thread
+     * no longer parks it; one its thread already handed to the park is taken back out if no other
+     * pool has taken it meanwhile, and then killed as well; one another pool took is that pool's now
+     * and is left alone (it was idle: it held no call of this pool).
      */
     private boolean claimToKillLocked(Worker w) {
-        return !w.parking || WorkerPark.evict(w.process);
+        if (!w.parking || w.parkClaimed.compareAndSet(false, true)) {
+            return true;
+        }
+        return !w.parkedAway || WorkerPark.evict(w.process);
     }
 
     private void removeWorker(Worker w) {

@@ -17,15 +17,9 @@ import java.util.concurrent.TimeUnit;
  * keeps a whole executor; this keeps its workers, so each executor still has its own queue,
  * shutdown and breaking).
  *
- * <p>A parked worker is idle: the pool that parked it had read its last result and asked it to park
- * ({@link FrameChannel#PARK}). It enters the park at that moment, before the answer: its pool's
- * thread still reads the channel until the answer ({@link FrameChannel#PARKED}) comes, then stops
- * and completes the entry's {@code ready} with true; if the hand-over fails (no answer within the
- * bound, the channel ends, the worker asked the pool for a class meanwhile) that thread completes
- * it with false, takes the entry out if it is still here, and the worker exits. So the pool's
- * {@code shutdown} need not wait for the answer: the next pool takes the worker at once and waits
- * for {@code ready} in its own worker thread (bounded, see {@link Taken#awaitReady}) before its
- * thread reads or writes the channel. The worker itself keeps reading: its channel's end of stream (the parent closed it, or the
+ * <p>A parked worker is idle: the pool that parked it had read its last result, asked it to park
+ * ({@link FrameChannel#PARK}) and read its answer, and its own thread stopped reading the channel.
+ * The worker itself keeps reading: its channel's end of stream (the parent closed it, or the
  * parent died) ends it within milliseconds, parked or not. When this JVM exits normally, a shutdown
  * hook (one per JVM, added with the first parked worker) closes the parked workers and waits up to
  * {@value #EXIT_WAIT_MILLIS} ms for them, so that, as without the park, no worker outlives a parent
@@ -45,15 +39,10 @@ import java.util.concurrent.TimeUnit;
  * parked with. A worker closed here reads end of stream and exits with code 0; the JDK reaps it.
  *
  * <p>Invariants, all guarded by {@link #LOCK}: {@code parked} holds each parked worker once,
- * oldest first, and a worker is in it only while no pool owns it: a pool adds it once it will send
- * it nothing more and handle nothing from it but the answer to {@code PARK} (and a class request
- * that comes first, after which the hand-over fails), and a pool that takes it out reads or writes
- * its channel only after {@code ready} is true, that is after the parking pool's thread stopped
- * reading; so no channel is ever read by two threads, and no worker serves two pools at once.
- * {@code ready} is completed once by the parking pool's thread (or, with false, by the bound of
- * {@link Taken#awaitReady}, which then kills the worker). An entry's idle timer is cancelled by
- * whoever removes the entry; an entry removed and not taken by a pool is closed, outside the lock
- * (a pending one's pool thread then sees the channel end and fails the hand-over).
+ * oldest first, and a worker is in it only while no pool owns it: a pool adds it after its own
+ * thread stopped reading the channel and takes it out before its new pool's thread starts reading,
+ * so no worker ever serves two pools at once. An entry's idle timer is cancelled by whoever removes
+ * the entry; an entry removed and not taken by a pool is closed, outside the lock.
  */
 final class WorkerPark {
     private WorkerPark() {}
@@ -64,8 +53,6 @@ final class WorkerPark {
         final Process process;
         final FrameChannel channel;
         final int tasks;
-        /** True once the parking pool's thread stopped reading the channel; false if the hand-over failed. */
-        final java.util.concurrent.CompletableFuture<Boolean> ready = new java.util.concurrent.CompletableFuture<>();
         ScheduledFuture<?> timer;
 
         Entry(String key, Process process, FrameChannel channel, int tasks) {
@@ -84,61 +71,10 @@ final class WorkerPark {
      * A worker taken from the park.
      *
      * @param process its process
-     * @param channel its channel, with nothing unread in either direction once {@link #awaitReady} is true
+     * @param channel its channel, with nothing unread in either direction
      * @param tasks how many tasks it has been given in its life, by every pool it served
-     * @param ready see {@link Entry#ready}
      */
-    record Taken(Process process, FrameChannel channel, int tasks, java.util.concurrent.CompletableFuture<Boolean> ready) {
-        /**
-         * Waits until the pool that parked it has stopped reading its channel: true, the worker is
-         * the caller's; false, the hand-over failed (its pool's thread closes the channel) or did
-         * not end within {@code seconds}, and then the channel is closed and the process killed
-         * here, so that a hand-over completing later leaves no worker that no one owns.
-         */
-        boolean awaitReady(long seconds) {
-            boolean ok;
-            try {
-                ok = ready.get(seconds, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                ok = false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                ok = false;
-            }
-            if (!ok) {
-                channel.close();
-                process.destroyForcibly();
-            }
-            return ok;
-        }
-    }
-
-    /** A worker parked while its pool's thread still waits for its answer: that thread settles it. */
-    static final class Parking {
-        private final Entry entry;
-
-        private Parking(Entry entry) {
-            this.entry = entry;
-        }
-
-        /** The pool's thread read the answer and stopped reading: the worker is the park's (or its taker's). */
-        void handedOver() {
-            entry.ready.complete(true);
-        }
-
-        /**
-         * The hand-over failed (the pool's thread closes the channel): the entry leaves the park if
-         * it is still here, and a pool that took it meanwhile sees false.
-         */
-        void failed() {
-            synchronized (LOCK) {
-                if (PARKED.remove(entry)) {
-                    removeLocked(entry);
-                }
-            }
-            entry.ready.complete(false);
-        }
-    }
+    record Taken(Process process, FrameChannel channel, int tasks) {}
 
     private static final Object LOCK = new Object();
     private static final ArrayDeque<Entry> PARKED = new ArrayDeque<>();
@@ -166,16 +102,14 @@ final class WorkerPark {
     }
 
     /**
-     * Parks an idle worker that was just asked to park, before its answer (see the class comment),
-     * or refuses (null) if its process has exited; the caller then closes it.
+     * Parks an idle worker, or refuses (false) if its process has exited; the caller then closes it.
      *
      * @param idleMillis how long it may stay parked, 0 for no limit
      * @param bound the most workers parked at once; the oldest beyond it is closed
-     * @return what the pool's thread settles once the answer comes or does not
      */
-    static Parking park(String key, Process process, FrameChannel channel, int tasks, long idleMillis, int bound) {
+    static boolean park(String key, Process process, FrameChannel channel, int tasks, long idleMillis, int bound) {
         if (!process.isAlive()) {
-            return null;
+            return false;
         }
         Entry e = new Entry(key, process, channel, tasks);
         List<Entry> evicted = new ArrayList<>();
@@ -192,7 +126,7 @@ final class WorkerPark {
             }
         }
         evicted.forEach(Entry::close);
-        return new Parking(e);
+        return true;
     }
 
     /** Whether a worker of {@code key} is parked (and was alive when parked): a hint, true a moment ago. */
@@ -228,7 +162,7 @@ final class WorkerPark {
             }
         }
         dead.forEach(Entry::close);
-        return found == null ? null : new Taken(found.process, found.channel, found.tasks, found.ready);
+        return found == null ? null : new Taken(found.process, found.channel, found.tasks);
     }
 
     /** Adds the exit hook (see the class comment); false if the JVM is already exiting. */

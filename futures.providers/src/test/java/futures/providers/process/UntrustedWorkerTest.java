@@ -127,32 +127,19 @@ class UntrustedWorkerTest {
     }
 
     @Test
-    @DisplayName("a worker that never answers PARK: shutdown(wait=true) does not wait for the answer, and the next pool waits for the hand-over, which fails at the bound, then starts its own worker")
+    @DisplayName("a worker that never answers PARK is not parked: shutdown(wait=true) returns once the bound on the answer closed its channel, and it exits")
     void parkNeverAnswered() throws Exception {
-        Path fake = fakeJava("result", Codec.serializeOutcome(7));
-        Executor ex = pool(fake);
+        Executor ex = pool(fakeJava("result", Codec.serializeOutcome(7)));
         assertEquals(7, ex.submit(() -> 1).result()); // it served: the pool asks it to park at shutdown
-        java.util.Set<Long> parked = new java.util.HashSet<>(WorkerPark.pids());
+        java.util.Set<Long> parkedBefore = new java.util.HashSet<>(WorkerPark.pids());
         long start = System.nanoTime();
         ex.shutdown(true);
-        long closed = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertTrue(closed < ProcessPool.PARK_ANSWER_SECONDS * 1000 - 1000, "shutdown waited for the answer: " + closed + " ms");
-        java.util.Set<Long> pending = new java.util.HashSet<>(WorkerPark.pids());
-        pending.removeAll(parked);
-        assertEquals(1, pending.size(), "parked at once, its hand-over pending: " + pending);
-        long pid = pending.iterator().next();
-        try {
-            Executor next = pool(fake); // the same settings: it takes the pending worker and waits for it
-            assertEquals(7, next.submit(() -> 1).result());
-            long served = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertTrue(served >= ProcessPool.PARK_ANSWER_SECONDS * 1000 - 100,
-                    "the next pool used no worker before the bound failed the hand-over: " + served + " ms");
-            assertTrue(ProcessHandle.of(pid).map(h -> h.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
-                    .handle((done, e) -> e == null).join()).orElse(true), "the worker that never answered exits");
-            assertTrue(!WorkerPark.pids().contains(pid), "and is not parked");
-        } finally {
-            assertTrue(WorkerPark.clear(30_000), "parked fakes exit");
-        }
+        long waited = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(waited >= ProcessPool.PARK_ANSWER_SECONDS * 1000 - 100, "the bound was waited for: " + waited + " ms");
+        assertTrue(waited < ProcessPool.PARK_ANSWER_SECONDS * 1000 + 10_000, "and not much longer: " + waited + " ms");
+        java.util.Set<Long> parkedAfter = new java.util.HashSet<>(WorkerPark.pids());
+        parkedAfter.removeAll(parkedBefore);
+        assertTrue(parkedAfter.isEmpty(), "nothing new is parked: " + parkedAfter);
     }
 
     @Test
