@@ -177,6 +177,13 @@ final class ProcessPool implements WorkerPool {
         }
     }
 
+    /** The pool's own threads (one per worker): they write to channels directly, see {@link Sender}. */
+    private static final class OwnThread extends Thread {
+        OwnThread(Runnable task, String name) {
+            super(task, name);
+        }
+    }
+
     /** One worker process, as the parent sees it. Fields other than the finals are guarded by {@code lock}. */
     private final class Worker {
         final int index;
@@ -194,7 +201,6 @@ final class ProcessPool implements WorkerPool {
         volatile FrameChannel channel;
         /** What the initializer threw, if it did; written by this worker's thread only. */
         volatile Throwable initFailure;
-        /** The thread running this worker's job, while it runs it ({@link #runWorker}); guarded by {@code lock}. */
         Thread thread;
         /** How its process was started (class cache options); written by this worker's thread only. */
         ClassCache.Launch launch = ClassCache.Launch.NONE;
@@ -248,7 +254,7 @@ final class ProcessPool implements WorkerPool {
         final List<Worker> parks = new ArrayList<>();
 
         void run() {
-            boolean own = Thread.currentThread() instanceof WorkerThreads.OwnThread;
+            boolean own = Thread.currentThread() instanceof OwnThread;
             for (Send s : sends) {
                 if (own) {
                     s.write();
@@ -258,7 +264,12 @@ final class ProcessPool implements WorkerPool {
             }
             for (Worker w : starts) {
                 try {
-                    WorkerThreads.start(name + "-worker-" + w.index, () -> runWorker(w));
+                    Thread t = new OwnThread(() -> runWorker(w), name + "-worker-" + w.index);
+                    t.setDaemon(true);
+                    synchronized (lock) {
+                        w.thread = t;
+                    }
+                    t.start();
                 } catch (Throwable e) { // out of memory for a thread stack, or a thread limit
                     // No thread will ever start this worker's process: break the pool rather than
                     // leave the queue waiting for a worker that never comes.
@@ -750,7 +761,6 @@ final class ProcessPool implements WorkerPool {
 
     private void cleanUpIfDoneLocked() {
         if (workers.isEmpty() && (shutdown || broken != null)) {
-            sender.finish(); // no worker is left to write to
             lock.notifyAll();
             synchronized (dirLock) {
                 dirGone = true;
@@ -800,27 +810,7 @@ final class ProcessPool implements WorkerPool {
 
     // ------------------------------------------------------------------ a worker's thread
 
-    /**
-     * The job of a worker's thread, a shared one ({@link WorkerThreads}): its {@code thread} names
-     * it while, and only while, it runs this worker (for shutdown's check of its own threads).
-     */
     private void runWorker(Worker w) {
-        Thread me = Thread.currentThread();
-        synchronized (lock) {
-            w.thread = me;
-        }
-        try {
-            serveWorker(w);
-        } finally {
-            synchronized (lock) {
-                if (w.thread == me) {
-                    w.thread = null;
-                }
-            }
-        }
-    }
-
-    private void serveWorker(Worker w) {
         ServerSocketChannel server = null;
         Process process = null;
         ScheduledFuture<?> watchdog = null;

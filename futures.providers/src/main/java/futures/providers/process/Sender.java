@@ -15,23 +15,18 @@ import java.util.concurrent.TimeUnit;
  * readers of the workers' replies) still write directly: they clear their status and nothing
  * interrupts them.
  *
- * <p>One thread per sender, taken on first use from the pools' shared threads ({@link
- * WorkerThreads}: a waiting one if there is one, so a pool per request starts no thread here); it
- * returns there after {@link #IDLE_MILLIS} without work, and the next write takes one again.
- * Invariant, guarded by {@code this}: {@code running} is true while a thread is running or about
- * to run {@link #loop}, and a thread sets it to false only after finding the queue empty under the
- * same monitor; a poster adds to the queue first and checks {@code running} after, under the
- * monitor, so a write is never left queued with no thread (only {@link #finish}'s no-op may be).
+ * <p>One platform daemon thread, started on first use; it ends after {@link #IDLE_MILLIS} without
+ * work, and the next write starts a new one. Invariant, guarded by {@code this}: {@code thread} is
+ * non-null while a thread is running or about to run {@link #loop}, and a thread sets it to null
+ * only after finding the queue empty under the same monitor; a poster adds to the queue first and
+ * checks {@code thread} after, under the monitor, so a write is never left queued with no thread.
  */
 final class Sender {
     static final long IDLE_MILLIS = 2_000;
 
     private final String name;
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
-    private boolean running;
-    /** Set once by {@link #finish}: the loop stops waiting for writes. */
-    private volatile boolean done;
-    private static final Runnable NOTHING = () -> { };
+    private Thread thread;
 
     Sender(String name) {
         this.name = name;
@@ -47,10 +42,12 @@ final class Sender {
     void post(Runnable write) {
         queue.add(write);
         synchronized (this) {
-            if (!running) {
+            if (thread == null) {
+                Thread t = new Thread(this::loop, name);
+                t.setDaemon(true);
                 try {
-                    WorkerThreads.start(name, this::loop);
-                    running = true;
+                    t.start();
+                    thread = t;
                 } catch (Throwable e) {
                     for (Runnable w; (w = queue.poll()) != null; ) {
                         w.run();
@@ -60,32 +57,18 @@ final class Sender {
         }
     }
 
-    /**
-     * Says that no more writes will come (the pool's workers are all gone): the thread returns to
-     * the shared ones as soon as the queue is empty, instead of after {@link #IDLE_MILLIS}, so the
-     * next pool of a program that makes one per request finds it waiting. Takes no lock (the pool
-     * calls it under its own); the no-op it queues wakes a waiting loop, or is run by the next
-     * loop if a write comes after all.
-     */
-    void finish() {
-        if (!done) {
-            done = true;
-            queue.add(NOTHING);
-        }
-    }
-
     private void loop() {
         while (true) {
             Runnable write;
             try {
-                write = done ? queue.poll() : queue.poll(IDLE_MILLIS, TimeUnit.MILLISECONDS);
+                write = queue.poll(IDLE_MILLIS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 continue; // nothing interrupts this thread on purpose; the status is now clear
             }
             if (write == null) {
                 synchronized (this) {
                     if (queue.isEmpty()) {
-                        running = false;
+                        thread = null;
                         return;
                     }
                 }
