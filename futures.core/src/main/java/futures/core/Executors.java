@@ -99,8 +99,9 @@ public final class Executors {
             // nothing remembered, or not this name (it may have been added since): scan afresh
             found = discover();
             if (found.remembered()) {
+                Discovery handles = found.handlesOnly();
                 synchronized (REMEMBERED) {
-                    REMEMBERED.put(loader, found);
+                    REMEMBERED.put(loader, handles);
                 }
             }
             matches = found.scanned(name);
@@ -179,8 +180,8 @@ public final class Executors {
 
     /**
      * One provider found: the instance the scan made (for the caller that scanned, and for
-     * {@link #providers()}), and its handle, which makes a new one for each executor that a
-     * remembered discovery serves.
+     * {@link #providers()}; null in a remembered discovery), and its handle, which makes a new one
+     * for each executor that a remembered discovery serves.
      */
     private record Found(ExecutorProvider instance, ServiceLoader.Provider<ExecutorProvider> handle) {}
 
@@ -202,6 +203,17 @@ public final class Executors {
                 }
             }
             return true;
+        }
+
+        /**
+         * The same without the instances the scan made, as it is remembered: a provider instance
+         * may hold state, or the context class loader that is the weak key it is kept under, which
+         * would then never go (found by a review).
+         */
+        Discovery handlesOnly() {
+            Map<String, List<Found>> m = new java.util.HashMap<>();
+            byName.forEach((n, l) -> m.put(n, l.stream().map(f -> new Found(null, f.handle())).toList()));
+            return new Discovery(Map.copyOf(m), failures);
         }
 
         /** The providers called {@code name}, as the scan made them: for the thread that scanned. */

@@ -42,8 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Writes happen after the lock is released: by the pool's own threads directly, and for a user's
  * thread by the pool's {@link Sender}, so that an interrupt of a caller cannot close a worker's
  * channel. Each worker has one thread here that starts its process (or takes it from the park),
- * accepts its connection and reads its replies: a job on one of the shared {@link WorkerThreads},
- * which serves the next pool's worker once this one is done.
+ * accepts its connection and reads its replies.
  *
  * <p>Breaking: a worker that exits while the pool did not ask it to, or with work outstanding, or
  * after its initializer threw, or that sends a corrupted frame or one over {@code max_message_size},
