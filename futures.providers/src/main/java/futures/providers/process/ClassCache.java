@@ -80,7 +80,8 @@ import java.util.zip.ZipException;
  * CDS off then); an entry of the class path, or a jar named in the manifest {@code Class-Path}
  * of one, is a directory, or an entry is missing, or one of the module path is neither a jar nor
  * a directory of jars (the JVM cannot archive from directories); the worker's JDK is older than
- * 19 or its version unknown.
+ * 19 or its version unknown. No AOT cache (a CDS archive instead) where {@code /bin/sh}, which
+ * runs its assembly step, is missing (a distroless image).
  *
  * <p>On by default ({@code auto}, or the system property {@value #PROPERTY}), in the user's cache
  * directory, bounded: at most {@value #KEEP} archives and {@value #KEEP_BYTES} bytes ({@link #prune}).
@@ -89,7 +90,9 @@ import java.util.zip.ZipException;
  * an atomic flag that makes at most one worker of a pool train. Shared by all pools of the JVM:
  * {@link #PENDING}, a concurrent set of the archives being trained or assembled (one training
  * per archive and JVM: added by the pool that trains, removed when its training or assembly
- * ends); {@link #ASSEMBLING}, a concurrent set of the assembly steps under way (its monitor is
+ * ends); {@link #FAILED}, a concurrent set of the archives whose training or assembly failed
+ * (no pool of the JVM trains them again); {@link #ASSEMBLING}, a concurrent set of
+ * the assembly steps under way (its monitor is
  * notified when one ends); {@link #TOLD}, an atomic flag for the one DEBUG line;
  * {@link #SWEPT}, an atomic flag that makes one pool prune at its first worker's start, and
  * {@link #VERIFIED} and {@link #JAR_CRCS}, concurrent maps that remember what was read (an
@@ -160,6 +163,12 @@ final class ClassCache {
             + " if [ $s -eq 0 ] && [ -s \"$m\" ]; then mv -f \"$m\" \"$r\"; else rm -f \"$m\"; exit 1; fi";
     /** The shell that runs {@link #ASSEMBLY_SCRIPT}. */
     private static final String SH = "/bin/sh";
+    /**
+     * Test hook: the shell that runs {@link #ASSEMBLY_SCRIPT} ({@value #SH}). Where it is not an
+     * executable file (a distroless image), no pool chooses the AOT cache, whose assembly needs
+     * it, but the CDS archive, which needs none.
+     */
+    static volatile String shell = SH;
     /** The suffix of an assembled archive not yet checksummed and moved into place ({@link #adopt}). */
     private static final String READY = ".ready";
 
@@ -177,6 +186,14 @@ final class ClassCache {
      * {@link #next} and removed when that training ends ({@link #trained}, or its assembly's end).
      */
     private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+    /**
+     * The archives whose training or assembly failed in this JVM (the training worker exited
+     * with another code than 0 or wrote nothing, or the assembly step could not start, failed or
+     * overran): no later pool of the JVM trains them again, so a set-up whose training always
+     * fails costs one training per JVM, not one per pool (each would start a recording worker,
+     * write ~9 MB at its exit and make the JVM's exit wait for it). Only added to, but by a test.
+     */
+    private static final Set<Path> FAILED = ConcurrentHashMap.newKeySet();
     /** The assembly steps under way (their shell processes): a test's seam ({@link #awaitAssemblies}). */
     private static final Set<Process> ASSEMBLING = ConcurrentHashMap.newKeySet();
     /**
@@ -392,7 +409,8 @@ final class ClassCache {
                 return none("off: the worker's JDK is older than 19 or its version is unknown");
             }
             boolean aot = aotIfAvailable && feature >= AOT_FROM
-                    && userOptions.stream().noneMatch(o -> AGENTS.stream().anyMatch(o::startsWith));
+                    && userOptions.stream().noneMatch(o -> AGENTS.stream().anyMatch(o::startsWith))
+                    && Files.isExecutable(Path.of(shell)); // its assembly step needs a shell
             Key key = new Key();
             update(key, aot ? "futures class cache v2 aot" : "futures class cache v2 cds");
             update(key, javaPath.toString());
@@ -678,8 +696,10 @@ final class ClassCache {
         if (intact() || adopt() && intact()) {
             return new Launch(List.of((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + handOut(poolDir)), null);
         }
-        if (training.get() || !PENDING.add(archive)) {
-            return Launch.NONE; // this pool's or another pool's worker trains it, or its assembly runs
+        if (training.get() || FAILED.contains(archive) || !PENDING.add(archive)) {
+            // this pool's or another pool's worker trains it, or its assembly runs, or a training
+            // of it failed in this JVM: the worker starts without the cache
+            return Launch.NONE;
         }
         if (!training.compareAndSet(false, true)) {
             PENDING.remove(archive);
@@ -870,8 +890,9 @@ final class ClassCache {
         }
         boolean background = false;
         try {
-            if (exitCode == 0 && Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS) && Files.size(tmp) > 0
-                    && unchanged()) {
+            if (exitCode != 0 || !Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS) || Files.size(tmp) == 0) {
+                FAILED.add(archive); // no later pool of this JVM trains it again
+            } else if (unchanged()) {
                 tell();
                 if (aot) {
                     background = assemble(tmp);
@@ -880,7 +901,7 @@ final class ClassCache {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // another pool's archive is as good, or the next pool trains again
+            FAILED.add(archive); // the assembly step could not start: another pool's archive is as good
         } finally {
             if (!background) {
                 deleteQuietly(tmp);
@@ -999,7 +1020,7 @@ final class ClassCache {
         Launcher.writeArgs(argFile, options);
         Process p;
         try {
-            p = new ProcessBuilder(SH, "-c", ASSEMBLY_SCRIPT, "sh", configuration.toString(), argFile.toString(),
+            p = new ProcessBuilder(shell, "-c", ASSEMBLY_SCRIPT, "sh", configuration.toString(), argFile.toString(),
                     made.toString(), ready.toString(), java, "@" + argFile)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -1034,12 +1055,15 @@ final class ClassCache {
                 // nobody interrupts this thread: treated as an overrun
             }
             if (!done) {
+                FAILED.add(archive);
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 return;
             }
             if (p.exitValue() == 0) {
                 install(ready);
+            } else {
+                FAILED.add(archive);
             }
         } catch (RuntimeException e) {
             // the next pool adopts what is left, or trains again
@@ -1068,6 +1092,11 @@ final class ClassCache {
             }
         }
         return true;
+    }
+
+    /** Test seam: forgets that a training of this archive failed in this JVM, so a pool may train it again. */
+    static void forgetFailure(Path archive) {
+        FAILED.remove(archive);
     }
 
     /** The pids of the assembly steps (their shells) under way in this JVM: a test's seam. */

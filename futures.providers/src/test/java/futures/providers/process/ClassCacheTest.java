@@ -275,7 +275,9 @@ class ClassCacheTest {
                 "no archive yet: this worker trains; " + first);
         assertEquals(ClassCache.Launch.NONE, c.next(), "one training worker per pool");
         assertEquals(ClassCache.Launch.NONE, cacheFor(dir, a, aot).next(), "and per JVM: another pool waits for it");
-        c.trained(first, 1); // it failed: another pool may train
+        c.trained(first, 1); // it failed: no other pool of this JVM trains it again
+        assertEquals(ClassCache.Launch.NONE, cacheFor(dir, a, aot).next(), "a failed training is not repeated");
+        ClassCache.forgetFailure(c.archive());
 
         Path archive = c.archive();
         replace(archive, new byte[] {1, 2, 3, 4});
@@ -283,6 +285,7 @@ class ClassCacheTest {
         ClassCache.Launch retrain = unchecked.next();
         assertTrue(retrain.training() != null, "no checksum beside it: not used, and this worker trains a new one");
         unchecked.trained(retrain, 1);
+        ClassCache.forgetFailure(archive);
         writeChecksum(archive);
         ClassCache later = cacheFor(dir, a, aot);
         assertEquals(using(later), later.next().options());
@@ -336,7 +339,7 @@ class ClassCacheTest {
     }
 
     @Test
-    @DisplayName("after a training worker exits with 0, its archive and checksum are in place and no training file is left; after a failure, nothing is")
+    @DisplayName("after a training worker exits with 0, its archive and checksum are in place and no training file is left; after a failure, nothing is, and no later pool of the JVM trains that set-up again")
     void trainedMovesArchiveAndChecksum() throws IOException {
         Path dir = privateDir("cache");
         Path a = jar("a.jar");
@@ -347,7 +350,14 @@ class ClassCacheTest {
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of(), s.toList(), "a failed training leaves nothing");
         }
-        ClassCache again = cacheFor(dir.toString(), a, false);
+        assertEquals(ClassCache.Launch.NONE, cacheFor(dir.toString(), a, false).next(),
+                "a later pool of this JVM runs without the cache rather than train again");
+        ClassCache empty = cacheFor(dir.toString(), jar("e.jar"), false);
+        ClassCache.Launch wroteNothing = empty.next();
+        empty.trained(wroteNothing, 0);
+        assertEquals(ClassCache.Launch.NONE, cacheFor(dir.toString(), tmp.resolve("e.jar"), false).next(),
+                "nor after a training that exited with 0 but wrote nothing");
+        ClassCache again = cacheFor(dir.toString(), jar("b.jar"), false);
         ClassCache.Launch ok = again.next();
         Files.write(ok.training(), new byte[] {7, 7, 7});
         again.trained(ok, 0);
@@ -415,7 +425,40 @@ class ClassCacheTest {
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of(), s.toList(), "nothing in place, nothing left");
         }
-        assertTrue(cacheFor(dir.toString(), a, true).next().training() != null, "the next pool trains again");
+        assertEquals(ClassCache.Launch.NONE, cacheFor(dir.toString(), a, true).next(),
+                "the next pool of this JVM does not train again: it runs without the cache");
+    }
+
+    @Test
+    @DisplayName("without a shell for the AOT cache's assembly step (a distroless image) the cache is a CDS archive; an assembly step that cannot start leaves nothing and is trained at most once per JVM")
+    void noShell() throws Exception {
+        Path dir = privateDir("cache");
+        Path a = jar("a.jar");
+        String before = ClassCache.shell;
+        try {
+            ClassCache.shell = tmp.resolve("no-such-shell").toString();
+            ClassCache c = cacheFor(dir.toString(), a, true);
+            assertTrue(c.enabled(), c.status());
+            assertFalse(c.aot(), "no AOT cache without a shell to assemble it");
+            ClassCache.shell = before;
+            ClassCache aot = cacheFor(dir.toString(), a, true);
+            if (!aot.aot()) {
+                return; // this JDK has no AOT cache: there is no assembly step
+            }
+            ClassCache.Launch rec = aot.next();
+            Files.write(rec.training(), new byte[] {7, 7, 7});
+            ClassCache.shell = tmp.resolve("no-such-shell").toString(); // gone between the pool's making and its training
+            aot.trained(rec, 0);
+            assertEquals(List.of(), ClassCache.assemblyPids(), "no assembly step started");
+            try (Stream<Path> s = Files.list(dir)) {
+                assertEquals(List.of(), s.toList(), "nothing left");
+            }
+            ClassCache.shell = before;
+            assertEquals(ClassCache.Launch.NONE, cacheFor(dir.toString(), a, true).next(),
+                    "a later pool of this JVM does not train that set-up again");
+        } finally {
+            ClassCache.shell = before;
+        }
     }
 
     @Test
