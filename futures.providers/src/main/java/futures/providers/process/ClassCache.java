@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -764,30 +765,54 @@ final class ClassCache {
     /**
      * Checksums an assembled archive and moves its checksum, then it, into place, each atomically,
      * if it is a file of this user's and the files of the key are unchanged; else (or if another
-     * pool took it first) leaves it. True if it was moved into place. Never throws.
+     * pool took it first) leaves it. The checksum is written under a name of its own (two pools,
+     * of this JVM or another, may install at once: a shared name could leave a torn checksum);
+     * after the move the checksum in place is read again, and while the archive in place is the
+     * file this call moved but the checksum is another's (two trainings of one key moved
+     * their pairs in crosswise), it is written again. True if it was moved into place. Never
+     * throws.
      */
     private boolean install(Path made) {
-        Path sumTmp = made.resolveSibling(made.getFileName() + ".crc.tmp");
+        Path sumTmp = null;
         try {
             if (!Files.isRegularFile(made, LinkOption.NOFOLLOW_LINKS) || Files.size(made) == 0
                     || Ownership.problemOfOwnFile(made) != null || !unchanged()) {
                 return false;
             }
-            Files.writeString(sumTmp, checksum(made) + "\n");
+            String sum = checksum(made) + "\n";
+            Object fileKey = identity(made).get(0);
+            sumTmp = made.resolveSibling(made.getFileName() + "." + unique() + ".crc.tmp");
+            Files.writeString(sumTmp, sum);
             Files.move(sumTmp, checksumFile(archive), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
             Files.move(made, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            for (int i = 0; i < 3 && !sum.equals(Files.readString(checksumFile(archive))); i++) {
+                List<Object> now = identity(archive);
+                if (fileKey == null || now.isEmpty() || !fileKey.equals(now.get(0))) {
+                    break; // another pool's archive is in place now: its checksum is that pool's to write
+                }
+                Files.writeString(sumTmp, sum);
+                Files.move(sumTmp, checksumFile(archive), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
             prune();
             return true;
         } catch (IOException | RuntimeException e) {
             return false; // another pool took it (its checksum and archive then match), or the next one tries
         } finally {
-            try {
-                Files.deleteIfExists(sumTmp);
-            } catch (IOException ignored) {
-                // swept with the other leftovers
+            if (sumTmp != null) {
+                deleteQuietly(sumTmp);
             }
         }
+    }
+
+    /**
+     * A part of a file name no other process makes: this JVM's pid, a counter and 48 random bits
+     * (a pid is unique only per host, and cloned hosts may share an NFS home).
+     */
+    private static String unique() {
+        return ProcessHandle.current().pid() + "-" + TRAININGS.incrementAndGet() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     }
 
     /** The path the worker gets for the archive (see {@link #next}). */

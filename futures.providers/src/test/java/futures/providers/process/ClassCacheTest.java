@@ -430,6 +430,25 @@ class ClassCacheTest {
     }
 
     @Test
+    @DisplayName("an assembled archive left by an exited parent is adopted by the next pool; its checksum is written under a name of its own, so another adopter's at once cannot tear it")
+    void adoptedWithAChecksumOfItsOwn() throws IOException {
+        Path dir = privateDir("cache");
+        ClassCache c = cacheFor(dir.toString(), jar("a.jar"), true);
+        if (!c.aot()) {
+            return; // this JDK has no AOT cache: nothing is assembled
+        }
+        Path ready = dir.resolve(c.archive().getFileName() + ".99999-1-abc.ready");
+        Files.write(ready, new byte[] {1, 2, 3});
+        Path othersTmp = dir.resolve(ready.getFileName() + ".crc.tmp"); // the name every adopter used before
+        Files.writeString(othersTmp, "another adopter, half way");
+        assertEquals(using(c), c.next().options(), "adopted and given to the worker");
+        assertEquals(List.of(c.archive()), archives(dir));
+        assertEquals(ClassCache.checksum(c.archive()) + "\n", Files.readString(ClassCache.checksumFile(c.archive())));
+        assertEquals("another adopter, half way", Files.readString(othersTmp), "another's file untouched");
+        assertFalse(Files.exists(ready));
+    }
+
+    @Test
     @DisplayName("without a shell for the AOT cache's assembly step (a distroless image) the cache is a CDS archive; an assembly step that cannot start leaves nothing and is trained at most once per JVM")
     void noShell() throws Exception {
         Path dir = privateDir("cache");
