@@ -195,6 +195,19 @@ final class ClassCache {
      * write ~9 MB at its exit and make the JVM's exit wait for it). Only added to, but by a test.
      */
     private static final Set<Path> FAILED = ConcurrentHashMap.newKeySet();
+    /**
+     * The trainings of this JVM under way (from the training worker's start to the end of its
+     * assembly step), by the common start of their files' names ({@code <archive>.<pid>-<n>}, see
+     * {@link #stem}): {@link #prune} leaves their files alone however old they are. Added by
+     * {@link #next}, removed where {@link #PENDING} is.
+     */
+    private static final Set<String> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+    /**
+     * Leftover training files younger than this may be another JVM's training under way (its
+     * worker writes the file as it exits, its assembly step runs up to
+     * {@value #ASSEMBLY_TIMEOUT_SECONDS} s more): {@link #prune} leaves them.
+     */
+    static final long FRESH_SECONDS = 2 * (ASSEMBLY_TIMEOUT_SECONDS + 5);
     /** The assembly steps under way (their shell processes): a test's seam ({@link #awaitAssemblies}). */
     private static final Set<Process> ASSEMBLING = ConcurrentHashMap.newKeySet();
     /**
@@ -708,6 +721,7 @@ final class ClassCache {
         }
         Path tmp = dir.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + "-"
                 + TRAININGS.incrementAndGet() + ".tmp");
+        IN_FLIGHT.add(stem(tmp));
         if (aot) {
             // -DisplayVMOutput: the JVM prints "AOTConfiguration recorded: ..." on stdout at exit
             return new Launch(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + tmp,
@@ -931,6 +945,7 @@ final class ClassCache {
             if (!background) {
                 deleteQuietly(tmp);
                 PENDING.remove(archive);
+                IN_FLIGHT.remove(stem(tmp));
             }
         }
     }
@@ -1063,6 +1078,7 @@ final class ClassCache {
         } catch (RuntimeException | Error e) { // no thread: the next pool adopts what the script leaves
             ASSEMBLING.remove(p);
             PENDING.remove(archive);
+            IN_FLIGHT.remove(stem(configuration));
         }
         return true;
     }
@@ -1095,6 +1111,7 @@ final class ClassCache {
         } finally {
             ASSEMBLING.remove(p);
             PENDING.remove(archive);
+            IN_FLIGHT.remove(stem(ready));
             synchronized (ASSEMBLING) {
                 ASSEMBLING.notifyAll();
             }
@@ -1149,23 +1166,38 @@ final class ClassCache {
      * all (the most recent always), and deletes the rest with their checksums. Assembled archives
      * not yet moved into place ({@code .ready}, left by a parent that exited during the assembly)
      * count like archives, by their own time. Recently used: by their checksum files' modification
-     * time, which each pool that finds them touches. Also deletes training files and checksums
-     * without an archive more than an hour old (left by a parent that died while its worker
-     * trained, or by an older version).
+     * time, which each pool that finds them touches. Training files left over ({@code .tmp}: a
+     * recording of about 9 MB, an archive half made, an argfile, a checksum being written) count
+     * in the same byte budget, after the archives kept: the newest are kept while the sum fits,
+     * the older deleted, and all over an hour old; a parent that exits (or is killed, its
+     * assembly step with it) during every run would otherwise leave 9-22 MB per run. Not counted
+     * nor deleted: the files of this JVM's trainings under way ({@link #IN_FLIGHT}) and leftovers
+     * younger than {@value #FRESH_SECONDS} s (another JVM's training may be under way). Also
+     * deletes checksums without an archive more than an hour old.
      */
     void prune() throws IOException {
         List<Path> archives = new ArrayList<>();
-        Instant hourAgo = Instant.now().minusSeconds(3600);
+        List<Path> leftovers = new ArrayList<>();
+        Instant now = Instant.now();
+        Instant hourAgo = now.minusSeconds(3600);
+        Instant freshFrom = now.minusSeconds(FRESH_SECONDS);
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "worker-*")) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                if (n.endsWith(JSA) || n.endsWith(AOT) || n.endsWith(READY)) {
-                    archives.add(p);
+                if (inFlight(n)) {
                     continue;
                 }
-                boolean leftOver = n.endsWith(".tmp") || n.endsWith(".crc") && !hasArchive(p);
-                if (leftOver && Files.getLastModifiedTime(p).toInstant().isBefore(hourAgo)) {
-                    Files.deleteIfExists(p);
+                if (n.endsWith(JSA) || n.endsWith(AOT) || n.endsWith(READY)) {
+                    archives.add(p);
+                } else if (n.endsWith(".tmp")) {
+                    Instant t = modified(p);
+                    if (t.isBefore(hourAgo)) {
+                        deleteQuietly(p);
+                    } else if (t.isBefore(freshFrom)) {
+                        leftovers.add(p);
+                    }
+                } else if (n.endsWith(".crc") && !hasArchive(p) && modified(p).isBefore(hourAgo)) {
+                    deleteQuietly(p);
                 }
             }
         }
@@ -1189,6 +1221,37 @@ final class ClassCache {
                 Files.deleteIfExists(checksumFile(p));
             }
         }
+        leftovers.sort(Comparator.comparing(ClassCache::modified).reversed());
+        for (Path p : leftovers) {
+            long size;
+            try {
+                size = Files.size(p);
+            } catch (IOException gone) {
+                continue;
+            }
+            if (bytes + size <= KEEP_BYTES) {
+                bytes += size;
+            } else {
+                deleteQuietly(p);
+            }
+        }
+    }
+
+    /** The common start of a training's files' names: a training file's or assembled archive's name less its suffix. */
+    private static String stem(Path training) {
+        String n = training.getFileName().toString();
+        return n.endsWith(READY) ? n.substring(0, n.length() - READY.length())
+                : n.endsWith(".tmp") ? n.substring(0, n.length() - ".tmp".length()) : n;
+    }
+
+    /** Whether a file of the cache directory belongs to a training of this JVM under way ({@link #IN_FLIGHT}). */
+    private static boolean inFlight(String name) {
+        for (String stem : IN_FLIGHT) {
+            if (name.startsWith(stem + ".")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** When an archive was last used: its checksum file's time; for a {@code .ready} one, its own. */

@@ -608,6 +608,49 @@ class ClassCacheTest {
         assertFalse(Files.exists(ready));
     }
 
+    /** A sparse file of {@code size} bytes (no disk used) modified {@code secondsAgo}. */
+    private static Path sparse(Path file, long size, long secondsAgo) throws IOException {
+        try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            f.write(java.nio.ByteBuffer.wrap(new byte[] {0}), size - 1);
+        }
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(secondsAgo)));
+        return file;
+    }
+
+    @Test
+    @DisplayName("training files left over count in the 64 MB budget: beyond it the oldest go at the next prune; this JVM's training under way and a fresh one (maybe another JVM's) stay")
+    void leftoversInTheBudget() throws IOException {
+        Path dir = privateDir("cache");
+        ClassCache c = cacheFor(dir.toString(), jar("a.jar"), true);
+        Path archive = dir.resolve("worker-" + "0".repeat(32) + ".aot");
+        installArchive(archive, new byte[] {1});
+        long size = 25L << 20;
+        String left = "worker-" + "2".repeat(32) + ".aot.99999-";
+        Path newer = sparse(dir.resolve(left + "1-a.tmp"), size, 600);
+        Path older = sparse(dir.resolve(left + "2-b.made.tmp"), size, 1200);
+        Path oldest = sparse(dir.resolve(left + "3-c.args.tmp"), size, 1800);
+        Path fresh = sparse(dir.resolve(left + "4-d.tmp"), size, 30);
+        ClassCache.Launch training = c.next();
+        assertTrue(training.training() != null, "this pool trains");
+        Path mine = sparse(training.training(), size, 3000); // however old: under way in this JVM
+        try {
+            c.prune();
+            assertTrue(Files.exists(newer) && Files.exists(older), "the newest that fit in 64 MB with the archive stay");
+            assertFalse(Files.exists(oldest), "the oldest beyond the budget goes");
+            assertTrue(Files.exists(fresh), "a fresh one may be another JVM's training under way");
+            assertTrue(Files.exists(mine), "this JVM's training under way stays");
+            assertEquals(List.of(archive), archives(dir), "the archives come first");
+        } finally {
+            c.trained(training, 1);
+        }
+        assertFalse(Files.exists(mine));
+        Files.setLastModifiedTime(fresh, FileTime.from(Instant.now().minusSeconds(300)));
+        c.prune();
+        assertFalse(Files.exists(older), "once the fresh one is old, the budget holds only the two newest");
+        assertTrue(Files.exists(newer) && Files.exists(fresh));
+    }
+
     // ------------------------------------------------------------------ end to end, from jars
 
     /** This test JVM's module path and class path, with every directory packed into a jar. */
