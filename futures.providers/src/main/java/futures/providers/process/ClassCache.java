@@ -9,7 +9,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.channels.FileChannel;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -756,7 +758,10 @@ final class ClassCache {
      * place (its parent exited meanwhile, or has not got to it yet): checksummed and moved into
      * place as {@link #trained} does, if the files of the key are unchanged. Its name holds the key,
      * which holds the jars' identities and contents, so it was made from what this pool would
-     * train. True if one was moved into place. Never throws.
+     * train. Only one modified since this machine booted ({@link Boot}): the script renames it
+     * without a sync, so after a power loss the name may hold zeroed data; older ones (and all, if
+     * the boot time is unknown) are deleted, and the pool trains again. True if one was moved into
+     * place. Never throws.
      */
     private boolean adopt() {
         if (!aot) {
@@ -768,12 +773,45 @@ final class ClassCache {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+        Instant boot = Boot.TIME;
         for (Path r : ready) {
+            if (boot == null || !modified(r).isAfter(boot)) {
+                // renamed before this boot, maybe before its data reached the disk (a power loss
+                // can leave the name with zeroed data), or when the machine booted is unknown:
+                // a damaged archive can crash the JVM that maps it, so it is trained again
+                deleteQuietly(r);
+                continue;
+            }
             if (install(r)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * When this machine booted, read once per JVM: on Linux {@code btime} in {@code /proc/stat},
+     * elsewhere the start of process 1; null if unknown.
+     */
+    private static final class Boot {
+        static final Instant TIME = read();
+
+        private static Instant read() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/stat"), StandardCharsets.US_ASCII)) {
+                    if (line.startsWith("btime ")) {
+                        return Instant.ofEpochSecond(Long.parseLong(line.substring("btime ".length()).trim()));
+                    }
+                }
+            } catch (IOException | RuntimeException notLinux) {
+                // below
+            }
+            try {
+                return ProcessHandle.of(1).flatMap(h -> h.info().startInstant()).orElse(null);
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
     }
 
     /**
@@ -792,6 +830,11 @@ final class ClassCache {
             if (!Files.isRegularFile(made, LinkOption.NOFOLLOW_LINKS) || Files.size(made) == 0
                     || Ownership.problemOfOwnFile(made) != null || !unchanged()) {
                 return false;
+            }
+            // on the disk before its checksum says it is whole: renamed without it, a power loss
+            // could leave a name with zeroed data (ext4's delayed allocation) and a matching-looking pair
+            try (FileChannel f = FileChannel.open(made, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                f.force(true);
             }
             String sum = checksum(made) + "\n";
             Object fileKey = identity(made).get(0);

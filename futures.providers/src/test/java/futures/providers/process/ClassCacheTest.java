@@ -449,6 +449,24 @@ class ClassCacheTest {
     }
 
     @Test
+    @DisplayName("an assembled archive renamed before this machine booted (a power loss may have left its name with zeroed data) is deleted, not adopted: the pool trains again")
+    void readyFromBeforeTheBootIsNotAdopted() throws IOException {
+        Path dir = privateDir("cache");
+        ClassCache c = cacheFor(dir.toString(), jar("a.jar"), true);
+        if (!c.aot()) {
+            return; // this JDK has no AOT cache: nothing is assembled
+        }
+        Path ready = dir.resolve(c.archive().getFileName() + ".99999-1-abc.ready");
+        Files.write(ready, new byte[] {1, 2, 3});
+        Files.setLastModifiedTime(ready, FileTime.from(Instant.parse("1971-01-01T00:00:00Z")));
+        ClassCache.Launch next = c.next();
+        assertTrue(next.training() != null, "not adopted: this worker trains; " + next);
+        assertFalse(Files.exists(ready), "deleted");
+        assertEquals(List.of(), archives(dir));
+        c.trained(next, 1);
+    }
+
+    @Test
     @DisplayName("without a shell for the AOT cache's assembly step (a distroless image) the cache is a CDS archive; an assembly step that cannot start leaves nothing and is trained at most once per JVM")
     void noShell() throws Exception {
         Path dir = privateDir("cache");
