@@ -199,8 +199,9 @@ final class ClassCache {
     private static final Set<Path> FAILED = ConcurrentHashMap.newKeySet();
     /**
      * The trainings of this JVM under way (from the training worker's start to the end of its
-     * assembly step), by the common start of their files' names ({@code <archive>.<pid>-<n>}, see
-     * {@link #stem}): {@link #prune} leaves their files alone however old they are. Added by
+     * assembly step), by the common start of their files' names
+     * ({@code <archive>.<pid>-<n>-<random>}, see {@link #stem}): {@link #prune} leaves their files
+     * alone however old they are. Added by
      * {@link #next}, removed where {@link #PENDING} is.
      */
     private static final Set<String> IN_FLIGHT = ConcurrentHashMap.newKeySet();
@@ -721,8 +722,7 @@ final class ClassCache {
             PENDING.remove(archive);
             return Launch.NONE;
         }
-        Path tmp = dir.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + "-"
-                + TRAININGS.incrementAndGet() + ".tmp");
+        Path tmp = dir.resolve(archive.getFileName() + "." + unique() + ".tmp");
         IN_FLIGHT.add(stem(tmp));
         if (aot) {
             // -DisplayVMOutput: the JVM prints "AOTConfiguration recorded: ..." on stdout at exit
@@ -753,7 +753,7 @@ final class ClassCache {
     }
 
     /**
-     * An archive that an assembly step finished ({@code <archive>.<pid>-<n>.ready}, renamed into
+     * An archive that an assembly step finished ({@code <archive>.<pid>-<n>-<random>.ready}, renamed into
      * place by its shell script once java exited with 0, so complete) but that no parent moved into
      * place (its parent exited meanwhile, or has not got to it yet): checksummed and moved into
      * place as {@link #trained} does, if the files of the key are unchanged. Its name holds the key,

@@ -467,6 +467,22 @@ class ClassCacheTest {
     }
 
     @Test
+    @DisplayName("a training's files are named by the archive, this JVM's pid, a counter and random bits (a pid is unique only per host; cloned hosts may share an NFS home)")
+    void trainingNamesHaveRandomBits() throws IOException {
+        Path dir = privateDir("cache");
+        ClassCache c = cacheFor(dir.toString(), jar("a.jar"), true);
+        ClassCache.Launch training = c.next();
+        try {
+            String name = training.training().getFileName().toString();
+            String pattern = java.util.regex.Pattern.quote(c.archive().getFileName().toString()) + "\\."
+                    + ProcessHandle.current().pid() + "-[0-9]+-[0-9a-f]{1,12}\\.tmp";
+            assertTrue(name.matches(pattern), name + " !~ " + pattern);
+        } finally {
+            c.trained(training, 1);
+        }
+    }
+
+    @Test
     @DisplayName("without a shell for the AOT cache's assembly step (a distroless image) the cache is a CDS archive; an assembly step that cannot start leaves nothing and is trained at most once per JVM")
     void noShell() throws Exception {
         Path dir = privateDir("cache");
