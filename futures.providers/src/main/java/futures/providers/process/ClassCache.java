@@ -224,6 +224,11 @@ final class ClassCache {
     private static final AtomicBoolean HOOK = new AtomicBoolean();
     /** How long a retired training worker may take to exit (writing its training file) before it is killed. */
     static final long TRAINING_EXIT_SECONDS = 10;
+    /**
+     * The longest the shutdown hook makes this JVM's exit wait, for all its exiting training
+     * workers together (each killed when the time is up), and their assembly steps' starts.
+     */
+    static final long HOOK_SECONDS = 15;
     /** Whether the DEBUG line that says the cache was trained was logged in this JVM (a test resets it). */
     static final AtomicBoolean TOLD = new AtomicBoolean();
     /** Whether a pool of this JVM pruned the cache directory at its first worker's start ({@link #sweepOnce}). */
@@ -1001,7 +1006,8 @@ final class ClassCache {
      * then calls {@link #trained}, which starts the assembly step in the background. If this JVM
      * exits first, a shutdown hook does the same, so that a program that exits right after its
      * first pool still gets its cache: its exit then waits for that worker's exit (once per worker
-     * set-up), not for the assembly, which finishes on its own ({@link #assemble}).
+     * set-up; for all such workers together at most {@value #HOOK_SECONDS} s, after which those
+     * left are killed), not for the assembly, which finishes on its own ({@link #assemble}).
      */
     void afterExit(Process process, Launch launch) {
         Exiting e = new Exiting(this, process, launch, new AtomicBoolean(), new java.util.concurrent.CountDownLatch(1));
@@ -1009,21 +1015,24 @@ final class ClassCache {
         if (HOOK.compareAndSet(false, true)) {
             try {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    // one deadline for all: the workers exit at once, and the JVM's exit waits for this
+                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(HOOK_SECONDS);
                     for (Exiting left : EXITING) {
-                        left.finish();
-                        left.await(); // the daemon thread may have claimed it: it dies when the JVM halts
+                        left.finish(Math.max(0, end - System.nanoTime()));
+                        left.await(Math.max(0, end - System.nanoTime())); // the daemon thread may have claimed it
                     }
                 }, "futures-class-cache-exit"));
             } catch (IllegalStateException | SecurityException exiting) {
                 // the JVM is exiting already: the daemon thread below may still get to it
             }
         }
-        Thread t = new Thread(e::finish, "futures-class-cache-training");
+        Thread t = new Thread(() -> e.finish(TimeUnit.SECONDS.toNanos(TRAINING_EXIT_SECONDS)),
+                "futures-class-cache-training");
         t.setDaemon(true);
         try {
             t.start();
         } catch (RuntimeException | Error noThread) {
-            e.finish();
+            e.finish(TimeUnit.SECONDS.toNanos(TRAINING_EXIT_SECONDS));
         }
     }
 
@@ -1033,20 +1042,23 @@ final class ClassCache {
      */
     private record Exiting(ClassCache cache, Process process, Launch launch, AtomicBoolean claimed,
             java.util.concurrent.CountDownLatch done) {
-        /** At the JVM's exit: waits (bounded) until whoever claimed it started the assembly. */
-        void await() {
+        /** At the JVM's exit: waits, at most {@code nanos}, until whoever claimed it started the assembly. */
+        void await(long nanos) {
             try {
-                done.await(TRAINING_EXIT_SECONDS + 5, TimeUnit.SECONDS);
+                done.await(nanos, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
 
-        /** Waits for the worker's exit (bounded), then, once for all callers, {@link #trained}. */
-        void finish() {
+        /**
+         * Waits for the worker's exit, at most {@code nanos} (then kills it), then, once for all
+         * callers, {@link #trained}.
+         */
+        void finish(long nanos) {
             int exit = -1;
             try {
-                if (process.waitFor(TRAINING_EXIT_SECONDS, TimeUnit.SECONDS)) {
+                if (process.waitFor(nanos, TimeUnit.NANOSECONDS)) {
                     exit = process.exitValue();
                 } else {
                     process.destroyForcibly();
