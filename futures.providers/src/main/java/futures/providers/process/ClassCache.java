@@ -9,7 +9,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.channels.FileChannel;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -80,7 +83,8 @@ import java.util.zip.ZipException;
  * CDS off then); an entry of the class path, or a jar named in the manifest {@code Class-Path}
  * of one, is a directory, or an entry is missing, or one of the module path is neither a jar nor
  * a directory of jars (the JVM cannot archive from directories); the worker's JDK is older than
- * 19 or its version unknown.
+ * 19 or its version unknown. No AOT cache (a CDS archive instead) where {@code /bin/sh}, which
+ * runs its assembly step, is missing (a distroless image).
  *
  * <p>On by default ({@code auto}, or the system property {@value #PROPERTY}), in the user's cache
  * directory, bounded: at most {@value #KEEP} archives and {@value #KEEP_BYTES} bytes ({@link #prune}).
@@ -89,7 +93,9 @@ import java.util.zip.ZipException;
  * an atomic flag that makes at most one worker of a pool train. Shared by all pools of the JVM:
  * {@link #PENDING}, a concurrent set of the archives being trained or assembled (one training
  * per archive and JVM: added by the pool that trains, removed when its training or assembly
- * ends); {@link #ASSEMBLING}, a concurrent set of the assembly steps under way (its monitor is
+ * ends); {@link #FAILED}, a concurrent set of the archives whose training or assembly failed
+ * (no pool of the JVM trains them again); {@link #ASSEMBLING}, a concurrent set of
+ * the assembly steps under way (its monitor is
  * notified when one ends); {@link #TOLD}, an atomic flag for the one DEBUG line;
  * {@link #SWEPT}, an atomic flag that makes one pool prune at its first worker's start, and
  * {@link #VERIFIED} and {@link #JAR_CRCS}, concurrent maps that remember what was read (an
@@ -160,6 +166,12 @@ final class ClassCache {
             + " if [ $s -eq 0 ] && [ -s \"$m\" ]; then mv -f \"$m\" \"$r\"; else rm -f \"$m\"; exit 1; fi";
     /** The shell that runs {@link #ASSEMBLY_SCRIPT}. */
     private static final String SH = "/bin/sh";
+    /**
+     * Test hook: the shell that runs {@link #ASSEMBLY_SCRIPT} ({@value #SH}). Where it is not an
+     * executable file (a distroless image), no pool chooses the AOT cache, whose assembly needs
+     * it, but the CDS archive, which needs none.
+     */
+    static volatile String shell = SH;
     /** The suffix of an assembled archive not yet checksummed and moved into place ({@link #adopt}). */
     private static final String READY = ".ready";
 
@@ -177,6 +189,28 @@ final class ClassCache {
      * {@link #next} and removed when that training ends ({@link #trained}, or its assembly's end).
      */
     private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+    /**
+     * The archives whose training or assembly failed in this JVM (the training worker exited
+     * with another code than 0 or wrote nothing, or the assembly step could not start, failed or
+     * overran): no later pool of the JVM trains them again, so a set-up whose training always
+     * fails costs one training per JVM, not one per pool (each would start a recording worker,
+     * write ~9 MB at its exit and make the JVM's exit wait for it). Only added to, but by a test.
+     */
+    private static final Set<Path> FAILED = ConcurrentHashMap.newKeySet();
+    /**
+     * The trainings of this JVM under way (from the training worker's start to the end of its
+     * assembly step), by the common start of their files' names
+     * ({@code <archive>.<pid>-<n>-<random>}, see {@link #stem}): {@link #prune} leaves their files
+     * alone however old they are. Added by
+     * {@link #next}, removed where {@link #PENDING} is.
+     */
+    private static final Set<String> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+    /**
+     * Leftover training files younger than this may be another JVM's training under way (its
+     * worker writes the file as it exits, its assembly step runs up to
+     * {@value #ASSEMBLY_TIMEOUT_SECONDS} s more): {@link #prune} leaves them.
+     */
+    static final long FRESH_SECONDS = 2 * (ASSEMBLY_TIMEOUT_SECONDS + 5);
     /** The assembly steps under way (their shell processes): a test's seam ({@link #awaitAssemblies}). */
     private static final Set<Process> ASSEMBLING = ConcurrentHashMap.newKeySet();
     /**
@@ -190,6 +224,11 @@ final class ClassCache {
     private static final AtomicBoolean HOOK = new AtomicBoolean();
     /** How long a retired training worker may take to exit (writing its training file) before it is killed. */
     static final long TRAINING_EXIT_SECONDS = 10;
+    /**
+     * The longest the shutdown hook makes this JVM's exit wait, for all its exiting training
+     * workers together (each killed when the time is up), and their assembly steps' starts.
+     */
+    static final long HOOK_SECONDS = 15;
     /** Whether the DEBUG line that says the cache was trained was logged in this JVM (a test resets it). */
     static final AtomicBoolean TOLD = new AtomicBoolean();
     /** Whether a pool of this JVM pruned the cache directory at its first worker's start ({@link #sweepOnce}). */
@@ -392,7 +431,8 @@ final class ClassCache {
                 return none("off: the worker's JDK is older than 19 or its version is unknown");
             }
             boolean aot = aotIfAvailable && feature >= AOT_FROM
-                    && userOptions.stream().noneMatch(o -> AGENTS.stream().anyMatch(o::startsWith));
+                    && userOptions.stream().noneMatch(o -> AGENTS.stream().anyMatch(o::startsWith))
+                    && Files.isExecutable(Path.of(shell)); // its assembly step needs a shell
             Key key = new Key();
             update(key, aot ? "futures class cache v2 aot" : "futures class cache v2 cds");
             update(key, javaPath.toString());
@@ -678,15 +718,17 @@ final class ClassCache {
         if (intact() || adopt() && intact()) {
             return new Launch(List.of((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + handOut(poolDir)), null);
         }
-        if (training.get() || !PENDING.add(archive)) {
-            return Launch.NONE; // this pool's or another pool's worker trains it, or its assembly runs
+        if (training.get() || FAILED.contains(archive) || !PENDING.add(archive)) {
+            // this pool's or another pool's worker trains it, or its assembly runs, or a training
+            // of it failed in this JVM: the worker starts without the cache
+            return Launch.NONE;
         }
         if (!training.compareAndSet(false, true)) {
             PENDING.remove(archive);
             return Launch.NONE;
         }
-        Path tmp = dir.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + "-"
-                + TRAININGS.incrementAndGet() + ".tmp");
+        Path tmp = dir.resolve(archive.getFileName() + "." + unique() + ".tmp");
+        IN_FLIGHT.add(stem(tmp));
         if (aot) {
             // -DisplayVMOutput: the JVM prints "AOTConfiguration recorded: ..." on stdout at exit
             return new Launch(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + tmp,
@@ -716,12 +758,15 @@ final class ClassCache {
     }
 
     /**
-     * An archive that an assembly step finished ({@code <archive>.<pid>-<n>.ready}, renamed into
+     * An archive that an assembly step finished ({@code <archive>.<pid>-<n>-<random>.ready}, renamed into
      * place by its shell script once java exited with 0, so complete) but that no parent moved into
      * place (its parent exited meanwhile, or has not got to it yet): checksummed and moved into
      * place as {@link #trained} does, if the files of the key are unchanged. Its name holds the key,
      * which holds the jars' identities and contents, so it was made from what this pool would
-     * train. True if one was moved into place. Never throws.
+     * train. Only one modified since this machine booted ({@link Boot}): the script renames it
+     * without a sync, so after a power loss the name may hold zeroed data; older ones (and all, if
+     * the boot time is unknown) are deleted, and the pool trains again. True if one was moved into
+     * place. Never throws.
      */
     private boolean adopt() {
         if (!aot) {
@@ -733,7 +778,15 @@ final class ClassCache {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+        Instant boot = Boot.TIME;
         for (Path r : ready) {
+            if (boot == null || !modified(r).isAfter(boot)) {
+                // renamed before this boot, maybe before its data reached the disk (a power loss
+                // can leave the name with zeroed data), or when the machine booted is unknown:
+                // a damaged archive can crash the JVM that maps it, so it is trained again
+                deleteQuietly(r);
+                continue;
+            }
             if (install(r)) {
                 return true;
             }
@@ -742,32 +795,86 @@ final class ClassCache {
     }
 
     /**
+     * When this machine booted, read once per JVM: on Linux {@code btime} in {@code /proc/stat},
+     * elsewhere the start of process 1; null if unknown.
+     */
+    private static final class Boot {
+        static final Instant TIME = read();
+
+        private static Instant read() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/stat"), StandardCharsets.US_ASCII)) {
+                    if (line.startsWith("btime ")) {
+                        return Instant.ofEpochSecond(Long.parseLong(line.substring("btime ".length()).trim()));
+                    }
+                }
+            } catch (IOException | RuntimeException notLinux) {
+                // below
+            }
+            try {
+                return ProcessHandle.of(1).flatMap(h -> h.info().startInstant()).orElse(null);
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+    }
+
+    /**
      * Checksums an assembled archive and moves its checksum, then it, into place, each atomically,
      * if it is a file of this user's and the files of the key are unchanged; else (or if another
-     * pool took it first) leaves it. True if it was moved into place. Never throws.
+     * pool took it first) leaves it. The checksum is written under a name of its own (two pools,
+     * of this JVM or another, may install at once: a shared name could leave a torn checksum);
+     * after the move the checksum in place is read again, and while the archive in place is the
+     * file this call moved but the checksum is another's (two trainings of one key moved
+     * their pairs in crosswise), it is written again. True if it was moved into place. Never
+     * throws.
      */
     private boolean install(Path made) {
-        Path sumTmp = made.resolveSibling(made.getFileName() + ".crc.tmp");
+        Path sumTmp = null;
         try {
             if (!Files.isRegularFile(made, LinkOption.NOFOLLOW_LINKS) || Files.size(made) == 0
                     || Ownership.problemOfOwnFile(made) != null || !unchanged()) {
                 return false;
             }
-            Files.writeString(sumTmp, checksum(made) + "\n");
+            // on the disk before its checksum says it is whole: renamed without it, a power loss
+            // could leave a name with zeroed data (ext4's delayed allocation) and a matching-looking pair
+            try (FileChannel f = FileChannel.open(made, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                f.force(true);
+            }
+            String sum = checksum(made) + "\n";
+            Object fileKey = identity(made).get(0);
+            sumTmp = made.resolveSibling(made.getFileName() + "." + unique() + ".crc.tmp");
+            Files.writeString(sumTmp, sum);
             Files.move(sumTmp, checksumFile(archive), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
             Files.move(made, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            for (int i = 0; i < 3 && !sum.equals(Files.readString(checksumFile(archive))); i++) {
+                List<Object> now = identity(archive);
+                if (fileKey == null || now.isEmpty() || !fileKey.equals(now.get(0))) {
+                    break; // another pool's archive is in place now: its checksum is that pool's to write
+                }
+                Files.writeString(sumTmp, sum);
+                Files.move(sumTmp, checksumFile(archive), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
             prune();
             return true;
         } catch (IOException | RuntimeException e) {
             return false; // another pool took it (its checksum and archive then match), or the next one tries
         } finally {
-            try {
-                Files.deleteIfExists(sumTmp);
-            } catch (IOException ignored) {
-                // swept with the other leftovers
+            if (sumTmp != null) {
+                deleteQuietly(sumTmp);
             }
         }
+    }
+
+    /**
+     * A part of a file name no other process makes: this JVM's pid, a counter and 48 random bits
+     * (a pid is unique only per host, and cloned hosts may share an NFS home).
+     */
+    private static String unique() {
+        return ProcessHandle.current().pid() + "-" + TRAININGS.incrementAndGet() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     }
 
     /** The path the worker gets for the archive (see {@link #next}). */
@@ -870,8 +977,9 @@ final class ClassCache {
         }
         boolean background = false;
         try {
-            if (exitCode == 0 && Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS) && Files.size(tmp) > 0
-                    && unchanged()) {
+            if (exitCode != 0 || !Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS) || Files.size(tmp) == 0) {
+                FAILED.add(archive); // no later pool of this JVM trains it again
+            } else if (unchanged()) {
                 tell();
                 if (aot) {
                     background = assemble(tmp);
@@ -880,11 +988,12 @@ final class ClassCache {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // another pool's archive is as good, or the next pool trains again
+            FAILED.add(archive); // the assembly step could not start: another pool's archive is as good
         } finally {
             if (!background) {
                 deleteQuietly(tmp);
                 PENDING.remove(archive);
+                IN_FLIGHT.remove(stem(tmp));
             }
         }
     }
@@ -897,7 +1006,8 @@ final class ClassCache {
      * then calls {@link #trained}, which starts the assembly step in the background. If this JVM
      * exits first, a shutdown hook does the same, so that a program that exits right after its
      * first pool still gets its cache: its exit then waits for that worker's exit (once per worker
-     * set-up), not for the assembly, which finishes on its own ({@link #assemble}).
+     * set-up; for all such workers together at most {@value #HOOK_SECONDS} s, after which those
+     * left are killed), not for the assembly, which finishes on its own ({@link #assemble}).
      */
     void afterExit(Process process, Launch launch) {
         Exiting e = new Exiting(this, process, launch, new AtomicBoolean(), new java.util.concurrent.CountDownLatch(1));
@@ -905,21 +1015,24 @@ final class ClassCache {
         if (HOOK.compareAndSet(false, true)) {
             try {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    // one deadline for all: the workers exit at once, and the JVM's exit waits for this
+                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(HOOK_SECONDS);
                     for (Exiting left : EXITING) {
-                        left.finish();
-                        left.await(); // the daemon thread may have claimed it: it dies when the JVM halts
+                        left.finish(Math.max(0, end - System.nanoTime()));
+                        left.await(Math.max(0, end - System.nanoTime())); // the daemon thread may have claimed it
                     }
                 }, "futures-class-cache-exit"));
             } catch (IllegalStateException | SecurityException exiting) {
                 // the JVM is exiting already: the daemon thread below may still get to it
             }
         }
-        Thread t = new Thread(e::finish, "futures-class-cache-training");
+        Thread t = new Thread(() -> e.finish(TimeUnit.SECONDS.toNanos(TRAINING_EXIT_SECONDS)),
+                "futures-class-cache-training");
         t.setDaemon(true);
         try {
             t.start();
         } catch (RuntimeException | Error noThread) {
-            e.finish();
+            e.finish(TimeUnit.SECONDS.toNanos(TRAINING_EXIT_SECONDS));
         }
     }
 
@@ -929,20 +1042,23 @@ final class ClassCache {
      */
     private record Exiting(ClassCache cache, Process process, Launch launch, AtomicBoolean claimed,
             java.util.concurrent.CountDownLatch done) {
-        /** At the JVM's exit: waits (bounded) until whoever claimed it started the assembly. */
-        void await() {
+        /** At the JVM's exit: waits, at most {@code nanos}, until whoever claimed it started the assembly. */
+        void await(long nanos) {
             try {
-                done.await(TRAINING_EXIT_SECONDS + 5, TimeUnit.SECONDS);
+                done.await(nanos, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
 
-        /** Waits for the worker's exit (bounded), then, once for all callers, {@link #trained}. */
-        void finish() {
+        /**
+         * Waits for the worker's exit, at most {@code nanos} (then kills it), then, once for all
+         * callers, {@link #trained}.
+         */
+        void finish(long nanos) {
             int exit = -1;
             try {
-                if (process.waitFor(TRAINING_EXIT_SECONDS, TimeUnit.SECONDS)) {
+                if (process.waitFor(nanos, TimeUnit.NANOSECONDS)) {
                     exit = process.exitValue();
                 } else {
                     process.destroyForcibly();
@@ -999,7 +1115,7 @@ final class ClassCache {
         Launcher.writeArgs(argFile, options);
         Process p;
         try {
-            p = new ProcessBuilder(SH, "-c", ASSEMBLY_SCRIPT, "sh", configuration.toString(), argFile.toString(),
+            p = new ProcessBuilder(shell, "-c", ASSEMBLY_SCRIPT, "sh", configuration.toString(), argFile.toString(),
                     made.toString(), ready.toString(), java, "@" + argFile)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -1017,6 +1133,7 @@ final class ClassCache {
         } catch (RuntimeException | Error e) { // no thread: the next pool adopts what the script leaves
             ASSEMBLING.remove(p);
             PENDING.remove(archive);
+            IN_FLIGHT.remove(stem(configuration));
         }
         return true;
     }
@@ -1034,18 +1151,22 @@ final class ClassCache {
                 // nobody interrupts this thread: treated as an overrun
             }
             if (!done) {
+                FAILED.add(archive);
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 return;
             }
             if (p.exitValue() == 0) {
                 install(ready);
+            } else {
+                FAILED.add(archive);
             }
         } catch (RuntimeException e) {
             // the next pool adopts what is left, or trains again
         } finally {
             ASSEMBLING.remove(p);
             PENDING.remove(archive);
+            IN_FLIGHT.remove(stem(ready));
             synchronized (ASSEMBLING) {
                 ASSEMBLING.notifyAll();
             }
@@ -1068,6 +1189,11 @@ final class ClassCache {
             }
         }
         return true;
+    }
+
+    /** Test seam: forgets that a training of this archive failed in this JVM, so a pool may train it again. */
+    static void forgetFailure(Path archive) {
+        FAILED.remove(archive);
     }
 
     /** The pids of the assembly steps (their shells) under way in this JVM: a test's seam. */
@@ -1095,23 +1221,38 @@ final class ClassCache {
      * all (the most recent always), and deletes the rest with their checksums. Assembled archives
      * not yet moved into place ({@code .ready}, left by a parent that exited during the assembly)
      * count like archives, by their own time. Recently used: by their checksum files' modification
-     * time, which each pool that finds them touches. Also deletes training files and checksums
-     * without an archive more than an hour old (left by a parent that died while its worker
-     * trained, or by an older version).
+     * time, which each pool that finds them touches. Training files left over ({@code .tmp}: a
+     * recording of about 9 MB, an archive half made, an argfile, a checksum being written) count
+     * in the same byte budget, after the archives kept: the newest are kept while the sum fits,
+     * the older deleted, and all over an hour old; a parent that exits (or is killed, its
+     * assembly step with it) during every run would otherwise leave 9-22 MB per run. Not counted
+     * nor deleted: the files of this JVM's trainings under way ({@link #IN_FLIGHT}) and leftovers
+     * younger than {@value #FRESH_SECONDS} s (another JVM's training may be under way). Also
+     * deletes checksums without an archive more than an hour old.
      */
     void prune() throws IOException {
         List<Path> archives = new ArrayList<>();
-        Instant hourAgo = Instant.now().minusSeconds(3600);
+        List<Path> leftovers = new ArrayList<>();
+        Instant now = Instant.now();
+        Instant hourAgo = now.minusSeconds(3600);
+        Instant freshFrom = now.minusSeconds(FRESH_SECONDS);
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "worker-*")) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                if (n.endsWith(JSA) || n.endsWith(AOT) || n.endsWith(READY)) {
-                    archives.add(p);
+                if (inFlight(n)) {
                     continue;
                 }
-                boolean leftOver = n.endsWith(".tmp") || n.endsWith(".crc") && !hasArchive(p);
-                if (leftOver && Files.getLastModifiedTime(p).toInstant().isBefore(hourAgo)) {
-                    Files.deleteIfExists(p);
+                if (n.endsWith(JSA) || n.endsWith(AOT) || n.endsWith(READY)) {
+                    archives.add(p);
+                } else if (n.endsWith(".tmp")) {
+                    Instant t = modified(p);
+                    if (t.isBefore(hourAgo)) {
+                        deleteQuietly(p);
+                    } else if (t.isBefore(freshFrom)) {
+                        leftovers.add(p);
+                    }
+                } else if (n.endsWith(".crc") && !hasArchive(p) && modified(p).isBefore(hourAgo)) {
+                    deleteQuietly(p);
                 }
             }
         }
@@ -1135,6 +1276,37 @@ final class ClassCache {
                 Files.deleteIfExists(checksumFile(p));
             }
         }
+        leftovers.sort(Comparator.comparing(ClassCache::modified).reversed());
+        for (Path p : leftovers) {
+            long size;
+            try {
+                size = Files.size(p);
+            } catch (IOException gone) {
+                continue;
+            }
+            if (bytes + size <= KEEP_BYTES) {
+                bytes += size;
+            } else {
+                deleteQuietly(p);
+            }
+        }
+    }
+
+    /** The common start of a training's files' names: a training file's or assembled archive's name less its suffix. */
+    private static String stem(Path training) {
+        String n = training.getFileName().toString();
+        return n.endsWith(READY) ? n.substring(0, n.length() - READY.length())
+                : n.endsWith(".tmp") ? n.substring(0, n.length() - ".tmp".length()) : n;
+    }
+
+    /** Whether a file of the cache directory belongs to a training of this JVM under way ({@link #IN_FLIGHT}). */
+    private static boolean inFlight(String name) {
+        for (String stem : IN_FLIGHT) {
+            if (name.startsWith(stem + ".")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** When an archive was last used: its checksum file's time; for a {@code .ready} one, its own. */

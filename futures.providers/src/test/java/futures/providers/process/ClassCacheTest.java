@@ -275,7 +275,9 @@ class ClassCacheTest {
                 "no archive yet: this worker trains; " + first);
         assertEquals(ClassCache.Launch.NONE, c.next(), "one training worker per pool");
         assertEquals(ClassCache.Launch.NONE, cacheFor(dir, a, aot).next(), "and per JVM: another pool waits for it");
-        c.trained(first, 1); // it failed: another pool may train
+        c.trained(first, 1); // it failed: no other pool of this JVM trains it again
+        assertEquals(ClassCache.Launch.NONE, cacheFor(dir, a, aot).next(), "a failed training is not repeated");
+        ClassCache.forgetFailure(c.archive());
 
         Path archive = c.archive();
         replace(archive, new byte[] {1, 2, 3, 4});
@@ -283,6 +285,7 @@ class ClassCacheTest {
         ClassCache.Launch retrain = unchecked.next();
         assertTrue(retrain.training() != null, "no checksum beside it: not used, and this worker trains a new one");
         unchecked.trained(retrain, 1);
+        ClassCache.forgetFailure(archive);
         writeChecksum(archive);
         ClassCache later = cacheFor(dir, a, aot);
         assertEquals(using(later), later.next().options());
@@ -336,7 +339,7 @@ class ClassCacheTest {
     }
 
     @Test
-    @DisplayName("after a training worker exits with 0, its archive and checksum are in place and no training file is left; after a failure, nothing is")
+    @DisplayName("after a training worker exits with 0, its archive and checksum are in place and no training file is left; after a failure, nothing is, and no later pool of the JVM trains that set-up again")
     void trainedMovesArchiveAndChecksum() throws IOException {
         Path dir = privateDir("cache");
         Path a = jar("a.jar");
@@ -347,7 +350,14 @@ class ClassCacheTest {
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of(), s.toList(), "a failed training leaves nothing");
         }
-        ClassCache again = cacheFor(dir.toString(), a, false);
+        assertEquals(ClassCache.Launch.NONE, cacheFor(dir.toString(), a, false).next(),
+                "a later pool of this JVM runs without the cache rather than train again");
+        ClassCache empty = cacheFor(dir.toString(), jar("e.jar"), false);
+        ClassCache.Launch wroteNothing = empty.next();
+        empty.trained(wroteNothing, 0);
+        assertEquals(ClassCache.Launch.NONE, cacheFor(dir.toString(), tmp.resolve("e.jar"), false).next(),
+                "nor after a training that exited with 0 but wrote nothing");
+        ClassCache again = cacheFor(dir.toString(), jar("b.jar"), false);
         ClassCache.Launch ok = again.next();
         Files.write(ok.training(), new byte[] {7, 7, 7});
         again.trained(ok, 0);
@@ -415,7 +425,93 @@ class ClassCacheTest {
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of(), s.toList(), "nothing in place, nothing left");
         }
-        assertTrue(cacheFor(dir.toString(), a, true).next().training() != null, "the next pool trains again");
+        assertEquals(ClassCache.Launch.NONE, cacheFor(dir.toString(), a, true).next(),
+                "the next pool of this JVM does not train again: it runs without the cache");
+    }
+
+    @Test
+    @DisplayName("an assembled archive left by an exited parent is adopted by the next pool; its checksum is written under a name of its own, so another adopter's at once cannot tear it")
+    void adoptedWithAChecksumOfItsOwn() throws IOException {
+        Path dir = privateDir("cache");
+        ClassCache c = cacheFor(dir.toString(), jar("a.jar"), true);
+        if (!c.aot()) {
+            return; // this JDK has no AOT cache: nothing is assembled
+        }
+        Path ready = dir.resolve(c.archive().getFileName() + ".99999-1-abc.ready");
+        Files.write(ready, new byte[] {1, 2, 3});
+        Path othersTmp = dir.resolve(ready.getFileName() + ".crc.tmp"); // the name every adopter used before
+        Files.writeString(othersTmp, "another adopter, half way");
+        assertEquals(using(c), c.next().options(), "adopted and given to the worker");
+        assertEquals(List.of(c.archive()), archives(dir));
+        assertEquals(ClassCache.checksum(c.archive()) + "\n", Files.readString(ClassCache.checksumFile(c.archive())));
+        assertEquals("another adopter, half way", Files.readString(othersTmp), "another's file untouched");
+        assertFalse(Files.exists(ready));
+    }
+
+    @Test
+    @DisplayName("an assembled archive renamed before this machine booted (a power loss may have left its name with zeroed data) is deleted, not adopted: the pool trains again")
+    void readyFromBeforeTheBootIsNotAdopted() throws IOException {
+        Path dir = privateDir("cache");
+        ClassCache c = cacheFor(dir.toString(), jar("a.jar"), true);
+        if (!c.aot()) {
+            return; // this JDK has no AOT cache: nothing is assembled
+        }
+        Path ready = dir.resolve(c.archive().getFileName() + ".99999-1-abc.ready");
+        Files.write(ready, new byte[] {1, 2, 3});
+        Files.setLastModifiedTime(ready, FileTime.from(Instant.parse("1971-01-01T00:00:00Z")));
+        ClassCache.Launch next = c.next();
+        assertTrue(next.training() != null, "not adopted: this worker trains; " + next);
+        assertFalse(Files.exists(ready), "deleted");
+        assertEquals(List.of(), archives(dir));
+        c.trained(next, 1);
+    }
+
+    @Test
+    @DisplayName("a training's files are named by the archive, this JVM's pid, a counter and random bits (a pid is unique only per host; cloned hosts may share an NFS home)")
+    void trainingNamesHaveRandomBits() throws IOException {
+        Path dir = privateDir("cache");
+        ClassCache c = cacheFor(dir.toString(), jar("a.jar"), true);
+        ClassCache.Launch training = c.next();
+        try {
+            String name = training.training().getFileName().toString();
+            String pattern = java.util.regex.Pattern.quote(c.archive().getFileName().toString()) + "\\."
+                    + ProcessHandle.current().pid() + "-[0-9]+-[0-9a-f]{1,12}\\.tmp";
+            assertTrue(name.matches(pattern), name + " !~ " + pattern);
+        } finally {
+            c.trained(training, 1);
+        }
+    }
+
+    @Test
+    @DisplayName("without a shell for the AOT cache's assembly step (a distroless image) the cache is a CDS archive; an assembly step that cannot start leaves nothing and is trained at most once per JVM")
+    void noShell() throws Exception {
+        Path dir = privateDir("cache");
+        Path a = jar("a.jar");
+        String before = ClassCache.shell;
+        try {
+            ClassCache.shell = tmp.resolve("no-such-shell").toString();
+            ClassCache c = cacheFor(dir.toString(), a, true);
+            assertTrue(c.enabled(), c.status());
+            assertFalse(c.aot(), "no AOT cache without a shell to assemble it");
+            ClassCache.shell = before;
+            ClassCache aot = cacheFor(dir.toString(), a, true);
+            if (!aot.aot()) {
+                return; // this JDK has no AOT cache: there is no assembly step
+            }
+            ClassCache.Launch rec = aot.next();
+            Files.write(rec.training(), new byte[] {7, 7, 7});
+            ClassCache.shell = tmp.resolve("no-such-shell").toString(); // gone between the pool's making and its training
+            aot.trained(rec, 0);
+            assertEquals(List.of(), ClassCache.assemblyPids(), "no assembly step started");
+            try (Stream<Path> s = Files.list(dir)) {
+                assertEquals(List.of(), s.toList(), "nothing left");
+            }
+            ClassCache.shell = before;
+            assertEquals(ClassCache.Launch.NONE, cacheFor(dir.toString(), a, true).next(),
+                    "a later pool of this JVM does not train that set-up again");
+        } finally {
+            ClassCache.shell = before;
+        }
     }
 
     @Test
@@ -544,6 +640,49 @@ class ClassCacheTest {
         c.prune();
         assertEquals(List.of(big), archives(dir), "only the newest, over 64 MB alone");
         assertFalse(Files.exists(ready));
+    }
+
+    /** A sparse file of {@code size} bytes (no disk used) modified {@code secondsAgo}. */
+    private static Path sparse(Path file, long size, long secondsAgo) throws IOException {
+        try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            f.write(java.nio.ByteBuffer.wrap(new byte[] {0}), size - 1);
+        }
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(secondsAgo)));
+        return file;
+    }
+
+    @Test
+    @DisplayName("training files left over count in the 64 MB budget: beyond it the oldest go at the next prune; this JVM's training under way and a fresh one (maybe another JVM's) stay")
+    void leftoversInTheBudget() throws IOException {
+        Path dir = privateDir("cache");
+        ClassCache c = cacheFor(dir.toString(), jar("a.jar"), true);
+        Path archive = dir.resolve("worker-" + "0".repeat(32) + ".aot");
+        installArchive(archive, new byte[] {1});
+        long size = 25L << 20;
+        String left = "worker-" + "2".repeat(32) + ".aot.99999-";
+        Path newer = sparse(dir.resolve(left + "1-a.tmp"), size, 600);
+        Path older = sparse(dir.resolve(left + "2-b.made.tmp"), size, 1200);
+        Path oldest = sparse(dir.resolve(left + "3-c.args.tmp"), size, 1800);
+        Path fresh = sparse(dir.resolve(left + "4-d.tmp"), size, 30);
+        ClassCache.Launch training = c.next();
+        assertTrue(training.training() != null, "this pool trains");
+        Path mine = sparse(training.training(), size, 3000); // however old: under way in this JVM
+        try {
+            c.prune();
+            assertTrue(Files.exists(newer) && Files.exists(older), "the newest that fit in 64 MB with the archive stay");
+            assertFalse(Files.exists(oldest), "the oldest beyond the budget goes");
+            assertTrue(Files.exists(fresh), "a fresh one may be another JVM's training under way");
+            assertTrue(Files.exists(mine), "this JVM's training under way stays");
+            assertEquals(List.of(archive), archives(dir), "the archives come first");
+        } finally {
+            c.trained(training, 1);
+        }
+        assertFalse(Files.exists(mine));
+        Files.setLastModifiedTime(fresh, FileTime.from(Instant.now().minusSeconds(300)));
+        c.prune();
+        assertFalse(Files.exists(older), "once the fresh one is old, the budget holds only the two newest");
+        assertTrue(Files.exists(newer) && Files.exists(fresh));
     }
 
     // ------------------------------------------------------------------ end to end, from jars
