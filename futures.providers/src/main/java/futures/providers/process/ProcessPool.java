@@ -343,6 +343,13 @@ final class ProcessPool implements WorkerPool {
     private final Object lock = new Object();
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     private final List<Worker> workers = new ArrayList<>();
+    /**
+     * The processes of the workers this pool handed to the park (guarded by {@code lock}): a
+     * {@code terminateWorkers()}/{@code killWorkers()} follows the shutdown that parked them, and
+     * takes back and signals those no other pool took, as Python's {@code terminate_workers} stops
+     * every worker of the pool (found by a review: they had left {@code workers} and survived).
+     */
+    private final List<Process> parkedByThisPool = new ArrayList<>();
     private boolean shutdown;
     private long nextId;
     private int nextWorker;
@@ -557,6 +564,13 @@ final class ProcessPool implements WorkerPool {
                     pids.add(p.pid());
                 }
             }
+            for (Process p : parkedByThisPool) { // parked and gone from workers: back, unless another pool took it
+                if (!processes.contains(p) && WorkerPark.evict(p)) {
+                    processes.add(p);
+                    pids.add(p.pid());
+                }
+            }
+            parkedByThisPool.clear();
             if (broken == null) {
                 brokenCause = null;
                 broken = (force ? "kill_workers()" : "terminate_workers()") + " sent " + signal + " to worker pids "
@@ -936,6 +950,9 @@ final class ProcessPool implements WorkerPool {
                                 parked = WorkerPark.park(parkKey, process, channel, w.assigned, lifecycle.idleMillis(),
                                         WorkerPark.bound(maxWorkers));
                                 w.parkedAway = parked;
+                                if (parked) {
+                                    parkedByThisPool.add(process);
+                                }
                             }
                         }
                         if (claimed) {

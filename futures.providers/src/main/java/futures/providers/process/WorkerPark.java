@@ -198,8 +198,8 @@ final class WorkerPark {
 
     /**
      * Takes the worker of {@code process} out of the park if it is still there (no pool took it, and
-     * it was not closed meanwhile), without closing it: the pool that parked it is stopping its
-     * workers ({@code killWorkers()}, a break) and kills it itself.
+     * it was not closed meanwhile) and closes its channel (no thread reads it any more): the pool
+     * that parked it is stopping its workers ({@code killWorkers()}, a break) and kills it itself.
      *
      * @return true if it was parked and is now the caller's; false if it is not parked
      */
@@ -209,7 +209,7 @@ final class WorkerPark {
                 Entry e = it.next();
                 if (e.process == process) {
                     it.remove();
-                    removeLocked(e);
+                    removeLocked(e).close();
                     return true;
                 }
             }

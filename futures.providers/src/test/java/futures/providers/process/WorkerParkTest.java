@@ -110,6 +110,33 @@ class WorkerParkTest {
     }
 
     @Test
+    @DisplayName("terminateWorkers and killWorkers also stop the workers their pool's shutdown parked, unless another pool took them")
+    void stopWorkersReachesParkedWorkers() throws InterruptedException {
+        for (boolean force : new boolean[] {false, true}) {
+            Executor ex = Executors.create("process", config().build());
+            long pid = ex.submit(WorkerParkTest::pid).result(MINUTE);
+            ex.shutdown(true); // the worker is parked and has left the pool's workers
+            assertTrue(WorkerPark.pids().contains(pid), "parked: " + WorkerPark.pids());
+            if (force) {
+                ex.killWorkers();
+            } else {
+                ex.terminateWorkers();
+            }
+            assertFalse(WorkerPark.pids().contains(pid), "taken back out of the park: " + WorkerPark.pids());
+            assertTrue(gone(pid), "worker " + pid + " stopped (force=" + force + ")");
+        }
+        // one another pool took is that pool's: a later stop of the first pool leaves it alone
+        Executor first = Executors.create("process", config().build());
+        long pid = first.submit(WorkerParkTest::pid).result(MINUTE);
+        first.shutdown(true);
+        try (Executor second = Executors.create("process", config().build())) {
+            assertEquals(pid, second.submit(WorkerParkTest::pid).result(MINUTE), "the second pool took it");
+            first.killWorkers();
+            assertEquals(pid, second.submit(WorkerParkTest::pid).result(MINUTE), "still the second pool's, alive");
+        }
+    }
+
+    @Test
     @DisplayName("a worker parked when one executor closes serves the next executor with the same settings: same pid, no new JVM")
     void parkedWorkerServesTheNextExecutor() {
         long first = onePid(config().build());
