@@ -44,22 +44,11 @@ class ParentKilledTest {
                 }
             }
             for (long pid : workers) {
-                assertTrue(alive(pid), "worker " + pid + " runs before the kill");
+                assertTrue(Children.alive(pid), "worker " + pid + " runs before the kill");
                 assertEquals(parent.pid(), ProcessHandle.of(pid).flatMap(ProcessHandle::parent)
                         .map(ProcessHandle::pid).orElse(-1L), "worker " + pid + " is the parent's child");
             }
-            parent.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
-            parent.onExit().get(30, TimeUnit.SECONDS);
-            long killed = System.nanoTime();
-            long deadline = killed + TimeUnit.SECONDS.toNanos(30); // a hang guard, not a speed check
-            for (long pid : workers) {
-                while (alive(pid) && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                assertFalse(alive(pid), "worker " + pid + " outlived its parent killed with SIGKILL");
-            }
-            System.out.printf("workers %s gone %d ms after the parent's SIGKILL was reaped%n", workers,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+            Children.killParentAndAwaitWorkers(parent, workers, "worker");
         } finally {
             parent.destroyForcibly();
             for (long pid : workers) {
@@ -97,13 +86,8 @@ class ParentKilledTest {
             // end of its stdout: the parent is ending; the @Timeout guards a parent that never exits
             assertEquals(0, parent.waitFor(), "the parent's exit status");
             assertFalse(workers.isEmpty(), "the parent reported no worker");
-            long exited = System.nanoTime();
-            long deadline = exited + TimeUnit.SECONDS.toNanos(30); // a hang guard, not a speed check
             for (long pid : workers) {
-                while (alive(pid) && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                assertFalse(alive(pid), "worker " + pid + " outlived its parent, which exited normally");
+                assertTrue(Children.gone(pid), "worker " + pid + " outlived its parent, which exited normally");
             }
         } finally {
             parent.destroyForcibly();
@@ -113,26 +97,5 @@ class ParentKilledTest {
             Files.deleteIfExists(argFile);
             Files.deleteIfExists(dir);
         }
-    }
-
-    /**
-     * Alive and not a zombie waiting for init to reap it. A worker is a grandchild, re-parented to init when the parent
-     * dies, and may stay a zombie until init reaps it; no JDK notification reports "zombie", so the
-     * tests poll this OS state against a deadline (a hang guard, not synchronisation between threads).
-     */
-    private static boolean alive(long pid) throws IOException {
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            return false;
-        }
-        Path stat = Path.of("/proc", Long.toString(pid), "stat");
-        if (Files.exists(stat)) {
-            try {
-                String s = Files.readString(stat);
-                return s.charAt(s.lastIndexOf(')') + 2) != 'Z';
-            } catch (IOException gone) {
-                return false;
-            }
-        }
-        return true;
     }
 }

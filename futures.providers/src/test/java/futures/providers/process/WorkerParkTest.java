@@ -84,31 +84,6 @@ class WorkerParkTest {
         }
     }
 
-    /**
-     * Alive and not a zombie: a worker whose parent was killed is re-parented to init and stays a
-     * zombie until init reaps it (1-2.5 s on the test VM), which says nothing of when it exited.
-     */
-    private static boolean alive(long pid) {
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (java.io.IOException | RuntimeException gone) {
-            return Files.exists(Path.of("/proc", Long.toString(pid)));
-        }
-    }
-
-    /** Polls until {@code pid} is gone, at most 30 s (a hang guard: nothing reports an unrelated process's exit). */
-    private static boolean gone(long pid) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (alive(pid) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        return !alive(pid);
-    }
-
     @Test
     @DisplayName("terminateWorkers and killWorkers also stop the workers their pool's shutdown parked, unless another pool took them")
     void stopWorkersReachesParkedWorkers() throws InterruptedException {
@@ -123,7 +98,7 @@ class WorkerParkTest {
                 ex.terminateWorkers();
             }
             assertFalse(WorkerPark.pids().contains(pid), "taken back out of the park: " + WorkerPark.pids());
-            assertTrue(gone(pid), "worker " + pid + " stopped (force=" + force + ")");
+            assertTrue(Children.gone(pid), "worker " + pid + " stopped (force=" + force + ")");
         }
         // one another pool took is that pool's: a later stop of the first pool leaves it alone
         Executor first = Executors.create("process", config().build());
@@ -141,7 +116,7 @@ class WorkerParkTest {
     void parkedWorkerServesTheNextExecutor() {
         long first = onePid(config().build());
         assertEquals(List.of(first), WorkerPark.pids(), "the closed executor's idle worker is parked");
-        assertTrue(alive(first));
+        assertTrue(Children.alive(first));
         long second = onePid(config().build());
         assertEquals(first, second, "the next executor took the parked worker");
         long third = onePid(config().build());
@@ -153,7 +128,7 @@ class WorkerParkTest {
     void reuseOff() throws InterruptedException {
         long first = onePid(config("reuse_workers", "false").build());
         assertTrue(WorkerPark.pids().isEmpty(), "nothing parked");
-        assertTrue(gone(first), "the worker exited with its executor");
+        assertTrue(Children.gone(first), "the worker exited with its executor");
         long other = onePid(config().build()); // reuse on: parks its worker
         assertNotEquals(first, other);
         long second = onePid(config("reuse_workers", "false").build());
@@ -267,7 +242,7 @@ class WorkerParkTest {
     void parkedWorkerExitsAfterIdleLimit() throws InterruptedException {
         long pid = onePid(config("idle_timeout", "0.5").build());
         assertEquals(List.of(pid), WorkerPark.pids());
-        assertTrue(gone(pid), "the parked worker exited after its idle limit");
+        assertTrue(Children.gone(pid), "the parked worker exited after its idle limit");
         assertTrue(WorkerPark.pids().isEmpty(), "and left the park");
         assertNotEquals(pid, onePid(config("idle_timeout", "0.5").build()), "the next executor starts a worker");
     }
@@ -277,7 +252,7 @@ class WorkerParkTest {
     void idleWorkerExitsAndComesBack() throws InterruptedException {
         try (Executor ex = Executors.create("process", config("idle_timeout", "0.3").maxWorkers(2).build())) {
             long first = ex.submit(WorkerParkTest::pid).result(MINUTE);
-            assertTrue(gone(first), "the idle worker exited");
+            assertTrue(Children.gone(first), "the idle worker exited");
             assertFalse(ex.toString().contains("broken"), ex.toString());
             long second = ex.submit(WorkerParkTest::pid).result(MINUTE);
             assertNotEquals(first, second, "a new worker serves");
@@ -333,16 +308,9 @@ class WorkerParkTest {
             }
             assertEquals(2, workers.size(), parkedLine);
             for (long pid : workers) {
-                assertTrue(alive(pid), "parked worker " + pid + " runs before the kill");
+                assertTrue(Children.alive(pid), "parked worker " + pid + " runs before the kill");
             }
-            parent.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
-            parent.onExit().get(30, TimeUnit.SECONDS);
-            long killed = System.nanoTime();
-            for (long pid : workers) {
-                assertTrue(gone(pid), "parked worker " + pid + " outlived its parent killed with SIGKILL");
-            }
-            System.out.printf("parked workers %s gone %d ms after the parent's SIGKILL was reaped%n", workers,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+            Children.killParentAndAwaitWorkers(parent, workers, "parked worker");
         } finally {
             parent.destroyForcibly();
             for (long pid : workers) {
